@@ -1,0 +1,84 @@
+package dev.votingapp.launcher;
+
+import ch.qos.logback.classic.LoggerContext;
+import dev.votingapp.common.Config;
+import dev.votingapp.common.ConfigException;
+import dev.votingapp.common.Telemetry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar voting-app.jar ROLE}: checks the configuration, starts one role (or all) and shuts
+ * it down gracefully on SIGTERM/SIGINT. Exit status: 0 after a graceful stop, 1 when the configuration
+ * is invalid or the role cannot start, 2 for a missing or unknown role.
+ */
+public final class Main {
+
+  static final int EXIT_CONFIG = 1;
+  static final int EXIT_USAGE = 2;
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Optional<Role> role = args.length == 1 ? Role.byName(args[0]) : Optional.empty();
+    if (role.isEmpty()) {
+      System.err.println(args.length == 0 ? "no role given" : "unknown role: " + String.join(" ", args));
+      System.err.println(Role.usage());
+      System.exit(EXIT_USAGE);
+    }
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", role.get().roleName());
+    Logger log = LoggerFactory.getLogger(Main.class);
+
+    Config config;
+    try {
+      config = Config.fromEnv(System.getenv());
+    } catch (ConfigException invalid) {
+      invalid.problems().forEach(problem -> log.error("Invalid configuration: {}", problem));
+      System.exit(EXIT_CONFIG);
+      return;
+    }
+
+    PrometheusMeterRegistry registry = Telemetry.newRegistry();
+    Vertx vertx = Telemetry.newVertx(registry);
+    onTermination(vertx, log);
+    role.get().deploy(vertx, config, registry)
+        .onSuccess(deployed -> log.info("Started {}", role.get().listening(config)))
+        .onFailure(failed -> {
+          log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
+          vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));
+        });
+  }
+
+  /**
+   * SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C) close Vert.x, which undeploys every verticle:
+   * each stops accepting, finishes what is in flight and closes its clients. Then exit 0, which a JVM
+   * killed by a signal would not give.
+   */
+  private static void onTermination(Vertx vertx, Logger log) {
+    AtomicBoolean closing = new AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (!closing.compareAndSet(false, true)) {
+        return;
+      }
+      log.info("Shutting down");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        log.info("Stopped");
+        System.exit(0);
+      } catch (Exception failed) {
+        log.error("Shutdown did not complete in time", failed);
+        System.exit(EXIT_CONFIG);
+      }
+    };
+    Signal.handle(new Signal("TERM"), signal -> new Thread(shutdown, "shutdown").start());
+    Signal.handle(new Signal("INT"), signal -> new Thread(shutdown, "shutdown").start());
+  }
+}

@@ -1,0 +1,79 @@
+package dev.votingapp.launcher;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.vote.VoteVerticle;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** What the launcher can start. A role is listed here once it exists; "all" starts every one of them. */
+enum Role {
+  VOTE("vote", "the ballot on VOTE_PORT (5000)") {
+    @Override
+    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+      // One instance per core: HTTP parsing and Redis I/O spread over every event loop.
+      return vertx.deployVerticle(() -> new VoteVerticle(config, registry),
+          new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Override
+    String listening(Config config) {
+      return "vote on :" + config.votePort() + ", queue " + config.redis().queueKey() + " at " + config.redis().safeUrl();
+    }
+  },
+  ALL("all", "every role above in one JVM") {
+    @Override
+    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+      List<Future<?>> deployments = new ArrayList<>();
+      for (Role role : services()) {
+        deployments.add(role.deploy(vertx, config, registry));
+      }
+      return Future.all(deployments);
+    }
+
+    @Override
+    String listening(Config config) {
+      return services().stream().map(role -> role.listening(config)).collect(Collectors.joining("; "));
+    }
+  };
+
+  private final String name;
+  private final String description;
+
+  Role(String name, String description) {
+    this.name = name;
+    this.description = description;
+  }
+
+  abstract Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry);
+
+  /** One line for the log once the role is up. */
+  abstract String listening(Config config);
+
+  String roleName() {
+    return name;
+  }
+
+  static Optional<Role> byName(String name) {
+    return Arrays.stream(values()).filter(role -> role.name.equals(name)).findFirst();
+  }
+
+  static List<Role> services() {
+    return Arrays.stream(values()).filter(role -> role != ALL).toList();
+  }
+
+  static String usage() {
+    StringBuilder usage = new StringBuilder("usage: java -jar voting-app.jar ROLE\n\nroles:\n");
+    for (Role role : values()) {
+      usage.append(String.format("  %-8s %s%n", role.name, role.description));
+    }
+    usage.append("\nConfiguration comes from environment variables; see the README.");
+    return usage.toString();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.votingapp.common;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads environment variables with defaults and collects every problem, so one start reports all
+ * misconfigured variables at once instead of one per restart.
+ */
+final class Env {
+
+  private final Map<String, String> vars;
+  private final List<String> problems = new ArrayList<>();
+
+  Env(Map<String, String> vars) {
+    this.vars = vars;
+  }
+
+  /** The value, or the default when the variable is unset or blank. */
+  String string(String name, String fallback) {
+    String value = vars.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  String label(String name, String fallback, int maxLength) {
+    String value = string(name, fallback);
+    if (value.length() > maxLength) {
+      problems.add(name + " must be at most " + maxLength + " characters, got " + value.length());
+    }
+    return value;
+  }
+
+  /** A TCP port; 0 means "any free port" (used by tests). */
+  int port(String name, int fallback) {
+    return intIn(name, fallback, 0, 65_535);
+  }
+
+  int intIn(String name, int fallback, int min, int max) {
+    String raw = vars.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw.trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    problems.add(name + " must be a number from " + min + " to " + max + ", got '" + raw + "'");
+    return fallback;
+  }
+
+  /** A redis:// or rediss:// URL with a host, an optional port and an optional database number. */
+  String redisUrl(String name, String fallback) {
+    String raw = string(name, fallback);
+    try {
+      URI uri = new URI(raw);
+      String scheme = uri.getScheme();
+      String path = uri.getPath() == null ? "" : uri.getPath();
+      boolean schemeOk = "redis".equals(scheme) || "rediss".equals(scheme);
+      boolean hostOk = uri.getHost() != null && !uri.getHost().isBlank();
+      boolean portOk = uri.getPort() == -1 || (uri.getPort() > 0 && uri.getPort() <= 65_535);
+      boolean dbOk = path.isEmpty() || path.equals("/") || path.matches("/\\d{1,2}");
+      if (schemeOk && hostOk && portOk && dbOk) {
+        return raw;
+      }
+    } catch (URISyntaxException unparseable) {
+      // reported below
+    }
+    problems.add(name + " must look like redis://host:6379 or redis://host:6379/0, got '" + Redact.url(raw) + "'");
+    return fallback;
+  }
+
+  /**
+   * A secret from NAME or from the file named by NAME_FILE (as Docker and Kubernetes mount secrets).
+   * Setting both is ambiguous and rejected; a trailing newline in the file is dropped.
+   */
+  String secret(String name) {
+    String direct = vars.get(name);
+    String file = vars.get(name + "_FILE");
+    boolean hasDirect = direct != null && !direct.isEmpty();
+    boolean hasFile = file != null && !file.isBlank();
+    if (hasDirect && hasFile) {
+      problems.add("set " + name + " or " + name + "_FILE, not both");
+      return null;
+    }
+    if (hasFile) {
+      try {
+        return Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
+      } catch (IOException | RuntimeException unreadable) {
+        problems.add(name + "_FILE names a file that cannot be read: " + file.trim()
+            + " (" + unreadable.getClass().getSimpleName() + ")");
+        return null;
+      }
+    }
+    return hasDirect ? direct : null;
+  }
+
+  void check(boolean ok, String problem) {
+    if (!ok) {
+      problems.add(problem);
+    }
+  }
+
+  void throwIfInvalid() {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.votingapp.vote;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.common.Probes;
+import dev.votingapp.common.VoteMessage;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The vote service (port 5000): the ballot page, and {@code POST /} with form field {@code vote},
+ * which queues the vote in Redis and shows the voter their choice once Redis has it.
+ */
+public final class VoteVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VoteVerticle.class);
+
+  /** A vote form is ~50 bytes; anything much larger is not a vote. */
+  static final long BODY_LIMIT_BYTES = 4 * 1024;
+
+  private static final CharSequence TEXT_HTML = HttpHeaders.createOptimized("text/html; charset=utf-8");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  private static final CharSequence CSP = HttpHeaders.createOptimized(
+      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+          + "frame-ancestors 'none'; base-uri 'none'");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence SAME_ORIGIN = HttpHeaders.createOptimized("same-origin");
+
+  private final Config config;
+  private final PrometheusMeterRegistry registry;
+  private VoteQueue queue;
+  private VoteMetrics metrics;
+  private Probes probes;
+  private BallotPage page;
+  private HttpServer server;
+
+  public VoteVerticle(Config config, PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    queue = new VoteQueue(vertx, config.redis());
+    metrics = new VoteMetrics(registry);
+    probes = new Probes(registry).check("redis", queue::ping);
+    // Not part of readiness to start: the service comes up without Redis and reports not-ready.
+    queue.ping();
+    return BallotPage.render(vertx, config.options(), config.hostname())
+        .compose(rendered -> {
+          page = rendered;
+          return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(75))
+              .requestHandler(router())
+              .listen(config.votePort());
+        })
+        .onSuccess(listening -> server = listening);
+  }
+
+  /** Graceful: stop accepting, let requests in flight finish (their Redis calls too), then close. */
+  @Override
+  public Future<?> stop() {
+    probes.stopping();
+    Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
+    return drained.eventually(queue::close);
+  }
+
+  /** The port actually bound (differs from the configured one when that is 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/").handler(this::ballot);
+    router.head("/").handler(this::ballot);
+    router.post("/")
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
+        .handler(this::vote);
+    router.get("/static/*").handler(StaticHandler.create("webroot/vote"));
+    probes.mount(router);
+    router.errorHandler(400, ctx -> reject(ctx, VoterId.of(ctx.request()), Rejection.MISSING_VOTE));
+    router.errorHandler(404, this::notFound);
+    router.errorHandler(405, this::notAllowed);
+    router.errorHandler(413, ctx -> reject(ctx, VoterId.of(ctx.request()), Rejection.BODY_TOO_LARGE));
+    router.errorHandler(500, this::internalError);
+    return router;
+  }
+
+  private void ballot(RoutingContext ctx) {
+    sendPage(ctx, 200, page.ballot(), VoterId.of(ctx.request()));
+  }
+
+  private void vote(RoutingContext ctx) {
+    String voterId = VoterId.of(ctx.request());
+    List<String> choices = ctx.request().formAttributes().getAll("vote");
+    if (choices.isEmpty() || choices.get(0).isBlank()) {
+      reject(ctx, voterId, Rejection.MISSING_VOTE);
+    } else if (choices.size() > 1) {
+      reject(ctx, voterId, Rejection.SEVERAL_VOTES);
+    } else if (config.options().byId(choices.get(0)).isEmpty()) {
+      reject(ctx, voterId, Rejection.UNKNOWN_OPTION);
+    } else {
+      queueVote(ctx, voterId, choices.get(0));
+    }
+  }
+
+  /** The checkmark is shown only after Redis acknowledged the vote; otherwise the voter is told it did not count. */
+  private void queueVote(RoutingContext ctx, String voterId, String option) {
+    queue.push(VoteMessage.now(voterId, option)).onComplete(pushed -> {
+      if (pushed.succeeded()) {
+        metrics.accept(option);
+        sendPage(ctx, 200, page.voted(option), voterId);
+      } else {
+        metrics.redisFailure(pushed.cause());
+        sendPage(ctx, 503, page.notRecorded(), voterId);
+      }
+    });
+  }
+
+  private void reject(RoutingContext ctx, String voterId, Rejection reason) {
+    metrics.reject(reason);
+    sendPage(ctx, 400, page.rejected(reason), voterId);
+  }
+
+  private void notFound(RoutingContext ctx) {
+    sendPage(ctx, 404, page.notFound(), null);
+  }
+
+  private void notAllowed(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.ALLOW, "/".equals(ctx.normalizedPath()) ? "GET, HEAD, POST" : "GET");
+    sendPage(ctx, 405, page.notAllowed(), null);
+  }
+
+  private void internalError(RoutingContext ctx) {
+    LOG.error("Unexpected failure on {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+    if (!ctx.response().headWritten()) {
+      ctx.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("Internal error");
+    }
+  }
+
+  private static void sendPage(RoutingContext ctx, int status, Buffer html, String voterId) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (voterId != null) {
+      response.addCookie(VoterId.cookie(voterId));
+    }
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.CONTENT_TYPE, TEXT_HTML);
+    headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    headers.set("Content-Security-Policy", CSP);
+    headers.set("X-Content-Type-Options", NOSNIFF);
+    headers.set("Referrer-Policy", SAME_ORIGIN);
+    response.setStatusCode(status).end(html);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.votingapp.testing;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/** Waiting in tests: for a future, or for a condition, always with a deadline, never a bare sleep. */
+public final class Await {
+
+  private static final Duration DEFAULT = Duration.ofSeconds(20);
+
+  private Await() {
+  }
+
+  public static <T> T result(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(DEFAULT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException failed) {
+      Throwable cause = failed.getCause();
+      throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+    } catch (TimeoutException | InterruptedException notInTime) {
+      throw new IllegalStateException("future not complete within " + DEFAULT, notInTime);
+    }
+  }
+
+  /** Polls the condition every 50 ms until it holds; fails with the description after the deadline. */
+  public static void until(String description, Duration deadline, BooleanSupplier condition) {
+    Instant end = Instant.now().plus(deadline);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(end)) {
+        throw new AssertionError("not within " + deadline + ": " + description);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting for: " + description);
+      }
+    }
+  }
+}

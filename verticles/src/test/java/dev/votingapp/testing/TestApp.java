@@ -1,0 +1,33 @@
+package dev.votingapp.testing;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.common.Telemetry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A Vert.x instance with metrics, as the launcher builds it, and configuration built through the same
+ * environment parsing the launcher uses.
+ */
+public final class TestApp implements AutoCloseable {
+
+  public final PrometheusMeterRegistry registry = Telemetry.newRegistry();
+  public final Vertx vertx = Telemetry.newVertx(registry);
+
+  public static Config config(Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put("VOTE_PORT", "0");
+    env.put("RESULT_PORT", "0");
+    env.put("WORKER_PORT", "0");
+    env.put("HOSTNAME", "test-host-1");
+    env.putAll(overrides);
+    return Config.fromEnv(env);
+  }
+
+  @Override
+  public void close() {
+    Await.result(vertx.close());
+  }
+}

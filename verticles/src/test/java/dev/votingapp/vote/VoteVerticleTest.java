@@ -1,0 +1,285 @@
+package dev.votingapp.vote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.PrometheusText;
+import dev.votingapp.testing.RedisList;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import io.vertx.core.json.JsonObject;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The vote service as a voter's browser sees it, deployed against a real Redis. */
+class VoteVerticleTest {
+
+  private static final String QUEUE = TestServers.uniqueKey("votes");
+  private static TestApp app;
+  private static VoteVerticle vote;
+  private static RedisList queue;
+  private Browser browser;
+
+  @BeforeAll
+  static void deploy() {
+    app = new TestApp();
+    Config config = TestApp.config(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE));
+    vote = new VoteVerticle(config, app.registry);
+    Await.result(app.vertx.deployVerticle(vote));
+    queue = new RedisList(app.vertx, TestServers.redisUrl(), QUEUE);
+  }
+
+  @AfterAll
+  static void undeploy() {
+    queue.close();
+    app.close();
+  }
+
+  @BeforeEach
+  void newBrowser() {
+    browser = new Browser(vote.actualPort());
+  }
+
+  @Test
+  void ballotShowsBothOptionsTheTipAndTheHost() {
+    HttpResponse<String> page = browser.get("/");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.body())
+        .contains("<title>Cats vs Dogs!</title>", "<h3>Cats vs Dogs!</h3>")
+        .contains("name=\"vote\" class=\"a\" value=\"a\">Cats</button>")
+        .contains("name=\"vote\" class=\"b\" value=\"b\">Dogs</button>")
+        .contains("(Tip: you can change your vote)")
+        .contains("Processed by container ID test-host-1")
+        .doesNotContain("disabled", "&#10004;");
+  }
+
+  @Test
+  void pageLoadsNothingFromAnotherSite() {
+    HttpResponse<String> page = browser.get("/");
+
+    assertThat(page.body()).doesNotContainPattern("(src|href)=\"(https?:)?//").doesNotContain("<script");
+    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+        assertThat(csp).contains("default-src 'none'", "style-src 'self'"));
+    HttpResponse<String> css = browser.get("/static/vote.css");
+    assertThat(css.statusCode()).isEqualTo(200);
+    assertThat(css.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/css"));
+  }
+
+  @Test
+  void everyBrowserGetsALongLivedHttpOnlyVoterCookie() {
+    HttpResponse<String> page = browser.get("/");
+
+    String setCookie = page.headers().firstValue("Set-Cookie").orElseThrow();
+    HttpCookie cookie = HttpCookie.parse(setCookie).get(0);
+    assertThat(cookie.getName()).isEqualTo("voter_id");
+    assertThat(cookie.getValue()).matches("[0-9a-f]{32}"); // 128 random bits
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.getMaxAge()).isEqualTo(365L * 24 * 3600);
+    assertThat(setCookie).containsIgnoringCase("SameSite=Lax").contains("Path=/");
+    assertThat(new Browser(vote.actualPort()).get("/").headers().firstValue("Set-Cookie").orElseThrow())
+        .as("another browser gets another id").doesNotContain(cookie.getValue());
+  }
+
+  @Test
+  void aVoteLandsInTheQueueInTheReferenceFormat() {
+    long before = queue.length();
+    long start = micros(Instant.now());
+
+    HttpResponse<String> page = browser.postForm("/", "vote=a");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("class=\"a chosen\" value=\"a\" disabled>Cats <span class=\"check\"")
+        .contains("class=\"b dimmed\" value=\"b\">Dogs</button>");
+    List<JsonObject> messages = queue.messages();
+    assertThat(messages).hasSize((int) before + 1);
+    JsonObject queued = messages.get(messages.size() - 1);
+    assertThat(queued.getString("voter_id")).isEqualTo(voterId());
+    assertThat(queued.getString("vote")).isEqualTo("a");
+    assertThat(queued.getLong("ts")).isBetween(start, micros(Instant.now()));
+  }
+
+  @Test
+  void aChangedVoteKeepsTheVoterId() {
+    browser.postForm("/", "vote=a");
+    String firstId = voterId();
+    HttpResponse<String> changed = browser.postForm("/", "vote=b");
+
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(changed.body()).contains("class=\"b chosen\" value=\"b\" disabled>Dogs");
+    assertThat(voterId()).isEqualTo(firstId);
+    List<JsonObject> mine = queue.messages().stream()
+        .filter(message -> message.getString("voter_id").equals(firstId)).toList();
+    assertThat(mine).extracting(message -> message.getString("vote")).containsExactly("a", "b");
+    assertThat(mine.get(1).getLong("ts")).isGreaterThan(mine.get(0).getLong("ts"));
+  }
+
+  @Test
+  void aVoterIdFromTheReferenceAppIsKept() {
+    HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", "voter_id=4a7f9c2e1b3d5f60")
+        .POST(HttpRequest.BodyPublishers.ofString("vote=b")));
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).startsWith("voter_id=4a7f9c2e1b3d5f60;"));
+    JsonObject last = queue.messages().get((int) queue.length() - 1);
+    assertThat(last.getString("voter_id")).isEqualTo("4a7f9c2e1b3d5f60");
+  }
+
+  @Test
+  void aForgedOversizedVoterIdIsReplacedNotQueued() {
+    String forged = "x".repeat(300);
+    HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", "voter_id=" + forged)
+        .POST(HttpRequest.BodyPublishers.ofString("vote=b")));
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    JsonObject last = queue.messages().get((int) queue.length() - 1);
+    assertThat(last.getString("voter_id")).matches("[0-9a-f]{32}");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no vote field       | name=cats               | the form did not say which option",
+      "empty vote          | vote=                   | the form did not say which option",
+      "unknown option      | vote=zzz                | that option is not on this ballot",
+      "option label        | vote=Cats               | that option is not on this ballot",
+      "two votes           | vote=a&vote=b           | choose exactly one option",
+  })
+  void badInputGets400AndQueuesNothing(String name, String body, String explanation) {
+    double rejectedBefore = rejectedTotal();
+    long before = queue.length();
+
+    HttpResponse<String> page = browser.postForm("/", body);
+
+    assertThat(page.statusCode()).isEqualTo(400);
+    assertThat(page.body()).contains("Your vote was not recorded", explanation).doesNotContain("disabled");
+    assertThat(queue.length()).isEqualTo(before);
+    assertThat(rejectedTotal()).isEqualTo(rejectedBefore + 1);
+  }
+
+  @Test
+  void aBodyOverTheLimitGets400AndQueuesNothing() {
+    long before = queue.length();
+
+    HttpResponse<String> page = browser.postForm("/", "vote=a&padding=" + "x".repeat(8 * 1024));
+
+    assertThat(page.statusCode()).isEqualTo(400);
+    assertThat(page.body()).contains("Your vote was not recorded: the request was too large.");
+    assertThat(queue.length()).isEqualTo(before);
+    assertThat(PrometheusText.value(metrics(), "votes_rejected_total{reason=\"body_too_large\"}")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aJsonBodyIsNotAForm() {
+    long before = queue.length();
+    HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"vote\":\"a\"}")));
+
+    assertThat(page.statusCode()).isEqualTo(400);
+    assertThat(queue.length()).isEqualTo(before);
+  }
+
+  @Test
+  void unknownPathsAre404AndOtherMethods405() {
+    assertThat(browser.get("/admin").statusCode()).isEqualTo(404);
+    assertThat(browser.get("/static/nothing.js").statusCode()).isEqualTo(404);
+
+    HttpResponse<String> put = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .PUT(HttpRequest.BodyPublishers.ofString("vote=a")));
+    assertThat(put.statusCode()).isEqualTo(405);
+    assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+    HttpResponse<String> delete = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/"))).DELETE());
+    assertThat(delete.statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void healthAndReadinessAnswerWhileRedisIsUp() {
+    HttpResponse<String> health = browser.get("/health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(health.body()).getString("status")).isEqualTo("UP");
+
+    HttpResponse<String> ready = browser.get("/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ready.body()).getJsonObject("checks").getJsonObject("redis").getString("status"))
+        .isEqualTo("UP");
+  }
+
+  @Test
+  void metricsShowHttpJvmAndVoteCountersMoving() {
+    double acceptedB = PrometheusText.value(metrics(), "votes_accepted_total{option=\"b\"}");
+    double unknown = PrometheusText.value(metrics(), "votes_rejected_total{reason=\"unknown_option\"}");
+
+    browser.postForm("/", "vote=b");
+    browser.postForm("/", "vote=b");
+    browser.postForm("/", "vote=nope");
+
+    String after = metrics();
+    assertThat(PrometheusText.value(after, "votes_accepted_total{option=\"b\"}")).isEqualTo(acceptedB + 2);
+    assertThat(PrometheusText.value(after, "votes_rejected_total{reason=\"unknown_option\"}")).isEqualTo(unknown + 1);
+    assertThat(after)
+        .contains("vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/\"}")
+        .contains("vertx_http_server_requests_total{code=\"400\",method=\"POST\",route=\"/\"}")
+        .contains("vertx_http_server_response_time_seconds_bucket{code=\"200\",method=\"POST\",route=\"/\"")
+        .contains("jvm_memory_used_bytes", "process_cpu_usage");
+  }
+
+  @Test
+  void optionLabelsAreHtmlEscaped() {
+    Config hostile = TestApp.config(Map.of(
+        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE,
+        "OPTION_A", "<script>alert(1)</script>", "OPTION_B", "\"Dogs\" & co"));
+    VoteVerticle escaped = new VoteVerticle(hostile, app.registry);
+    String id = Await.result(app.vertx.deployVerticle(escaped));
+    try {
+      String body = new Browser(escaped.actualPort()).get("/").body();
+      assertThat(body)
+          .contains("&lt;script&gt;alert(1)&lt;/script&gt; vs &quot;Dogs&quot; &amp; co!")
+          .doesNotContain("<script>");
+    } finally {
+      Await.result(app.vertx.undeploy(id));
+    }
+  }
+
+  private String voterId() {
+    return browser.cookies().getCookieStore().getCookies().stream()
+        .filter(cookie -> cookie.getName().equals("voter_id")).findFirst().orElseThrow().getValue();
+  }
+
+  private double rejectedTotal() {
+    String text = metrics();
+    double total = 0;
+    for (Rejection reason : Rejection.values()) {
+      total += PrometheusText.value(text, "votes_rejected_total{reason=\"" + reason.metricTag() + "\"}");
+    }
+    return total;
+  }
+
+  private String metrics() {
+    HttpResponse<String> metrics = browser.get("/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    return metrics.body();
+  }
+
+  private static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+  }
+}
