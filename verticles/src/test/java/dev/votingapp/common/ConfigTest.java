@@ -1,0 +1,114 @@
+package dev.votingapp.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigTest {
+
+  @Test
+  void defaultsMatchTheReferenceApp() {
+    Config config = Config.fromEnv(Map.of("HOSTNAME", "abc123"));
+
+    assertThat(config.votePort()).isEqualTo(5000);
+    assertThat(config.resultPort()).isEqualTo(5001);
+    assertThat(config.workerPort()).isEqualTo(5002);
+    assertThat(config.options().title()).isEqualTo("Cats vs Dogs!");
+    assertThat(config.redis().url()).isEqualTo("redis://localhost:6379");
+    assertThat(config.redis().queueKey()).isEqualTo("votes");
+    assertThat(config.pg()).isEqualTo(new PgConfig("localhost", 5432, "postgres", "postgres", null));
+    assertThat(config.hostname()).isEqualTo("abc123");
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    Config config = Config.fromEnv(Map.ofEntries(
+        Map.entry("VOTE_PORT", "8000"), Map.entry("RESULT_PORT", "8001"), Map.entry("WORKER_PORT", "8002"),
+        Map.entry("OPTION_A", "Tabs"), Map.entry("OPTION_B", "Spaces"),
+        Map.entry("REDIS_URL", "redis://redis:6380/2"), Map.entry("REDIS_QUEUE", "votes:staging"),
+        Map.entry("PGHOST", "db"), Map.entry("PGPORT", "6543"), Map.entry("PGDATABASE", "votes"),
+        Map.entry("PGUSER", "app")));
+
+    assertThat(config.votePort()).isEqualTo(8000);
+    assertThat(config.options().all()).extracting(VoteOptions.Option::label).containsExactly("Tabs", "Spaces");
+    assertThat(config.redis().url()).isEqualTo("redis://redis:6380/2");
+    assertThat(config.redis().queueKey()).isEqualTo("votes:staging");
+    assertThat(config.pg().connectOptions().getHost()).isEqualTo("db");
+    assertThat(config.pg().connectOptions().getPort()).isEqualTo(6543);
+    assertThat(config.pg().connectOptions().getDatabase()).isEqualTo("votes");
+    assertThat(config.pg().connectOptions().getUser()).isEqualTo("app");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+      "VOTE_PORT, abc",
+      "RESULT_PORT, 70000",
+      "WORKER_PORT, -1",
+      "PGPORT, 5432x",
+      "REDIS_URL, http://redis:6379",
+      "REDIS_URL, redis://",
+      "REDIS_URL, redis://redis:notaport",
+      "REDIS_URL, redis://redis:6379/db",
+  })
+  void anInvalidValueIsRefusedNamingTheVariable(String name, String value) {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(name);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("VOTE_PORT", "x", "PGPORT", "y", "OPTION_A", "z".repeat(65))))
+        .isInstanceOfSatisfying(ConfigException.class, invalid -> assertThat(invalid.problems())
+            .hasSize(3)
+            .anySatisfy(problem -> assertThat(problem).startsWith("VOTE_PORT"))
+            .anySatisfy(problem -> assertThat(problem).startsWith("PGPORT"))
+            .anySatisfy(problem -> assertThat(problem).startsWith("OPTION_A")));
+  }
+
+  @Test
+  void thePasswordComesFromAFileWithoutItsTrailingNewline(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("pg_password"), "s3cret\n");
+
+    Config config = Config.fromEnv(Map.of("PGPASSWORD_FILE", secret.toString()));
+
+    assertThat(config.pg().password()).isEqualTo("s3cret");
+    assertThat(config.pg().toString()).doesNotContain("s3cret");
+    assertThat(config.toString()).doesNotContain("s3cret");
+  }
+
+  @Test
+  void anUnreadablePasswordFileIsRefused(@TempDir Path dir) {
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("PGPASSWORD_FILE", dir.resolve("missing").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("PGPASSWORD_FILE");
+  }
+
+  @Test
+  void aPasswordAndAPasswordFileTogetherAreAmbiguous(@TempDir Path dir) throws Exception {
+    Path secret = Files.writeString(dir.resolve("pg_password"), "a");
+    Map<String, String> env = new HashMap<>();
+    env.put("PGPASSWORD", "b");
+    env.put("PGPASSWORD_FILE", secret.toString());
+
+    assertThatThrownBy(() -> Config.fromEnv(env)).hasMessageContaining("PGPASSWORD or PGPASSWORD_FILE");
+  }
+
+  @Test
+  void aRedisPasswordNeverShowsInMessages() {
+    Config config = Config.fromEnv(Map.of("REDIS_URL", "redis://:hunter2@redis:6379", "REDIS_PASSWORD", "other"));
+    assertThat(config.redis().safeUrl()).isEqualTo("redis://***@redis:6379");
+    assertThat(config.toString()).doesNotContain("hunter2", "other");
+
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("REDIS_URL", "redis://:hunter2@redis:port")))
+        .hasMessageContaining("REDIS_URL").hasMessageNotContaining("hunter2");
+  }
+}
