@@ -126,7 +126,10 @@ figure() {
 run_wrk() {
   local duration=$1 out=$2
   shift 2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$@" -s "$LUA" "http://$HOST:$VOTE_PORT/" >"$out"
+  if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$@" -s "$LUA" "http://$HOST:$VOTE_PORT/" >"$out"; then
+    cat "$out" >&2
+    die "wrk failed"
+  fi
 }
 
 # --- machine facts -------------------------------------------------------------------------------
