@@ -155,7 +155,7 @@ if [[ ${BUILD:-} == 1 || ! -f $JAR ]]; then
   ./mvnw -q -B package -DskipTests
 fi
 [[ -f $JAR ]] || die "$JAR missing after the build"
-newer=$(find pom.xml ./*/pom.xml ./*/src/main -newer "$JAR" -type f 2>/dev/null | head -n 1)
+newer=$(find pom.xml ./*/pom.xml ./*/src/main -newer "$JAR" -type f -print -quit 2>/dev/null || true)
 if [[ -n $newer ]]; then
   log "WARNING: $JAR is older than $newer (and maybe more): it may not be the current code; BUILD=1 rebuilds it"
 fi
