@@ -2,6 +2,7 @@ package dev.votingapp.launcher;
 
 import dev.votingapp.common.Config;
 import dev.votingapp.vote.VoteVerticle;
+import dev.votingapp.worker.WorkerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -25,6 +26,19 @@ enum Role {
     @Override
     String listening(Config config) {
       return "vote on :" + config.votePort() + ", queue " + config.redis().queueKey() + " at " + config.redis().safeUrl();
+    }
+  },
+  WORKER("worker", "moves votes from Redis to PostgreSQL; health and metrics on WORKER_PORT (5002)") {
+    @Override
+    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+      // One instance: its lanes (WORKER_CONCURRENCY) already overlap Redis and PostgreSQL round trips.
+      return vertx.deployVerticle(new WorkerVerticle(config, registry));
+    }
+
+    @Override
+    String listening(Config config) {
+      return "worker " + config.worker().id() + " on :" + config.workerPort() + ", queue " + config.redis().queueKey()
+          + " at " + config.redis().safeUrl() + " into " + config.pg();
     }
   },
   ALL("all", "every role above in one JVM") {

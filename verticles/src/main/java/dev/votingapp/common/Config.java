@@ -16,6 +16,7 @@ public record Config(
     VoteOptions options,
     RedisConfig redis,
     PgConfig pg,
+    WorkerConfig worker,
     String hostname) {
 
   public static final int LABEL_MAX_LENGTH = 64;
@@ -39,8 +40,13 @@ public record Config(
         env.string("PGDATABASE", "postgres"),
         env.string("PGUSER", "postgres"),
         env.secret("PGPASSWORD"));
+    String hostname = hostname(vars);
+    WorkerConfig worker = new WorkerConfig(
+        env.workerId("WORKER_ID", hostname + "-" + ProcessHandle.current().pid()),
+        env.intIn("WORKER_BATCH_SIZE", 500, 1, 10_000),
+        env.intIn("WORKER_CONCURRENCY", 2, 1, 64));
     env.throwIfInvalid();
-    return new Config(votePort, resultPort, workerPort, options, redis, pg, hostname(vars));
+    return new Config(votePort, resultPort, workerPort, options, redis, pg, worker, hostname);
   }
 
   /** Shown on the ballot as "Processed by container ID ..."; Docker sets HOSTNAME to the container id. */

@@ -59,6 +59,16 @@ final class Env {
     return fallback;
   }
 
+  /** A name safe inside Redis key names: letters, digits, dot, dash, underscore. */
+  String workerId(String name, String fallback) {
+    String value = string(name, fallback).replaceAll("[^A-Za-z0-9._-]", "-");
+    String raw = vars.get(name);
+    if (raw != null && !raw.isBlank() && !raw.trim().matches("[A-Za-z0-9._-]{1,100}")) {
+      problems.add(name + " must be 1 to 100 letters, digits, '.', '-' or '_', got '" + raw + "'");
+    }
+    return value.length() > 100 ? value.substring(0, 100) : value;
+  }
+
   /** A redis:// or rediss:// URL with a host, an optional port and an optional database number. */
   String redisUrl(String name, String fallback) {
     String raw = string(name, fallback);

@@ -80,6 +80,15 @@ public final class TestServers {
     testPg = null;
   }
 
+  /** A fresh, empty database of the caller's own on the same server, dropped when the session ends. */
+  public static synchronized PgConfig newDatabase() {
+    PgConfig shared = postgres();
+    String database = "voting_test_" + UUID.randomUUID().toString().replace("-", "");
+    execute(adminPg, "CREATE DATABASE " + database);
+    RELEASE.push(() -> dropQuietly(database));
+    return new PgConfig(shared.host(), shared.port(), database, shared.user(), shared.password());
+  }
+
   private static String findRedis() {
     String fromEnv = System.getenv("TEST_REDIS_URL");
     if (fromEnv != null && !fromEnv.isBlank()) {

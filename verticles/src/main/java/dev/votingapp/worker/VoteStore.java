@@ -1,0 +1,110 @@
+package dev.votingapp.worker;
+
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.Sql;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The worker's side of PostgreSQL: the schema, and one upsert per batch. */
+final class VoteStore {
+
+  /** A vote the database refused (bad data that passed parsing), with the database's reason. */
+  record Refused(Vote vote, String reason) {
+  }
+
+  private final Pool pool;
+
+  VoteStore(Vertx vertx, PgConfig config, int lanes) {
+    this.pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(lanes + 2).setMaxWaitQueueSize(64))
+        .connectingTo(config.connectOptions())
+        .using(vertx)
+        .build();
+  }
+
+  /** Creates or upgrades the schema; safe when several workers start at once (advisory lock). */
+  Future<Void> migrate() {
+    return pool.withTransaction(connection -> {
+      Future<?> step = connection.query(Sql.QUIET_SCHEMA_NOTICES).execute()
+          .compose(quiet -> connection.query(Sql.LOCK_SCHEMA).execute());
+      for (String statement : Sql.SCHEMA) {
+        step = step.compose(done -> connection.query(statement).execute());
+      }
+      return step.mapEmpty();
+    });
+  }
+
+  Future<Boolean> schemaReady() {
+    return pool.query(Sql.SCHEMA_READY).execute().map(rows -> rows.iterator().next().getLong(0) == 3L);
+  }
+
+  /**
+   * Writes the batch in one statement (one transaction). If the database refuses the data itself
+   * (SQLSTATE class 22, e.g. a character it cannot store), each vote is written on its own so only the
+   * bad ones are refused and the rest still land.
+   */
+  Future<List<Refused>> upsert(List<Vote> votes) {
+    if (votes.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes))
+        .<List<Refused>>map(done -> List.of())
+        .recover(failure -> isDataError(failure) ? oneByOne(votes) : Future.failedFuture(failure));
+  }
+
+  private Future<List<Refused>> oneByOne(List<Vote> votes) {
+    return pool.withConnection(connection -> {
+      List<Refused> refused = new ArrayList<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (Vote vote : votes) {
+        chain = chain.compose(previous -> writeOne(connection, vote, refused));
+      }
+      return chain.map(done -> refused);
+    });
+  }
+
+  private static Future<Void> writeOne(SqlConnection connection, Vote vote, List<Refused> refused) {
+    return connection.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(List.of(vote)))
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          if (!isDataError(failure)) {
+            return Future.failedFuture(failure);
+          }
+          refused.add(new Refused(vote, failure.getMessage()));
+          return Future.succeededFuture();
+        });
+  }
+
+  private static Tuple tuple(List<Vote> votes) {
+    String[] ids = new String[votes.size()];
+    String[] options = new String[votes.size()];
+    Long[] times = new Long[votes.size()];
+    for (int i = 0; i < votes.size(); i++) {
+      Vote vote = votes.get(i);
+      ids[i] = vote.voterId();
+      options[i] = vote.option();
+      times[i] = vote.votedAtMicros();
+    }
+    return Tuple.of(ids, options, times);
+  }
+
+  private static boolean isDataError(Throwable failure) {
+    return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
+  }
+
+  Future<Void> ping() {
+    return pool.query(Sql.PING).execute().mapEmpty();
+  }
+
+  Future<Void> close() {
+    return pool.close();
+  }
+}
