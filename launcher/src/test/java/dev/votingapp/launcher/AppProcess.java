@@ -58,6 +58,11 @@ final class AppProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** SIGKILL: no shutdown hook, no graceful stop, as a crash or an OOM kill. */
+  void kill() {
+    process.destroyForcibly();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -1,0 +1,109 @@
+package dev.votingapp.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.FreePort;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker as its own process, killed with SIGKILL in the middle of draining 110,000 votes, then
+ * started again: the table ends with exactly the expected voters and votes.
+ */
+class WorkerCrashIT {
+
+  private static final int VOTERS = 100_000;
+
+  @Test
+  void aWorkerKilledMidDrainLosesNothingAndCountsNothingTwice() throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    String queue = TestServers.uniqueKey("crash");
+    try (TestApp app = new TestApp();
+         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
+         Db db = new Db(app.vertx, database)) {
+      Map<String, String> expected = queueVotes(redis, queue);
+      Map<String, String> env = workerEnv(database, queue);
+
+      try (AppProcess first = AppProcess.start(env, "worker")) {
+        Await.until("some votes written", Duration.ofSeconds(60), () -> rows(db) >= 10_000);
+        first.kill();
+        assertThat(first.exitCode(Duration.ofSeconds(10))).isNotZero();
+      }
+      long writtenBeforeCrash = rows(db);
+      assertThat(writtenBeforeCrash).as("killed in the middle of the drain").isLessThan(VOTERS);
+      System.out.printf("killed after %d rows; queue %d; processing lists %s%n", writtenBeforeCrash,
+          redis.length(queue), redis.keys().stream().filter(key -> key.contains(":processing:")).toList());
+
+      try (AppProcess second = AppProcess.start(env, "worker")) {
+        Await.until("queue drained and every processing list released", Duration.ofSeconds(120),
+            () -> redis.length(queue) == 0 && redis.keys().stream().noneMatch(key -> key.contains(":processing:"))
+                && rows(db) == VOTERS);
+        second.terminate();
+        assertThat(second.exitCode(Duration.ofSeconds(30))).isZero();
+      }
+
+      Map<String, String> actual = new HashMap<>();
+      db.rows("SELECT id, vote FROM votes").forEach(row -> actual.put(row.getString("id"), row.getString("vote")));
+      assertThat(actual).hasSize(VOTERS).isEqualTo(expected);
+      assertThat(redis.length(queue + ":dead")).isZero();
+    }
+  }
+
+  /** 100,000 voters; every tenth votes twice, first for the other option: 110,000 messages. */
+  private static Map<String, String> queueVotes(RedisKeys redis, String queue) {
+    Map<String, String> expected = new HashMap<>();
+    List<String> messages = new ArrayList<>();
+    long t = Instant.now().getEpochSecond() * 1_000_000L;
+    for (int i = 0; i < VOTERS; i++) {
+      String voter = "voter-" + i;
+      String last = i % 2 == 0 ? "a" : "b";
+      if (i % 10 == 0) {
+        messages.add(message(voter, last.equals("a") ? "b" : "a", t + i));
+      }
+      messages.add(message(voter, last, t + VOTERS + i));
+      expected.put(voter, last);
+    }
+    redis.push(queue, messages);
+    return expected;
+  }
+
+  private static Map<String, String> workerEnv(PgConfig database, String queue) {
+    Map<String, String> env = new HashMap<>();
+    env.put("WORKER_PORT", String.valueOf(FreePort.find()));
+    env.put("WORKER_ID", "crash-test");
+    env.put("WORKER_BATCH_SIZE", "200");
+    env.put("REDIS_URL", TestServers.redisUrl());
+    env.put("REDIS_QUEUE", queue);
+    env.put("PGHOST", database.host());
+    env.put("PGPORT", String.valueOf(database.port()));
+    env.put("PGDATABASE", database.database());
+    env.put("PGUSER", database.user());
+    if (database.password() != null) {
+      env.put("PGPASSWORD", database.password());
+    }
+    return env;
+  }
+
+  private static long rows(Db db) {
+    if (db.count("SELECT count(*) FROM pg_tables WHERE tablename = 'votes'") == 0) {
+      return 0;
+    }
+    return db.count("SELECT count(*) FROM votes");
+  }
+
+  private static String message(String voter, String vote, long ts) {
+    return new JsonObject().put("voter_id", voter).put("vote", vote).put("ts", ts).encode();
+  }
+}
