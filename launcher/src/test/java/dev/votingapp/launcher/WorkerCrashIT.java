@@ -80,19 +80,12 @@ class WorkerCrashIT {
   }
 
   private static Map<String, String> workerEnv(PgConfig database, String queue) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = TestApp.pgEnv(database);
     env.put("WORKER_PORT", String.valueOf(FreePort.find()));
     env.put("WORKER_ID", "crash-test");
     env.put("WORKER_BATCH_SIZE", "200");
     env.put("REDIS_URL", TestServers.redisUrl());
     env.put("REDIS_QUEUE", queue);
-    env.put("PGHOST", database.host());
-    env.put("PGPORT", String.valueOf(database.port()));
-    env.put("PGDATABASE", database.database());
-    env.put("PGUSER", database.user());
-    if (database.password() != null) {
-      env.put("PGPASSWORD", database.password());
-    }
     return env;
   }
 

@@ -8,8 +8,6 @@ import dev.votingapp.testing.TestServers;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The PG* variables reach a real PostgreSQL server: the test run's own database. */
@@ -18,15 +16,7 @@ class PgConfigTest {
   @Test
   void theStandardVariablesConnect() {
     PgConfig server = TestServers.postgres();
-    Map<String, String> env = new HashMap<>();
-    env.put("PGHOST", server.host());
-    env.put("PGPORT", String.valueOf(server.port()));
-    env.put("PGDATABASE", server.database());
-    env.put("PGUSER", server.user());
-    if (server.password() != null) {
-      env.put("PGPASSWORD", server.password());
-    }
-    Config config = TestApp.config(env);
+    Config config = TestApp.config(TestApp.pgEnv(server));
 
     try (TestApp app = new TestApp()) {
       Pool pool = PgBuilder.pool().connectingTo(config.pg().connectOptions()).using(app.vertx).build();

@@ -1,6 +1,7 @@
 package dev.votingapp.testing;
 
 import dev.votingapp.common.Config;
+import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -24,6 +25,19 @@ public final class TestApp implements AutoCloseable {
     env.put("HOSTNAME", "test-host-1");
     env.putAll(overrides);
     return Config.fromEnv(env);
+  }
+
+  /** The PG* variables that point the app at this database. */
+  public static Map<String, String> pgEnv(PgConfig pg) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PGHOST", pg.host());
+    env.put("PGPORT", String.valueOf(pg.port()));
+    env.put("PGDATABASE", pg.database());
+    env.put("PGUSER", pg.user());
+    if (pg.password() != null) {
+      env.put("PGPASSWORD", pg.password());
+    }
+    return env;
   }
 
   @Override

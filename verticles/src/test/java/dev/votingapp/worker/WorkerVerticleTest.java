@@ -327,19 +327,12 @@ class WorkerVerticleTest {
   }
 
   private Config config(String workerId, int batchSize, int concurrency, PgConfig pg) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = TestApp.pgEnv(pg);
     env.put("REDIS_URL", TestServers.redisUrl());
     env.put("REDIS_QUEUE", queue);
     env.put("WORKER_ID", workerId);
     env.put("WORKER_BATCH_SIZE", String.valueOf(batchSize));
     env.put("WORKER_CONCURRENCY", String.valueOf(concurrency));
-    env.put("PGHOST", pg.host());
-    env.put("PGPORT", String.valueOf(pg.port()));
-    env.put("PGDATABASE", pg.database());
-    env.put("PGUSER", pg.user());
-    if (pg.password() != null) {
-      env.put("PGPASSWORD", pg.password());
-    }
     return TestApp.config(env);
   }
 
