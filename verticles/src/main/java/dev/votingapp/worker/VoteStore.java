@@ -1,6 +1,7 @@
 package dev.votingapp.worker;
 
 import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.Schema;
 import dev.votingapp.common.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,6 +12,7 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** The worker's side of PostgreSQL: the schema, and one upsert per batch. */
@@ -32,18 +34,7 @@ final class VoteStore {
 
   /** Creates or upgrades the schema; safe when several workers start at once (advisory lock). */
   Future<Void> migrate() {
-    return pool.withTransaction(connection -> {
-      Future<?> step = connection.query(Sql.QUIET_SCHEMA_NOTICES).execute()
-          .compose(quiet -> connection.query(Sql.LOCK_SCHEMA).execute());
-      for (String statement : Sql.SCHEMA) {
-        step = step.compose(done -> connection.query(statement).execute());
-      }
-      return step.mapEmpty();
-    });
-  }
-
-  Future<Boolean> schemaReady() {
-    return pool.query(Sql.SCHEMA_READY).execute().map(rows -> rows.iterator().next().getLong(0) == 3L);
+    return Schema.migrate(pool);
   }
 
   /**
@@ -83,7 +74,13 @@ final class VoteStore {
         });
   }
 
-  private static Tuple tuple(List<Vote> votes) {
+  /**
+   * Rows in voter-id order: concurrent batches (lanes, workers) then lock the rows they share in the
+   * same order and cannot deadlock each other.
+   */
+  private static Tuple tuple(List<Vote> unordered) {
+    List<Vote> votes = new ArrayList<>(unordered);
+    votes.sort(Comparator.comparing(Vote::voterId));
     String[] ids = new String[votes.size()];
     String[] options = new String[votes.size()];
     Long[] times = new Long[votes.size()];
