@@ -1,6 +1,7 @@
 package dev.votingapp.launcher;
 
 import dev.votingapp.common.Config;
+import dev.votingapp.result.ResultVerticle;
 import dev.votingapp.vote.VoteVerticle;
 import dev.votingapp.worker.WorkerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,6 +40,18 @@ enum Role {
     String listening(Config config) {
       return "worker " + config.worker().id() + " on :" + config.workerPort() + ", queue " + config.redis().queueKey()
           + " at " + config.redis().safeUrl() + " into " + config.pg();
+    }
+  },
+  RESULT("result", "the results page, live over WebSocket, on RESULT_PORT (5001)") {
+    @Override
+    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+      // One instance holds every WebSocket client, so one tally read feeds them all.
+      return vertx.deployVerticle(new ResultVerticle(config, registry));
+    }
+
+    @Override
+    String listening(Config config) {
+      return "result on :" + config.resultPort() + ", tally from " + config.pg();
     }
   },
   ALL("all", "every role above in one JVM") {

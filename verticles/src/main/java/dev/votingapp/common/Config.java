@@ -17,6 +17,7 @@ public record Config(
     RedisConfig redis,
     PgConfig pg,
     WorkerConfig worker,
+    int resultPollMs,
     String hostname) {
 
   public static final int LABEL_MAX_LENGTH = 64;
@@ -45,8 +46,10 @@ public record Config(
         env.workerId("WORKER_ID", hostname + "-" + ProcessHandle.current().pid()),
         env.intIn("WORKER_BATCH_SIZE", 500, 1, 10_000),
         env.intIn("WORKER_CONCURRENCY", 2, 1, 64));
+    // The safety net under NOTIFY: how often the result service re-reads the tally anyway.
+    int resultPollMs = env.intIn("RESULT_POLL_MS", 1_000, 50, 60_000);
     env.throwIfInvalid();
-    return new Config(votePort, resultPort, workerPort, options, redis, pg, worker, hostname);
+    return new Config(votePort, resultPort, workerPort, options, redis, pg, worker, resultPollMs, hostname);
   }
 
   /** Shown on the ballot as "Processed by container ID ..."; Docker sets HOSTNAME to the container id. */

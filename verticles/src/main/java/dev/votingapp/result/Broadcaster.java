@@ -1,0 +1,99 @@
+package dev.votingapp.result;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The WebSocket clients of the results page. Every message is the whole tally, so a client that is
+ * slow to read loses nothing by skipping one: it gets the newest tally when its socket drains, and is
+ * closed if it does not drain for {@link #SLOW_CLIENT_MS}. Memory per client stays bounded either way.
+ */
+final class Broadcaster {
+
+  static final long SLOW_CLIENT_MS = 30_000;
+  private static final int WRITE_QUEUE_BYTES = 64 * 1024;
+
+  private final Vertx vertx;
+  private final ResultMetrics metrics;
+  private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+  private String latest;
+
+  Broadcaster(Vertx vertx, ResultMetrics metrics) {
+    this.vertx = vertx;
+    this.metrics = metrics;
+  }
+
+  int size() {
+    return clients.size();
+  }
+
+  /** A new client gets the current tally at once. */
+  void add(ServerWebSocket socket) {
+    socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    Client client = new Client(socket);
+    clients.add(client);
+    socket.closeHandler(closed -> clients.remove(client));
+    socket.exceptionHandler(failed -> socket.close());
+    if (latest != null) {
+      client.offer(latest);
+    }
+  }
+
+  /** Sends a changed tally to everyone. */
+  void publish(String tallyJson) {
+    latest = tallyJson;
+    int written = 0;
+    for (Client client : clients) {
+      if (client.offer(tallyJson)) {
+        written++;
+      }
+    }
+    metrics.sent(written);
+  }
+
+  void closeAll() {
+    clients.forEach(client -> client.socket.close((short) 1001, "server shutting down"));
+    clients.clear();
+  }
+
+  private final class Client {
+    private final ServerWebSocket socket;
+    private String pending;
+    private long slowTimer = -1;
+
+    Client(ServerWebSocket socket) {
+      this.socket = socket;
+    }
+
+    /** Writes now, or keeps only the newest message until the socket drains. */
+    boolean offer(String json) {
+      if (!socket.writeQueueFull()) {
+        socket.writeTextMessage(json);
+        return true;
+      }
+      if (pending == null) {
+        socket.drainHandler(drained -> flush());
+        slowTimer = vertx.setTimer(SLOW_CLIENT_MS, expired -> {
+          metrics.dropped();
+          clients.remove(this);
+          socket.close((short) 1008, "too slow");
+        });
+      }
+      pending = json;
+      return false;
+    }
+
+    private void flush() {
+      String json = pending;
+      pending = null;
+      vertx.cancelTimer(slowTimer);
+      socket.drainHandler(null);
+      if (json != null && !socket.isClosed()) {
+        socket.writeTextMessage(json);
+        metrics.sent(1);
+      }
+    }
+  }
+}

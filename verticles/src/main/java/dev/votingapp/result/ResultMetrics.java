@@ -1,0 +1,52 @@
+package dev.votingapp.result;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** The result service's own meters. */
+final class ResultMetrics {
+
+  private final Counter sent;
+  private final Counter notifications;
+  private final Counter reads;
+  private final Counter dropped;
+  private final Timer commitToPush;
+
+  ResultMetrics(MeterRegistry registry, Supplier<Number> clients) {
+    Gauge.builder("result.clients", clients).description("Connected WebSocket clients").register(registry);
+    sent = Counter.builder("result.messages.sent").description("Tally messages sent to WebSocket clients").register(registry);
+    notifications = Counter.builder("result.notifications")
+        .description("PostgreSQL notifications received on the tally channel").register(registry);
+    reads = Counter.builder("result.tally.reads").description("Reads of the tally from PostgreSQL").register(registry);
+    dropped = Counter.builder("result.clients.dropped")
+        .description("WebSocket clients closed because they did not keep up").register(registry);
+    commitToPush = Timer.builder("result.commit.to.push")
+        .description("From a change committed to votes to the new tally pushed to clients")
+        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+  }
+
+  void sent(int messages) {
+    sent.increment(messages);
+  }
+
+  void notification() {
+    notifications.increment();
+  }
+
+  void read() {
+    reads.increment();
+  }
+
+  void dropped() {
+    dropped.increment();
+  }
+
+  void commitToPush(long micros) {
+    commitToPush.record(Math.max(0, micros), TimeUnit.MICROSECONDS);
+  }
+}

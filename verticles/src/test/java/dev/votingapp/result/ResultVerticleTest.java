@@ -1,0 +1,204 @@
+package dev.votingapp.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.PrometheusText;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import dev.votingapp.testing.WsClient;
+import dev.votingapp.worker.WorkerVerticle;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The result service deployed against a real PostgreSQL, fed by the real worker, watched over HTTP and WebSocket. */
+class ResultVerticleTest {
+
+  private static final Duration SOON = Duration.ofSeconds(10);
+
+  private TestApp app;
+  private PgConfig database;
+  private Db db;
+  private ResultVerticle result;
+  private Browser browser;
+
+  @BeforeEach
+  void deploy() {
+    app = new TestApp();
+    database = TestServers.newDatabase();
+    db = new Db(app.vertx, database);
+    result = deployResult(Map.of("OPTION_A", "Tabs", "OPTION_B", "Spaces", "RESULT_POLL_MS", "200"));
+    browser = new Browser(result.actualPort());
+    Await.until("result service ready", SOON, () -> browser.get("/ready").statusCode() == 200);
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+    app.close();
+  }
+
+  @Test
+  void theFirstRenderAlreadyHoldsTheTally() {
+    HttpResponse<String> empty = browser.get("/");
+    assertThat(empty.statusCode()).isEqualTo(200);
+    assertThat(empty.body()).contains("<h1>Tabs vs Spaces!</h1>", "<h2 class=\"label\">Tabs</h2>",
+        "<h2 class=\"label\">Spaces</h2>", "<p id=\"total\">No votes yet</p>", "id=\"percent-a\">0.0%");
+    assertThat(empty.body()).doesNotContainPattern("(src|href)=\"(https?:)?//");
+
+    db.execute("INSERT INTO votes (id, vote) VALUES ('x1', 'b')");
+    Await.until("1 vote rendered", SOON, () -> browser.get("/").body().contains("<p id=\"total\">1 vote</p>"));
+    assertThat(browser.get("/").body()).contains("id=\"percent-b\">100.0%", "id=\"percent-a\">0.0%",
+        "<progress class=\"bar\" id=\"bar-b\" max=\"100\" value=\"100.0\">");
+
+    db.execute("INSERT INTO votes (id, vote) VALUES ('x2', 'a'), ('x3', 'a')");
+    Await.until("3 votes rendered", SOON, () -> browser.get("/").body().contains("<p id=\"total\">3 votes</p>"));
+    assertThat(browser.get("/").body()).contains("id=\"percent-a\">66.7%", "id=\"percent-b\">33.3%");
+    assertThat(browser.get("/static/result.js").statusCode()).isEqualTo(200);
+    assertThat(browser.get("/static/result.css").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void apiResultsGivesTheTallyAsJson() {
+    db.execute("INSERT INTO votes (id, vote) VALUES ('j1', 'a'), ('j2', 'a'), ('j3', 'a'), ('j4', 'b'), ('j5', 'zzz')");
+
+    Await.until("4 votes", SOON, () -> new JsonObject(browser.get("/api/results").body()).getLong("total") == 4);
+    HttpResponse<String> api = browser.get("/api/results");
+    assertThat(api.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(new JsonObject(api.body())).isEqualTo(new JsonObject(
+        "{\"options\":[{\"id\":\"a\",\"label\":\"Tabs\",\"votes\":3},{\"id\":\"b\",\"label\":\"Spaces\",\"votes\":1}],\"total\":4}"));
+  }
+
+  @Test
+  void aWebSocketClientGetsTheTallyAtOnceThenEveryCommitOfTheWorker() {
+    String queue = TestServers.uniqueKey("result");
+    try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
+         WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+      assertThat(ws.next(SOON)).isEqualTo(tally(0, 0));
+      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
+      env.put("REDIS_URL", TestServers.redisUrl());
+      env.put("REDIS_QUEUE", queue);
+      env.put("WORKER_ID", "result-test");
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.registry)));
+
+      redis.push(queue, List.of(vote("w1", "b")));
+      assertThat(ws.next(SOON)).isEqualTo(tally(0, 1));
+
+      redis.push(queue, List.of(vote("w2", "a"), vote("w3", "a"), vote("w1", "a")));
+      assertThat(ws.until(message -> message.getLong("total") == 3, SOON)).isEqualTo(tally(3, 0));
+    }
+  }
+
+  @Test
+  void nothingIsSentWhenNothingChanged() {
+    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+      ws.next(SOON);
+      // A write that changes no count (the same vote again) still notifies; it must not be pushed.
+      db.execute("INSERT INTO votes (id, vote) VALUES ('n1', 'a')");
+      assertThat(ws.next(SOON)).isEqualTo(tally(1, 0));
+      db.execute("UPDATE votes SET vote = 'a' WHERE id = 'n1'");
+
+      // Several poll periods (200 ms) and notifications later, still nothing new.
+      Await.until("a few polls happened", SOON, () -> reads() >= readsNow() + 5);
+      assertThat(ws.pending()).isZero();
+    }
+  }
+
+  @Test
+  void aBurstOfCommitsIsCoalescedIntoAFewMessages() {
+    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+      ws.next(SOON);
+      for (int i = 0; i < 200; i++) {
+        db.execute("INSERT INTO votes (id, vote) VALUES ($1, 'a')", "burst-" + i);
+      }
+      ws.until(message -> message.getLong("total") == 200, SOON);
+      int messages = 1 + drain(ws);
+      assertThat(messages).as("messages for 200 commits").isLessThan(100);
+      assertThat(PrometheusText.value(browser.get("/metrics").body(), "result_notifications_total"))
+          .isGreaterThanOrEqualTo(200);
+    }
+  }
+
+  @Test
+  void aChangeThatSentNoNotificationIsPickedUpByThePoll() {
+    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+      ws.next(SOON);
+      // No trigger on the tally itself: a writer that changes it directly sends no NOTIFY.
+      db.execute("INSERT INTO vote_tally (vote, votes) VALUES ('b', 5) "
+          + "ON CONFLICT (vote) DO UPDATE SET votes = vote_tally.votes + 5");
+      assertThat(ws.next(Duration.ofSeconds(3))).isEqualTo(tally(0, 5));
+    }
+  }
+
+  @Test
+  void healthReadinessAndMetrics() {
+    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+      ws.next(SOON);
+      assertThat(browser.get("/health").statusCode()).isEqualTo(200);
+      JsonObject ready = new JsonObject(browser.get("/ready").body());
+      assertThat(ready.getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("postgres", "schema", "listen");
+      String metrics = browser.get("/metrics").body();
+      assertThat(PrometheusText.value(metrics, "result_clients")).isEqualTo(1);
+      assertThat(metrics).contains("result_messages_sent_total", "result_tally_reads_total",
+          "result_commit_to_push_seconds_bucket", "result_notifications_total");
+    }
+  }
+
+  private ResultVerticle deployResult(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
+    env.putAll(extra);
+    Config config = TestApp.config(env);
+    ResultVerticle verticle = new ResultVerticle(config, app.registry);
+    Await.result(app.vertx.deployVerticle(verticle));
+    return verticle;
+  }
+
+  private long readsNow = -1;
+
+  private long readsNow() {
+    if (readsNow < 0) {
+      readsNow = reads();
+    }
+    return readsNow;
+  }
+
+  private long reads() {
+    return (long) PrometheusText.value(browser.get("/metrics").body(), "result_tally_reads_total");
+  }
+
+  private static int drain(WsClient ws) {
+    int count = 0;
+    while (ws.pending() > 0) {
+      ws.next(SOON);
+      count++;
+    }
+    return count;
+  }
+
+  private static JsonObject tally(long a, long b) {
+    return new JsonObject().put("options", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("id", "a").put("label", "Tabs").put("votes", a))
+            .add(new JsonObject().put("id", "b").put("label", "Spaces").put("votes", b)))
+        .put("total", a + b);
+  }
+
+  private static String vote(String voter, String option) {
+    Instant now = Instant.now();
+    return new JsonObject().put("voter_id", voter).put("vote", option)
+        .put("ts", now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000).encode();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.votingapp.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client that keeps every text message it receives, in order. */
+public final class WsClient implements AutoCloseable {
+
+  private final WebSocketClient client;
+  private final WebSocket socket;
+  private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+  public WsClient(Vertx vertx, int port, String path) {
+    client = vertx.createWebSocketClient();
+    // The handler is in place before the handshake, so the message a server sends on connect is kept.
+    socket = Await.result(client.webSocket().textMessageHandler(received::add).connect(port, "127.0.0.1", path));
+  }
+
+  public WebSocket socket() {
+    return socket;
+  }
+
+  /** The next message, or an AssertionError after the deadline. */
+  public JsonObject next(Duration deadline) {
+    try {
+      String message = received.poll(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      if (message == null) {
+        throw new AssertionError("no WebSocket message within " + deadline);
+      }
+      return new JsonObject(message);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(interrupted);
+    }
+  }
+
+  /** Reads messages until one matches; fails after the deadline. */
+  public JsonObject until(Predicate<JsonObject> condition, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no matching WebSocket message within " + deadline);
+      }
+      JsonObject message = next(Duration.ofNanos(left));
+      if (condition.test(message)) {
+        return message;
+      }
+    }
+  }
+
+  /** Messages received and not read yet. */
+  public int pending() {
+    return received.size();
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isClosed()) {
+      Await.result(socket.close());
+    }
+    client.close();
+  }
+}
