@@ -6,6 +6,9 @@ import dev.votingapp.common.ConfigException;
 import dev.votingapp.common.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,9 +40,14 @@ public final class Main {
     ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", role.get().roleName());
     Logger log = LoggerFactory.getLogger(Main.class);
 
+    Map<String, String> env = new HashMap<>(System.getenv());
     Config config;
     try {
-      config = Config.fromEnv(System.getenv());
+      Config.fromEnv(env); // checked before anything starts, embedded servers included
+      if (role.get() == Role.DEV) {
+        env.putAll(startDevServers(log));
+      }
+      config = Config.fromEnv(env);
     } catch (ConfigException invalid) {
       invalid.problems().forEach(problem -> log.error("Invalid configuration: {}", problem));
       System.exit(EXIT_CONFIG);
@@ -55,6 +63,20 @@ public final class Main {
           log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
           vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));
         });
+  }
+
+  /** Embedded Redis and PostgreSQL, stopped and removed when the JVM exits (after Vert.x has closed). */
+  private static Map<String, String> startDevServers(Logger log) {
+    try {
+      DevServers servers = DevServers.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "dev-servers"));
+      log.info("Embedded Redis and PostgreSQL running in {}", servers.folder());
+      return servers.env();
+    } catch (IOException failed) {
+      log.error("Could not start embedded Redis and PostgreSQL", failed);
+      System.exit(EXIT_CONFIG);
+      return Map.of();
+    }
   }
 
   /**

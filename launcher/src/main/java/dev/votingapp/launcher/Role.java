@@ -68,6 +68,18 @@ enum Role {
     String listening(Config config) {
       return services().stream().map(role -> role.listening(config)).collect(Collectors.joining("; "));
     }
+  },
+  DEV("dev", "every role in one JVM against embedded Redis and PostgreSQL, removed at exit (no Docker needed)") {
+    @Override
+    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+      return ALL.deploy(vertx, config, registry);
+    }
+
+    @Override
+    String listening(Config config) {
+      return "dev: ballot on http://localhost:" + config.votePort() + ", results on http://localhost:"
+          + config.resultPort() + "; " + ALL.listening(config);
+    }
   };
 
   private final String name;
@@ -92,7 +104,7 @@ enum Role {
   }
 
   static List<Role> services() {
-    return Arrays.stream(values()).filter(role -> role != ALL).toList();
+    return Arrays.stream(values()).filter(role -> role != ALL && role != DEV).toList();
   }
 
   static String usage() {

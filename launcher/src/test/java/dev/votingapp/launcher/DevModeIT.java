@@ -1,0 +1,70 @@
+package dev.votingapp.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.FreePort;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code java -jar voting-app.jar dev}: the whole app in one JVM, and nothing left behind at exit. */
+class DevModeIT {
+
+  @Test
+  void devRunsTheWholeAppAndLeavesNoProcessOrFolderBehind() throws Exception {
+    int votePort = FreePort.find();
+    int resultPort = FreePort.find();
+    Map<String, String> env = Map.of("VOTE_PORT", String.valueOf(votePort), "RESULT_PORT", String.valueOf(resultPort),
+        "WORKER_PORT", String.valueOf(FreePort.find()));
+    try (AppProcess dev = AppProcess.start(env, "dev")) {
+      Browser ballot = new Browser(votePort);
+      Browser results = new Browser(resultPort);
+      Await.until("results ready", Duration.ofSeconds(120), () -> ready(results) && ready(ballot));
+      Path folder = embeddedFolder(dev.output());
+      assertThat(folder).isDirectory();
+      assertThat(processesUsing(folder)).as("embedded servers running from the folder").isNotEmpty();
+
+      assertThat(ballot.get("/").body()).contains("Cats vs Dogs!");
+      assertThat(results.get("/").body()).contains("No votes yet");
+      assertThat(ballot.postForm("/", "vote=a").statusCode()).isEqualTo(200);
+      Await.until("the vote is counted", Duration.ofSeconds(20),
+          () -> new JsonObject(results.get("/api/results").body()).getLong("total") == 1);
+      assertThat(results.get("/").body()).contains("1 vote", "id=\"percent-a\">100.0%");
+
+      dev.terminate();
+
+      assertThat(dev.exitCode(Duration.ofSeconds(60))).isZero();
+      assertThat(Files.exists(folder)).as(folder + " removed").isFalse();
+      assertThat(processesUsing(folder)).as("no embedded server left running").isEmpty();
+    }
+  }
+
+  private static boolean ready(Browser browser) {
+    try {
+      return browser.get("/ready").statusCode() == 200;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
+  private static Path embeddedFolder(String output) {
+    Matcher folder = Pattern.compile("Embedded Redis and PostgreSQL running in (\\S+?)\"").matcher(output);
+    assertThat(folder.find()).as("the dev role names its folder in the log").isTrue();
+    return Path.of(folder.group(1));
+  }
+
+  private static List<ProcessHandle> processesUsing(Path folder) {
+    return ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> process.info().commandLine().map(line -> line.contains(folder.toString())).orElse(false))
+        .toList();
+  }
+}
