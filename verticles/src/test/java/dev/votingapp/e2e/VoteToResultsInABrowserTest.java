@@ -1,0 +1,90 @@
+package dev.votingapp.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.HeadlessChromium;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import dev.votingapp.result.ResultVerticle;
+import dev.votingapp.vote.VoteVerticle;
+import dev.votingapp.worker.WorkerVerticle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * The reference app's own end-to-end test, in a real browser: with vote, worker and result running,
+ * a vote for the second option appears on the open results page as "1 vote" and 100%, without a reload.
+ */
+class VoteToResultsInABrowserTest {
+
+  private static final Duration SOON = Duration.ofSeconds(20);
+
+  @Test
+  void aVoteCastOnTheBallotAppearsLiveOnTheResultsPage() throws Exception {
+    String queue = TestServers.uniqueKey("e2e");
+    try (TestApp app = new TestApp();
+         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
+      Map<String, String> env = new HashMap<>(TestApp.pgEnv(TestServers.newDatabase()));
+      env.put("REDIS_URL", TestServers.redisUrl());
+      env.put("REDIS_QUEUE", queue);
+      env.put("WORKER_ID", "e2e");
+      Config config = TestApp.config(env);
+      VoteVerticle vote = new VoteVerticle(config, app.registry);
+      ResultVerticle result = new ResultVerticle(config, app.registry);
+      Await.result(app.vertx.deployVerticle(vote));
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.registry)));
+      Await.result(app.vertx.deployVerticle(result));
+      Browser probe = new Browser(result.actualPort());
+      Await.until("result ready", SOON, () -> probe.get("/ready").statusCode() == 200);
+
+      try (HeadlessChromium chromium = new HeadlessChromium()) {
+        ChromeDriver browser = chromium.driver();
+        browser.get("http://127.0.0.1:" + result.actualPort() + "/");
+        String results = browser.getWindowHandle();
+        Await.until("results page live", SOON, () -> text(browser, "total").equals("No votes yet")
+            && !browser.findElement(By.id("status")).isDisplayed());
+        browser.executeScript("window.notReloaded = true;");
+
+        // Vote in another tab, by clicking the button, as a voter does.
+        WebDriver ballot = browser.switchTo().newWindow(WindowType.TAB);
+        ballot.get("http://127.0.0.1:" + vote.actualPort() + "/");
+        assertThat(ballot.findElement(By.tagName("h3")).getText()).isEqualTo("Cats vs Dogs!");
+        ballot.findElement(By.id("b")).click();
+        Await.until("the ballot marks the vote", SOON, () -> !ballot.findElement(By.id("b")).isEnabled());
+        assertThat(ballot.findElement(By.id("b")).getText()).contains("Dogs", "\u2714");
+        screenshot(browser, "ballot.png");
+
+        browser.switchTo().window(results);
+        Await.until("1 vote and 100% for Dogs on the open page", SOON,
+            () -> text(browser, "total").equals("1 vote") && text(browser, "percent-b").equals("100.0%"));
+        assertThat(text(browser, "percent-a")).isEqualTo("0.0%");
+        assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
+        screenshot(browser, "results.png");
+      }
+    }
+  }
+
+  private static String text(WebDriver browser, String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  /** Kept in target/ to look at. */
+  private static void screenshot(ChromeDriver browser, String name) throws Exception {
+    Path file = Path.of("target", "screenshots", name);
+    Files.createDirectories(file.getParent());
+    Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.votingapp.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The machine's Chromium (Debian packages chromium and chromium-driver), headless, with a fresh
+ * profile and no background network traffic. Where it is not installed the test is skipped, unless
+ * REQUIRE_BROWSER is set (CI sets it, and installs Chromium), so a JDK-only machine still passes.
+ */
+public final class HeadlessChromium implements AutoCloseable {
+
+  private static final String CHROMIUM = env("CHROMIUM_BINARY", "/usr/bin/chromium");
+  private static final String DRIVER = env("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver");
+
+  private final Path profile;
+  private final ChromeDriver driver;
+
+  public HeadlessChromium() throws IOException {
+    boolean installed = new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
+    if (!installed && System.getenv("REQUIRE_BROWSER") != null) {
+      throw new IllegalStateException("REQUIRE_BROWSER is set but " + CHROMIUM + " or " + DRIVER + " is missing");
+    }
+    Assumptions.assumeTrue(installed, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+    profile = Files.createTempDirectory("chromium-profile-");
+    ChromeOptions options = new ChromeOptions()
+        .setBinary(CHROMIUM)
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic", "--window-size=1024,768", "--user-data-dir=" + profile);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
+        .usingAnyFreePort().build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  public ChromeDriver driver() {
+    return driver;
+  }
+
+  @Override
+  public void close() throws IOException {
+    driver.quit();
+    try (Stream<Path> files = Files.walk(profile)) {
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}
