@@ -33,6 +33,17 @@ final class DevServers implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** False in the slim jar the container images run, which leaves the embedded servers out. */
+  static boolean available() {
+    try {
+      Class.forName("redis.embedded.RedisServer", false, DevServers.class.getClassLoader());
+      Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false, DevServers.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError slim) {
+      return false;
+    }
+  }
+
   static DevServers start() throws IOException {
     Path folder = Files.createTempDirectory("voting-app-dev-");
     RedisServer redis = null;

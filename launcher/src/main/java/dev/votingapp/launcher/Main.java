@@ -30,7 +30,10 @@ public final class Main {
   private Main() {
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length == 1 && "seed".equals(args[0])) {
+      System.exit(Seed.run());
+    }
     Optional<Role> role = args.length == 1 ? Role.byName(args[0]) : Optional.empty();
     if (role.isEmpty()) {
       System.err.println(args.length == 0 ? "no role given" : "unknown role: " + String.join(" ", args));
@@ -67,6 +70,10 @@ public final class Main {
 
   /** Embedded Redis and PostgreSQL, stopped and removed when the JVM exits (after Vert.x has closed). */
   private static Map<String, String> startDevServers(Logger log) {
+    if (!DevServers.available()) {
+      log.error("The dev role needs launcher/target/voting-app.jar; this slim jar (the container images' one) has no embedded servers");
+      System.exit(EXIT_CONFIG);
+    }
     try {
       DevServers servers = DevServers.start();
       Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "dev-servers"));

@@ -112,6 +112,7 @@ enum Role {
     for (Role role : values()) {
       usage.append(String.format("  %-8s %s%n", role.name, role.description));
     }
+    usage.append(String.format("%n  %-8s %s%n", "seed", "cast SEED_A (2000) votes for a and SEED_B (1000) for b at VOTE_URL, then exit"));
     usage.append("\nConfiguration comes from environment variables; see the README.");
     return usage.toString();
   }
