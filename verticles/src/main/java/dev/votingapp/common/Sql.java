@@ -40,7 +40,9 @@ public final class Sql {
       // One function for every change to votes, by any writer (our worker, the reference worker, a
       // manual UPDATE): it adds the statement's net change per option, in the same transaction, then
       // announces the commit. Tally rows are locked in option order, so concurrent writers cannot
-      // deadlock. The payload is the time of the change (microseconds), for the commit-to-push metric.
+      // deadlock. The payload is the transaction's start (microseconds), for the commit-to-push metric;
+      // being the same for every statement of a transaction, PostgreSQL sends it once (an upsert fires
+      // both the INSERT and the UPDATE trigger).
       """
       CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -61,7 +63,7 @@ public final class Sql {
         ELSE -- TRUNCATE
           UPDATE vote_tally SET votes = 0;
         END IF;
-        PERFORM pg_notify('vote_tally', (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text);
+        PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text);
         RETURN NULL;
       END $$""",
       """
