@@ -1,0 +1,45 @@
+#!/usr/bin/python3
+"""Turns the resolved docker-compose.yml (stdin, from `docker-compose config`) into the CI variant (stdout).
+
+This machine's Docker engine runs without bridge networking, so CI runs the real compose file's services,
+images, healthchecks, secrets, volumes and limits on the host network: each service loses `networks`
+and `ports`, listens on a port that cannot clash with the machine's own Redis/PostgreSQL, and the
+containers reach each other on 127.0.0.1. The worker gets two more replicas (worker2, worker3, under the
+profile "scale") with their own health ports and ids, because --scale cannot give replicas different
+ports on one host network.
+"""
+import copy
+import sys
+
+import yaml
+
+PORTS = {"vote": 15000, "result": 15001, "worker": 15002, "redis": 16379, "db": 15432}
+REDIS_URL = f"redis://127.0.0.1:{PORTS['redis']}"
+
+config = yaml.safe_load(sys.stdin)
+services = config["services"]
+for name, service in services.items():
+    service.pop("networks", None)
+    service.pop("ports", None)
+    service.pop("build", None)
+    service["network_mode"] = "host"
+
+services["redis"]["command"] += ["--port", str(PORTS["redis"]), "--bind", "127.0.0.1"]
+services["redis"]["healthcheck"]["test"] = ["CMD", "redis-cli", "-p", str(PORTS["redis"]), "ping"]
+services["db"]["command"] = ["postgres", "-p", str(PORTS["db"]), "-c", "listen_addresses=127.0.0.1"]
+services["db"]["healthcheck"]["test"] = ["CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", str(PORTS["db"])]
+
+services["vote"]["environment"].update(VOTE_PORT=str(PORTS["vote"]), REDIS_URL=REDIS_URL)
+services["result"]["environment"].update(RESULT_PORT=str(PORTS["result"]), PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
+services["worker"]["environment"].update(WORKER_PORT=str(PORTS["worker"]), WORKER_ID="worker-1", REDIS_URL=REDIS_URL,
+                                         PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
+services["seed"]["environment"]["VOTE_URL"] = f"http://127.0.0.1:{PORTS['vote']}/"
+
+for replica in (2, 3):
+    worker = copy.deepcopy(services["worker"])
+    worker["environment"].update(WORKER_PORT=str(PORTS["worker"] + replica - 1), WORKER_ID=f"worker-{replica}")
+    worker["profiles"] = ["scale"]
+    services[f"worker{replica}"] = worker
+
+config.pop("networks", None)
+yaml.safe_dump(config, sys.stdout, sort_keys=False)

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the stand-ins for the base images the Dockerfile and docker-compose.yml name, because this
+# machine cannot pull images: a Debian root filesystem (debootstrap) standing in for distroless, this
+# machine's JDK for Temurin, and Debian's Redis and PostgreSQL for the official images.
+# Needs DOCKER_HOST pointing at a running engine. Idempotent: images already there are kept.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+ROOTFS=${CI_ROOTFS:-/var/tmp/voting-ci-rootfs}
+log() { printf '[standins] %s\n' "$*"; }
+has() { docker image inspect "$1" >/dev/null 2>&1; }
+
+if ! has voting-ci/debian-minbase:bookworm; then
+  if [ ! -x "$ROOTFS/bin/sh" ]; then
+    log "debootstrap of Debian bookworm (minbase) into $ROOTFS"
+    rm -rf "$ROOTFS"
+    debootstrap --variant=minbase bookworm "$ROOTFS" http://deb.debian.org/debian >/dev/null
+  fi
+  log "importing the root filesystem"
+  tar -C "$ROOTFS" -c . | docker import - voting-ci/debian-minbase:bookworm >/dev/null
+fi
+
+if ! has gcr.io/distroless/base-debian12:nonroot; then
+  docker tag voting-ci/debian-minbase:bookworm gcr.io/distroless/base-debian12:nonroot
+fi
+
+if ! has eclipse-temurin:17-jdk; then
+  log "eclipse-temurin:17-jdk from this machine's JDK"
+  context=$(mktemp -d)
+  trap 'rm -rf "$context"' EXIT
+  jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+  # Debian's JDK links into /etc (cacerts) and to a src.zip that is not installed: copy what the links
+  # point at, skip the dangling ones.
+  cp -rL "$jdk" "$context/jdk" 2>/dev/null || true
+  if [ ! -x "$context/jdk/bin/javac" ] || [ ! -s "$context/jdk/lib/security/cacerts" ]; then
+    log "copying the JDK from $jdk failed"
+    exit 1
+  fi
+  cp jdk.Dockerfile "$context/Dockerfile"
+  DOCKER_BUILDKIT=0 docker build -q -t eclipse-temurin:17-jdk "$context" >/dev/null
+fi
+
+if ! has redis:7-alpine; then
+  log "redis:7-alpine from Debian's redis-server"
+  DOCKER_BUILDKIT=0 docker build -q --network host -t redis:7-alpine -f redis.Dockerfile . >/dev/null
+fi
+
+if ! has postgres:15-alpine; then
+  log "postgres:15-alpine from Debian's postgresql-15"
+  DOCKER_BUILDKIT=0 docker build -q --network host -t postgres:15-alpine -f postgres.Dockerfile . >/dev/null
+fi
+log "ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"

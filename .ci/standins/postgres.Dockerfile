@@ -1,0 +1,14 @@
+# Stand-in for postgres:15-alpine: Debian's PostgreSQL 15 with the official image's postgres user (70:70),
+# data directory and the environment variables compose uses (POSTGRES_USER, POSTGRES_PASSWORD_FILE).
+FROM voting-ci/debian-minbase:bookworm
+RUN groupadd -g 70 postgres && useradd -u 70 -g 70 -d /var/lib/postgresql -s /bin/sh postgres \
+ && apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /var/lib/postgresql/data /var/run/postgresql \
+ && chown -R 70:70 /var/lib/postgresql /var/run/postgresql && chmod 2777 /var/run/postgresql
+ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PGDATA=/var/lib/postgresql/data
+COPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["postgres"]

