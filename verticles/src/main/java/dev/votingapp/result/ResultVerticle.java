@@ -3,6 +3,7 @@ package dev.votingapp.result;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.Probes;
+import dev.votingapp.common.Retry;
 import dev.votingapp.common.VoteOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,19 +81,18 @@ public final class ResultVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The schema first (PostgreSQL may not be up yet), then the LISTEN connection and the poll. */
   private void migrate() {
-    if (stopping) {
-      return;
-    }
-    store.migrate().onComplete(migrated -> {
-      if (migrated.succeeded()) {
-        schemaReady = true;
-        feed.start();
-      } else {
-        LOG.warn("Cannot migrate the schema yet, retrying: {}", migrated.cause().getMessage());
-        vertx.setTimer(1_000, retry -> migrate());
-      }
-    });
+    AtomicBoolean warned = new AtomicBoolean();
+    Retry.untilSucceeded(vertx, 1_000, () -> stopping, store::migrate, failure -> {
+          if (warned.compareAndSet(false, true)) {
+            LOG.warn("Cannot migrate the schema yet, retrying every second: {}", failure.getMessage());
+          }
+        })
+        .onSuccess(migrated -> {
+          schemaReady = true;
+          feed.start();
+        });
   }
 
   private Router router() {

@@ -3,6 +3,7 @@ package dev.votingapp.worker;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.Probes;
+import dev.votingapp.common.Retry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -81,39 +82,38 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** First the worker id (another live process may still hold it), then the schema, then the lanes. */
   private void takeHeartbeat() {
-    if (stopping) {
-      return;
-    }
-    queue.acquireHeartbeat().onComplete(acquired -> {
-      if (acquired.succeeded() && acquired.result()) {
-        heartbeatHeld = true;
-        recovered("redis");
-        migrate();
-      } else {
-        if (acquired.failed()) {
-          failed("redis", acquired.cause());
-        } else {
-          LOG.warn("Worker id {} is held by a live process; waiting for its heartbeat to expire", config.worker().id());
-        }
-        vertx.setTimer(RETRY_START_MS, ignored -> takeHeartbeat());
-      }
-    });
+    Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping, this::acquireHeartbeat, this::startFailed)
+        .compose(held -> {
+          heartbeatHeld = true;
+          recovered("redis");
+          return Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping, store::migrate,
+              failure -> failed("postgres", failure));
+        })
+        .onSuccess(migrated -> {
+          schemaReady = true;
+          recovered("postgres");
+          startLanes();
+        });
   }
 
-  private void migrate() {
-    if (stopping) {
-      return;
+  private Future<Void> acquireHeartbeat() {
+    return queue.acquireHeartbeat().compose(held -> held ? Future.succeededFuture()
+        : Future.failedFuture(new HeartbeatHeld()));
+  }
+
+  private void startFailed(Throwable failure) {
+    if (failure instanceof HeartbeatHeld) {
+      LOG.warn("Worker id {} is held by a live process; waiting for its heartbeat to expire", config.worker().id());
+    } else {
+      failed("redis", failure);
     }
-    store.migrate().onComplete(migrated -> {
-      if (migrated.succeeded()) {
-        schemaReady = true;
-        recovered("postgres");
-        startLanes();
-      } else {
-        failed("postgres", migrated.cause());
-        vertx.setTimer(RETRY_START_MS, ignored -> migrate());
-      }
-    });
+  }
+
+  /** Another live process holds this worker id's heartbeat. */
+  private static final class HeartbeatHeld extends RuntimeException {
+    HeartbeatHeld() {
+      super("worker id held by a live process", null, false, false);
+    }
   }
 
   private void startLanes() {
