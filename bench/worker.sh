@@ -26,10 +26,10 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
-readonly JAR=launcher/target/voting-app.jar
 readonly FILL=bench/worker-fill.lua
-readonly HOST=127.0.0.1
 readonly QUEUE=votes
 readonly POLL=0.1
 readonly TARGET_RATE=30000
@@ -39,74 +39,7 @@ PGH=${BENCH_PGHOST:-127.0.0.1}
 PGP=${BENCH_PGPORT:-5432}
 PGU=${BENCH_PGUSER:-postgres}
 
-WORK=""
-REDIS_PID=""
-REDIS_PORT=""
 WORKER_PID=""
-DB=""
-DB_CREATED=""
-
-log() {
-  printf '[bench] %s\n' "$*" >&2
-}
-
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_in_use() {
-  (: <>"/dev/tcp/$HOST/$1") 2>/dev/null
-}
-
-# The first port from $1 on that nobody listens on (tries 20).
-free_port() {
-  local port=$1 last=$(($1 + 19))
-  while ((port <= last)); do
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-    port=$((port + 1))
-  done
-  die "no free port in $1..$last"
-}
-
-alive() {
-  [[ -n $1 ]] && kill -0 "$1" 2>/dev/null
-}
-
-# Waits up to $2 seconds for process $1 to exit; false if it is still running then.
-wait_exit() {
-  local pid=$1 deadline=$((SECONDS + $2))
-  while alive "$pid"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
-
-# SIGTERM, wait up to $3 seconds, then SIGKILL. $1 names the process for the log.
-stop_process() {
-  local name=$1 pid=$2 grace=$3
-  alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_exit "$pid" "$grace"; then
-    log "$name (pid $pid) still running after ${grace}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-# psql on the server's maintenance database, or on database $PSQL_DB when set; unaligned, tuples only.
-pg() {
-  PGCONNECT_TIMEOUT=5 psql -X -q -At -v ON_ERROR_STOP=1 -h "$PGH" -p "$PGP" -U "$PGU" \
-    -d "${PSQL_DB:-postgres}" "$@"
-}
-
-rcli() {
-  redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"
-}
 
 stop_worker() {
   if [[ -n $WORKER_PID ]]; then
@@ -115,44 +48,14 @@ stop_worker() {
   fi
 }
 
-stop_redis() {
-  if [[ -n $REDIS_PID ]]; then
-    if alive "$REDIS_PID"; then
-      rcli shutdown nosave >/dev/null 2>&1 || true
-      wait_exit "$REDIS_PID" 5 || true
-    fi
-    stop_process "redis-server" "$REDIS_PID" 5
-    REDIS_PID=""
-  fi
+show_logs() {
+  show_log_tail worker "$WORK/worker.log" 20
 }
 
-drop_database() {
-  if [[ -n $DB_CREATED ]]; then
-    if ! pg -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null; then
-      log "WARNING: could not drop database $DB on $PGH:$PGP; drop it by hand"
-    fi
-    DB_CREATED=""
-  fi
-}
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  if ((status != 0)) && [[ -n $WORK && -s $WORK/worker.log ]]; then
-    log "last lines of the worker log:"
-    tail -n 20 "$WORK/worker.log" >&2 || true
-  fi
+stop_services() {
   stop_worker
-  stop_redis
-  drop_database
-  if [[ -n $WORK ]]; then
-    rm -rf -- "$WORK"
-  fi
-  exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap_cleanup
 
 now() {
   date +%s.%N
@@ -168,30 +71,9 @@ per_second() {
   awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else printf "-" }'
 }
 
-# Sum of all series of Prometheus metric $1 (any labels) in file $2, as an integer; 0 when absent.
-metric() {
-  awk -v name="$1" '
-    index($0, name) == 1 {
-      rest = substr($0, length(name) + 1)
-      if (rest ~ /^(\{[^}]*\})? /) { sum += $NF; found = 1 }
-    }
-    END { printf "%.0f\n", found ? sum : 0 }' "$2"
-}
-
 # Scrapes the worker's metrics into $1; false when the worker does not answer.
-scrape() {
-  curl -fsS --noproxy '*' --max-time 2 -o "$1" "http://$HOST:$WORKER_PORT/metrics" 2>/dev/null
-}
-
-FAILURES=0
-check() {
-  local what=$1 got=$2 want=$3
-  if [[ $got == "$want" ]]; then
-    echo "PASS  $what: $got"
-  else
-    echo "FAIL  $what: $got, expected $want"
-    FAILURES=$((FAILURES + 1))
-  fi
+scrape_worker() {
+  scrape "$WORKER_PORT" "$1" 2
 }
 
 # --- arguments -----------------------------------------------------------------------------------
@@ -204,28 +86,15 @@ for name in BENCH_BATCH_SIZE BENCH_CONCURRENCY; do
 done
 
 # --- tools, machine facts and jar ----------------------------------------------------------------
-for tool in java redis-server redis-cli psql curl awk; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool not found"
-done
-pg_version=$(pg -c 'show server_version') || die "cannot connect to PostgreSQL at $PGU@$PGH:$PGP"
+require_tools java redis-server redis-cli psql curl awk
+connect_postgres
 
-echo "== machine =="
-echo "nproc: $(nproc)"
-echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-echo "java: $(java -version 2>&1 | head -n 1)"
-echo "postgresql: $pg_version ($PGU@$PGH:$PGP)"
-echo "redis: $(redis-server --version)"
-echo "load average (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_facts java postgresql redis
 
-if [[ ${BUILD:-} == 1 || ! -f $JAR ]]; then
-  log "building $JAR"
-  ./mvnw -q -B package -DskipTests
+if build_wanted; then
+  build_jars "$JAR"
 fi
-[[ -f $JAR ]] || die "$JAR missing after the build"
-newer=$(find pom.xml ./*/pom.xml ./*/src/main -newer "$JAR" -type f -print -quit 2>/dev/null || true)
-if [[ -n $newer ]]; then
-  log "WARNING: $JAR is older than $newer (and maybe more): it may not be the current code; BUILD=1 rebuilds it"
-elif command -v unzip >/dev/null 2>&1; then
+if ! warn_if_jar_older && command -v unzip >/dev/null 2>&1; then
   # A jar file can be new and still hold old classes (a module packaged from an older build of
   # another): compare the newest of the app's classes in it with the newest source file.
   stamp=$(unzip -Z -T "$JAR" 'dev/votingapp/*' 2>/dev/null | awk '{ print $(NF - 1) }' | sort | tail -n 1 || true)
@@ -241,26 +110,12 @@ elif command -v unzip >/dev/null 2>&1; then
 fi
 
 WORK=$(mktemp -d -t worker-bench.XXXXXX)
-mkdir "$WORK/redis"
 
 # --- private Redis -------------------------------------------------------------------------------
-REDIS_PORT=$(free_port "${BENCH_REDIS_PORT:-6391}")
-log "starting redis-server on $HOST:$REDIS_PORT"
-redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly no --daemonize no \
-  --dir "$WORK/redis" >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-deadline=$((SECONDS + 10))
-until [[ $(rcli ping 2>/dev/null) == PONG ]]; do
-  alive "$REDIS_PID" || { cat "$WORK/redis.log" >&2; die "redis-server exited"; }
-  ((SECONDS < deadline)) || die "redis-server did not answer PING within 10 s"
-  sleep 0.1
-done
+start_redis "${BENCH_REDIS_PORT:-6391}"
 
 # --- fresh database ------------------------------------------------------------------------------
-DB="bench_worker_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-log "creating database $DB on $PGH:$PGP"
-pg -c "CREATE DATABASE \"$DB\"" >/dev/null
-DB_CREATED=1
+create_database bench_worker
 
 # --- the queue -----------------------------------------------------------------------------------
 TWICE=$((VOTERS / 10))
@@ -320,7 +175,7 @@ while true; do
     log "worker ready after $(elapsed "$ready_at" "$started") s"
   fi
   depth=$(rcli llen "$QUEUE" 2>/dev/null) || die "the private Redis does not answer"
-  if [[ $depth == 0 ]] && scrape "$WORK/metrics.txt" \
+  if [[ $depth == 0 ]] && scrape_worker "$WORK/metrics.txt" \
     && [[ $(metric worker_votes_written_total "$WORK/metrics.txt") == "$MESSAGES" ]]; then
     done_at=$(now)
     break
@@ -328,7 +183,7 @@ while true; do
   alive "$WORKER_PID" || die "the worker exited"
   if ((SECONDS >= deadline)); then
     written="?"
-    if scrape "$WORK/metrics.txt"; then
+    if scrape_worker "$WORK/metrics.txt"; then
       written=$(metric worker_votes_written_total "$WORK/metrics.txt")
     fi
     die "not drained within ${TIMEOUT}s: $depth messages still queued, $written of $MESSAGES written"
@@ -400,15 +255,7 @@ check "messages left in $QUEUE" "$(rcli llen "$QUEUE")" 0
 check "dead letters in $QUEUE:dead" "$(rcli llen "$QUEUE:dead")" 0
 check "processing lists left in Redis" "$(rcli --scan --pattern "$QUEUE:processing:*" | wc -l)" 0
 
-# Warnings and errors the worker logged during the whole run (JSON lines, field "level").
-problems=$(grep -cE '"level":"(WARN|ERROR)"' "$WORK/worker.log" || true)
-echo "worker log: $problems WARN/ERROR lines"
-if ((problems > 0)); then
-  grep -E '"level":"(WARN|ERROR)"' "$WORK/worker.log" | head -n 10
-fi
+# Warnings and errors the worker logged during the whole run.
+log_problems "worker log" "$WORK/worker.log" 10
 
-if ((FAILURES > 0)); then
-  echo "RESULT: FAIL ($FAILURES checks failed)"
-  exit 1
-fi
-echo "RESULT: PASS"
+check_result
