@@ -266,6 +266,46 @@ class WorkerVerticleTest {
   }
 
   @Test
+  void redisGoingAwayDuringADrainLosesNothingAndCountsNothingTwice() {
+    java.net.URI redisUri = java.net.URI.create(TestServers.redisUrl());
+    try (TcpProxy proxy = new TcpProxy(app.vertx, redisUri.getHost(), redisUri.getPort())) {
+      List<String> messages = new ArrayList<>();
+      for (int i = 0; i < 20_000; i++) {
+        messages.add(message(voter(i), i % 3 == 0 ? "b" : "a", now()));
+      }
+      redis.push(queue, messages);
+      Map<String, String> env = TestApp.pgEnv(database);
+      env.put("REDIS_URL", "redis://127.0.0.1:" + proxy.port());
+      env.put("REDIS_QUEUE", queue);
+      env.put("WORKER_ID", "w1");
+      env.put("WORKER_BATCH_SIZE", "200");
+      WorkerVerticle worker = new WorkerVerticle(TestApp.config(env), app.registry);
+      deployments.add(Await.result(app.vertx.deployVerticle(worker)));
+      Browser probe = new Browser(worker.actualPort());
+      Await.until("some votes written", DRAIN, () -> written() > 0);
+
+      proxy.cut();
+
+      Await.until("not ready while Redis is away", DRAIN, () -> probe.get("/ready").statusCode() == 503);
+      assertThat(new JsonObject(probe.get("/ready").body()).getJsonArray("down").getList()).contains("redis");
+
+      proxy.restore();
+
+      awaitRows(20_000);
+      Await.until("queue drained, processing lists released, ready again", DRAIN, () -> redis.length(queue) == 0
+          && redis.keys().stream().noneMatch(key -> key.contains(":processing:"))
+          && probe.get("/ready").statusCode() == 200);
+      Map<String, String> votes = db.votes(voterPrefix);
+      for (int i = 0; i < 20_000; i++) {
+        assertThat(votes.get(voter(i))).isEqualTo(i % 3 == 0 ? "b" : "a");
+      }
+      assertThat(redis.length(queue + ":dead")).isZero();
+      assertThat(PrometheusText.value(probe.get("/metrics").body(), "worker_failures_total{dependency=\"redis\"}"))
+          .isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
   void anExistingReferenceTableKeepsItsRows() {
     PgConfig legacy = TestServers.newDatabase();
     try (Db old = new Db(app.vertx, legacy)) {
