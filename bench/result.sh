@@ -37,11 +37,11 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
-readonly JAR=launcher/target/voting-app.jar
 readonly TOOLS=bench-tools/target/bench-tools.jar
 readonly CLIENT_CLASS=dev.votingapp.bench.ResultLatency
-readonly HOST=127.0.0.1
 readonly QUEUE=votes
 readonly WANT_FDS=65536
 readonly READY_TIMEOUT=60
@@ -52,88 +52,10 @@ CLIENTS=${BENCH_CLIENTS:-5000}
 BATCH=${BENCH_BATCH:-200}
 ROUNDS=${BENCH_ROUNDS:-20}
 EVENT_LOOPS=${BENCH_EVENT_LOOPS:-4}
-PGH=${BENCH_PGHOST:-127.0.0.1}
-PGP=${BENCH_PGPORT:-5432}
-PGU=${BENCH_PGUSER:-postgres}
+# What figure prints for a figure the client did not print.
+FIGURE_ABSENT='?'
 
-WORK=""
-REDIS_PID=""
-REDIS_PORT=""
-DB=""
-DB_CREATED=""
 CLIENT_PID=""
-# Role name -> pid of the running process.
-declare -A PIDS=()
-
-log() {
-  printf '[bench] %s\n' "$*" >&2
-}
-
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_in_use() {
-  (: <>"/dev/tcp/$HOST/$1") 2>/dev/null
-}
-
-# The first port from $1 on that nobody listens on (tries 20).
-free_port() {
-  local port=$1 last=$(($1 + 19))
-  while ((port <= last)); do
-    if ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-    port=$((port + 1))
-  done
-  die "no free port in $1..$last"
-}
-
-alive() {
-  [[ -n $1 ]] && kill -0 "$1" 2>/dev/null
-}
-
-# Waits up to $2 seconds for process $1 to exit; false if it is still running then.
-wait_exit() {
-  local pid=$1 deadline=$((SECONDS + $2))
-  while alive "$pid"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
-
-# SIGTERM, wait up to $3 seconds, then SIGKILL. $1 names the process for the log.
-stop_process() {
-  local name=$1 pid=$2 grace=$3
-  alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_exit "$pid" "$grace"; then
-    log "$name (pid $pid) still running after ${grace}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
-
-# psql on the server's maintenance database, or on database $PSQL_DB when set; unaligned, tuples only.
-pg() {
-  PGCONNECT_TIMEOUT=5 psql -X -q -At -v ON_ERROR_STOP=1 -h "$PGH" -p "$PGP" -U "$PGU" \
-    -d "${PSQL_DB:-postgres}" "$@"
-}
-
-rcli() {
-  redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"
-}
-
-stop_role() {
-  local role=$1
-  if [[ -n ${PIDS[$role]:-} ]]; then
-    stop_process "$role service" "${PIDS[$role]}" 20
-    unset "PIDS[$role]"
-  fi
-}
 
 stop_client() {
   if [[ -n $CLIENT_PID ]]; then
@@ -142,69 +64,20 @@ stop_client() {
   fi
 }
 
-stop_redis() {
-  if [[ -n $REDIS_PID ]]; then
-    if alive "$REDIS_PID"; then
-      rcli shutdown nosave >/dev/null 2>&1 || true
-      wait_exit "$REDIS_PID" 5 || true
-    fi
-    stop_process "redis-server" "$REDIS_PID" 5
-    REDIS_PID=""
-  fi
+show_logs() {
+  local role
+  for role in vote worker result; do
+    show_log_tail "$role service" "$WORK/$role.log" 10
+  done
 }
 
-drop_database() {
-  if [[ -n $DB_CREATED ]]; then
-    if ! pg -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null; then
-      log "WARNING: could not drop database $DB on $PGH:$PGP; drop it by hand"
-    fi
-    DB_CREATED=""
-  fi
-}
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  if ((status != 0)) && [[ -n $WORK ]]; then
-    local role
-    for role in vote worker result; do
-      if [[ -s $WORK/$role.log ]]; then
-        log "last lines of the $role service log:"
-        tail -n 10 "$WORK/$role.log" >&2 || true
-      fi
-    done
-  fi
+stop_services() {
   stop_client
   stop_role result
   stop_role worker
   stop_role vote
-  stop_redis
-  drop_database
-  if [[ -n $WORK ]]; then
-    rm -rf -- "$WORK"
-  fi
-  exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# key=value line $1 from file $2, as printed by the client; "?" when absent.
-figure() {
-  local value
-  value=$(sed -n "s/^$1=//p" "$2" | tail -n 1)
-  echo "${value:-?}"
-}
-
-# Sum of all series of Prometheus metric $1 (any labels) in file $2, with up to 3 decimals; 0 when absent.
-metric() {
-  awk -v name="$1" '
-    index($0, name) == 1 {
-      rest = substr($0, length(name) + 1)
-      if (rest ~ /^(\{[^}]*\})? /) { sum += $NF; found = 1 }
-    }
-    END { v = found ? sum : 0; if (v == int(v)) printf "%d\n", v; else printf "%.3f\n", v }' "$2"
-}
+trap_cleanup
 
 # Upper bound in ms of the histogram bucket of Prometheus histogram $1 (seconds, no labels besides le)
 # in file $3 that holds quantile $2 (0..1): "<= X ms"; "-" when the histogram is empty or absent.
@@ -236,11 +109,6 @@ mean_ms() {
   awk -v s="$sum" -v c="$count" 'BEGIN { if (c > 0) printf "%.1f ms (%d samples)", s / c * 1000, c; else printf "-" }'
 }
 
-# Scrapes /metrics of the service on port $1 into $2; false when it does not answer.
-scrape() {
-  curl -fsS --noproxy '*' --max-time 5 -o "$2" "http://$HOST:$1/metrics" 2>/dev/null
-}
-
 # "met" when $1 < $2 (numbers, ms), else "NOT met".
 verdict() {
   awk -v v="$1" -v limit="$2" 'BEGIN { if (v != "?" && v + 0 < limit + 0) print "met"; else print "NOT met" }'
@@ -251,32 +119,15 @@ kib_to_mib() {
   awk -v k="$1" 'BEGIN { if (k ~ /^[0-9]+$/) printf "%.1f", k / 1024; else printf "?" }'
 }
 
-FAILURES=0
-check() {
-  local what=$1 got=$2 want=$3
-  if [[ $got == "$want" ]]; then
-    echo "PASS  $what: $got"
-  else
-    echo "FAIL  $what: $got, expected $want"
-    FAILURES=$((FAILURES + 1))
-  fi
-}
-
 # Starts role $1 on port $2 (the variable named $3) with the common environment; waits for /ready.
 start_role() {
-  local role=$1 port=$2 port_var=$3 pid deadline
+  local role=$1 port=$2 port_var=$3 pid
   shift 3
   log "starting the $role service on $HOST:$port"
   env "${common_env[@]}" "$port_var=$port" "$@" java -jar "$JAR" "$role" >"$WORK/$role.log" 2>&1 &
   pid=$!
   PIDS[$role]=$pid
-  deadline=$((SECONDS + READY_TIMEOUT))
-  until curl -fsS --noproxy '*' --max-time 2 -o /dev/null "http://$HOST:$port/ready" 2>/dev/null; do
-    alive "$pid" || die "the $role service exited"
-    ((SECONDS < deadline)) || die "the $role service was not ready within ${READY_TIMEOUT}s"
-    sleep 0.2
-  done
-  log "$role service ready (pid $pid)"
+  wait_ready "$role service" "$port" "$pid" "$READY_TIMEOUT"
 }
 
 # --- arguments -----------------------------------------------------------------------------------
@@ -301,20 +152,10 @@ if [[ $fds != unlimited ]] && ((fds < CLIENTS + 1000)); then
 fi
 
 # --- tools, machine facts and jars ---------------------------------------------------------------
-for tool in java redis-server redis-cli psql curl awk; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool not found"
-done
-pg_version=$(pg -c 'show server_version') || die "cannot connect to PostgreSQL at $PGU@$PGH:$PGP"
+require_tools java redis-server redis-cli psql curl awk
+connect_postgres
 
-echo "== machine =="
-echo "nproc: $(nproc)"
-echo "cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-echo "memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-echo "java: $(java -version 2>&1 | head -n 1)"
-echo "postgresql: $pg_version ($PGU@$PGH:$PGP)"
-echo "redis: $(redis-server --version)"
-echo "open files limit: $fds"
-echo "load average (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_facts memory java postgresql redis open-files
 
 # The client class may be missing from a bench-tools jar built before it existed.
 tools_current() {
@@ -323,38 +164,19 @@ tools_current() {
     unzip -l "$TOOLS" "${CLIENT_CLASS//.//}.class" >/dev/null 2>&1 || return 1
   fi
 }
-if [[ ${BUILD:-} == 1 || ! -f $JAR ]] || ! tools_current; then
-  log "building $JAR and $TOOLS"
-  ./mvnw -q -B package -DskipTests
+if build_wanted || ! tools_current; then
+  build_jars "$JAR and $TOOLS"
 fi
-[[ -f $JAR ]] || die "$JAR missing after the build"
 tools_current || die "$TOOLS (with $CLIENT_CLASS) missing after the build"
-newer=$(find pom.xml ./*/pom.xml ./*/src/main -newer "$JAR" -type f -not -path './bench-tools/*' -print -quit 2>/dev/null || true)
-if [[ -n $newer ]]; then
-  log "WARNING: $JAR is older than $newer (and maybe more): it may not be the current code; BUILD=1 rebuilds it"
-fi
+warn_if_jar_older bench-tools || true
 
 WORK=$(mktemp -d -t result-bench.XXXXXX)
-mkdir "$WORK/redis"
 
 # --- private Redis -------------------------------------------------------------------------------
-REDIS_PORT=$(free_port "${BENCH_REDIS_PORT:-6393}")
-log "starting redis-server on $HOST:$REDIS_PORT"
-redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly no --daemonize no \
-  --dir "$WORK/redis" >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-deadline=$((SECONDS + 10))
-until [[ $(rcli ping 2>/dev/null) == PONG ]]; do
-  alive "$REDIS_PID" || { cat "$WORK/redis.log" >&2; die "redis-server exited"; }
-  ((SECONDS < deadline)) || die "redis-server did not answer PING within 10 s"
-  sleep 0.1
-done
+start_redis "${BENCH_REDIS_PORT:-6393}"
 
 # --- fresh database ------------------------------------------------------------------------------
-DB="bench_result_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-log "creating database $DB on $PGH:$PGP"
-pg -c "CREATE DATABASE \"$DB\"" >/dev/null
-DB_CREATED=1
+create_database bench_result
 
 # --- the stack: three processes ------------------------------------------------------------------
 common_env=(
@@ -467,17 +289,9 @@ if ((CLIENTS > 0)); then
   check "clients closed by the server" "$(figure fanout_clients_closed_by_server "$F")" 0
   check "result_clients_dropped_total" "$(metric result_clients_dropped_total "$WORK/result.metrics")" 0
 fi
+# Warnings and errors the services logged during the whole run.
 for role in vote worker result; do
-  # Warnings and errors the service logged during the whole run (JSON lines, field "level").
-  problems=$(grep -cE '"level":"(WARN|ERROR)"' "$WORK/$role.log" || true)
-  echo "$role service log: $problems WARN/ERROR lines"
-  if ((problems > 0)); then
-    grep -E '"level":"(WARN|ERROR)"' "$WORK/$role.log" | head -n 5
-  fi
+  log_problems "$role service log" "$WORK/$role.log" 5
 done
 
-if ((FAILURES > 0)); then
-  echo "RESULT: FAIL ($FAILURES checks failed)"
-  exit 1
-fi
-echo "RESULT: PASS"
+check_result

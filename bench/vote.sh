@@ -25,21 +25,12 @@ readonly WARMUP=10s
 DURATION=${BENCH_DURATION:-20s}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
 
-VOTE_PID=""
-
-stop_vote() {
-  if [[ -n $VOTE_PID ]]; then
-    stop_process "vote service" "$VOTE_PID" 20
-    VOTE_PID=""
-  fi
-}
-
 show_logs() {
   show_log_tail "vote service" "$WORK/vote.log" 20
 }
 
 stop_services() {
-  stop_vote
+  stop_role vote
 }
 trap_cleanup
 
@@ -80,8 +71,8 @@ start_redis "${BENCH_REDIS_PORT:-6390}"
 VOTE_PORT=$(free_port "${BENCH_VOTE_PORT:-5600}")
 log "starting the vote service on $HOST:$VOTE_PORT"
 VOTE_PORT=$VOTE_PORT REDIS_URL="redis://$HOST:$REDIS_PORT" java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
-VOTE_PID=$!
-wait_ready "vote service" "$VOTE_PORT" "$VOTE_PID" 30 "30 s"
+PIDS[vote]=$!
+wait_ready "vote service" "$VOTE_PORT" "${PIDS[vote]}" 30 "30 s"
 
 # --- warm-up and measured run --------------------------------------------------------------------
 log "warm-up: $WARMUP, $CONNECTIONS connections"
@@ -96,7 +87,7 @@ echo
 
 # Graceful stop first: the service finishes the requests still in flight when wrk stopped, so the
 # queue length read afterwards is final.
-stop_vote
+stop_role vote
 queued=$(rcli llen votes)
 
 warm_ok=$(figure ok_2xx "$WORK/warmup.txt")
