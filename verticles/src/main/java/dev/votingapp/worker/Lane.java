@@ -78,10 +78,11 @@ final class Lane {
         health.succeeded();
         vertx.runOnContext(ignored -> next());
       } else {
-        Throwable cause = done.cause();
-        String dependency = cause instanceof DependencyFailure failure ? failure.dependency : "redis";
+        Throwable cause = done.cause() instanceof DependencyFailure failure ? failure.getCause() : done.cause();
+        String dependency = WorkQueue.isLostHeartbeat(cause) ? "heartbeat"
+            : done.cause() instanceof DependencyFailure failure ? failure.dependency : "redis";
         metrics.failure(dependency);
-        health.failed(dependency, cause instanceof DependencyFailure failure ? failure.getCause() : cause);
+        health.failed(dependency, cause);
         checkLeftovers = true;
         if (!"postgres".equals(dependency)) {
           closeBlocking();

@@ -210,6 +210,7 @@ final class WorkQueue {
     return items;
   }
 
+  /** The claim script's refusal: this worker's heartbeat expired or was taken over. */
   static boolean isLostHeartbeat(Throwable failure) {
     return failure != null && String.valueOf(failure.getMessage()).startsWith("NOTOWNER");
   }

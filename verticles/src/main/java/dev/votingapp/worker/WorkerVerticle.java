@@ -132,6 +132,7 @@ public final class WorkerVerticle extends VerticleBase {
             public void succeeded() {
               WorkerVerticle.this.recovered("redis");
               WorkerVerticle.this.recovered("postgres");
+              WorkerVerticle.this.recovered("heartbeat");
             }
           });
       lanes.add(lane);
