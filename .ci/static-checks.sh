@@ -7,20 +7,22 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[static] %s\n' "$*"; }
 
+# Compose v2 where it exists (GitHub's runners); else Debian's docker-compose (v1), which also brings
+# the YAML module the network check needs.
 need_apt=()
 command -v shellcheck >/dev/null || need_apt+=(shellcheck)
-command -v docker-compose >/dev/null || command -v docker >/dev/null || need_apt+=(docker-compose)
+if docker compose version >/dev/null 2>&1; then
+  compose() { docker compose "$@"; }
+else
+  command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+  compose() { docker-compose "$@"; }
+fi
+/usr/bin/python3 -c 'import yaml' 2>/dev/null || need_apt+=(python3-yaml)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   log "installing ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
-
-if command -v docker-compose >/dev/null; then
-  compose() { docker-compose "$@"; }
-else
-  compose() { docker compose "$@"; }
 fi
 # A password file must exist for the staging override, which has no default on purpose.
 export PG_PASSWORD_FILE=docker/dev-pg-password.txt
