@@ -27,7 +27,7 @@ class DevModeIT {
     try (AppProcess dev = AppProcess.start(env, "dev")) {
       Browser ballot = new Browser(votePort);
       Browser results = new Browser(resultPort);
-      Await.until("results ready", Duration.ofSeconds(120), () -> ready(results) && ready(ballot));
+      Await.until("results ready", Duration.ofSeconds(120), () -> results.isOk("/ready") && ballot.isOk("/ready"));
       Path folder = embeddedFolder(dev.output());
       assertThat(folder).isDirectory();
       assertThat(processesUsing(folder)).as("embedded servers running from the folder").isNotEmpty();
@@ -44,14 +44,6 @@ class DevModeIT {
       assertThat(dev.exitCode(Duration.ofSeconds(60))).isZero();
       assertThat(Files.exists(folder)).as(folder + " removed").isFalse();
       assertThat(processesUsing(folder)).as("no embedded server left running").isEmpty();
-    }
-  }
-
-  private static boolean ready(Browser browser) {
-    try {
-      return browser.get("/ready").statusCode() == 200;
-    } catch (RuntimeException notYet) {
-      return false;
     }
   }
 

@@ -68,7 +68,7 @@ class LauncherIT {
         "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue);
     try (AppProcess app = AppProcess.start(env, "vote")) {
       Browser browser = new Browser(port);
-      Await.until("vote service is ready", START, () -> isReady(browser));
+      Await.until("vote service is ready", START, () -> browser.isOk("/ready"));
       assertThat(browser.postForm("/", "vote=a").statusCode()).isEqualTo(200);
 
       app.terminate();
@@ -98,7 +98,7 @@ class LauncherIT {
       Map<String, String> env = Map.of("VOTE_PORT", String.valueOf(port), "REDIS_URL", redis.url());
       try (AppProcess app = AppProcess.start(env, "vote")) {
         Browser browser = new Browser(port);
-        Await.until("vote service answers", START, () -> isUp(browser));
+        Await.until("vote service answers", START, () -> browser.isOk("/health"));
 
         CompletableFuture<HttpResponse<String>> vote = CompletableFuture.supplyAsync(() -> browser.postForm("/", "vote=b"));
         Await.until("the vote is in flight", Duration.ofSeconds(10), () -> browser.get("/metrics").body()
@@ -110,22 +110,6 @@ class LauncherIT {
         assertThat(answered.body()).contains("Your vote was not recorded");
         assertThat(app.exitCode(Duration.ofSeconds(20))).isEqualTo(0);
       }
-    }
-  }
-
-  private static boolean isReady(Browser browser) {
-    try {
-      return browser.get("/ready").statusCode() == 200;
-    } catch (RuntimeException notYet) {
-      return false;
-    }
-  }
-
-  private static boolean isUp(Browser browser) {
-    try {
-      return browser.get("/health").statusCode() == 200;
-    } catch (RuntimeException notYet) {
-      return false;
     }
   }
 

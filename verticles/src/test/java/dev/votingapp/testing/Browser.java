@@ -47,6 +47,15 @@ public final class Browser {
     }
   }
 
+  /** True when the path answers 200; false while the service is not up yet (refused connections included). */
+  public boolean isOk(String path) {
+    try {
+      return get(path).statusCode() == 200;
+    } catch (RuntimeException notYet) {
+      return false;
+    }
+  }
+
   public String url(String path) {
     return base + path;
   }
