@@ -12,6 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '[compose] %s\n' "$*"; }
+# The classic builder prints a deprecation notice on every build; keep everything else it says.
+build() {
+  docker build "$@" 2> >(grep -v -e DEPRECATED -e 'BuildKit is currently disabled' -e 'environment-variable' -e '^$' >&2)
+}
 fail() { log "FAIL: $*"; exit 1; }
 
 # Waits until a command succeeds, up to a deadline in seconds.
@@ -95,7 +99,7 @@ revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 for role in vote worker result; do
   [ -n "${SMOKE_SKIP_BUILD:-}" ] && break
   log "building $IMAGE_PREFIX/$role:$TAG"
-  docker build -q --network host -f docker/Dockerfile --target "$role" \
+  build -q --network host -f docker/Dockerfile --target "$role" \
     --build-arg VERSION="$TAG" --build-arg REVISION="$revision" -t "$IMAGE_PREFIX/$role:$TAG" . >/dev/null
 done
 docker image inspect "$IMAGE_PREFIX/vote:$TAG" --format '{{.Config.User}} {{json .Config.Entrypoint}} {{json .Config.Healthcheck.Test}}' \
@@ -106,7 +110,7 @@ if [ -f launcher/target/voting-app-slim.jar ]; then
 plain=$(mktemp -d)
 cp launcher/target/voting-app-slim.jar "$plain/voting-app.jar"
 printf 'FROM eclipse-temurin:17-jdk\nCOPY voting-app.jar /app/voting-app.jar\nENTRYPOINT ["java", "-jar", "/app/voting-app.jar"]\n' >"$plain/Dockerfile"
-docker build -q -t voting-app/plain-jdk:ci "$plain" >/dev/null
+build -q -t voting-app/plain-jdk:ci "$plain" >/dev/null
 rm -rf "$plain"
 size() { docker image inspect "$1" --format '{{.Size}}' | awk '{printf "%.0f", $1 / 1048576}'; }
 base=$(size gcr.io/distroless/base-debian12:nonroot)

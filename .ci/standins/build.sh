@@ -8,6 +8,10 @@ cd "$(dirname "$0")"
 
 ROOTFS=${CI_ROOTFS:-/var/tmp/voting-ci-rootfs}
 log() { printf '[standins] %s\n' "$*"; }
+# The classic builder prints a deprecation notice on every build; keep everything else it says.
+build() {
+  docker build "$@" 2> >(grep -v -e DEPRECATED -e 'BuildKit is currently disabled' -e 'environment-variable' -e '^$' >&2)
+}
 has() { docker image inspect "$1" >/dev/null 2>&1; }
 
 if ! has voting-ci/debian-minbase:bookworm; then
@@ -37,16 +41,16 @@ if ! has eclipse-temurin:17-jdk; then
     exit 1
   fi
   cp jdk.Dockerfile "$context/Dockerfile"
-  DOCKER_BUILDKIT=0 docker build -q -t eclipse-temurin:17-jdk "$context" >/dev/null
+  DOCKER_BUILDKIT=0 build -q -t eclipse-temurin:17-jdk "$context" >/dev/null
 fi
 
 if ! has redis:7-alpine; then
   log "redis:7-alpine from Debian's redis-server"
-  DOCKER_BUILDKIT=0 docker build -q --network host -t redis:7-alpine -f redis.Dockerfile . >/dev/null
+  DOCKER_BUILDKIT=0 build -q --network host -t redis:7-alpine -f redis.Dockerfile . >/dev/null
 fi
 
 if ! has postgres:15-alpine; then
   log "postgres:15-alpine from Debian's postgresql-15"
-  DOCKER_BUILDKIT=0 docker build -q --network host -t postgres:15-alpine -f postgres.Dockerfile . >/dev/null
+  DOCKER_BUILDKIT=0 build -q --network host -t postgres:15-alpine -f postgres.Dockerfile . >/dev/null
 fi
 log "ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
