@@ -45,8 +45,10 @@ enum Role {
   RESULT("result", "the results page, live over WebSocket, on RESULT_PORT (5001)") {
     @Override
     Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
-      // One instance holds every WebSocket client, so one tally read feeds them all.
-      return vertx.deployVerticle(new ResultVerticle(config, registry));
+      // One instance per core: WebSocket clients spread over every event loop, so pushing a new tally
+      // to thousands of them is shared out; each instance reads the tally (one row per option) itself.
+      return vertx.deployVerticle(() -> new ResultVerticle(config, registry),
+          new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
     }
 
     @Override

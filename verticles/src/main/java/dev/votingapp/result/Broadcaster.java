@@ -34,7 +34,8 @@ final class Broadcaster {
     socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     Client client = new Client(socket);
     clients.add(client);
-    socket.closeHandler(closed -> clients.remove(client));
+    metrics.connected();
+    socket.closeHandler(closed -> remove(client));
     socket.exceptionHandler(failed -> socket.close());
     if (latest != null) {
       client.offer(latest);
@@ -53,9 +54,17 @@ final class Broadcaster {
     metrics.sent(written);
   }
 
+  private void remove(Client client) {
+    if (clients.remove(client)) {
+      metrics.disconnected();
+    }
+  }
+
   void closeAll() {
-    clients.forEach(client -> client.socket.close((short) 1001, "server shutting down"));
-    clients.clear();
+    clients.forEach(client -> {
+      remove(client);
+      client.socket.close((short) 1001, "server shutting down");
+    });
   }
 
   private final class Client {
@@ -77,7 +86,7 @@ final class Broadcaster {
         socket.drainHandler(drained -> flush());
         slowTimer = vertx.setTimer(SLOW_CLIENT_MS, expired -> {
           metrics.dropped();
-          clients.remove(this);
+          remove(this);
           socket.close((short) 1008, "too slow");
         });
       }

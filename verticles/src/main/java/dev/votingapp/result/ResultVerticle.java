@@ -59,7 +59,7 @@ public final class ResultVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = new TallyStore(vertx, config.pg(), config.options());
-    ResultMetrics metrics = new ResultMetrics(registry, () -> clients.size());
+    ResultMetrics metrics = new ResultMetrics(registry);
     clients = new Broadcaster(vertx, metrics);
     feed = new TallyFeed(vertx, store, config.pg(), metrics, config.resultPollMs(),
         tally -> clients.publish(tally.toJson()));

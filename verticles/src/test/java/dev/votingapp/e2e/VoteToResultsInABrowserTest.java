@@ -20,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -63,7 +64,14 @@ class VoteToResultsInABrowserTest {
         ballot.get("http://127.0.0.1:" + vote.actualPort() + "/");
         assertThat(ballot.findElement(By.tagName("h3")).getText()).isEqualTo("Cats vs Dogs!");
         ballot.findElement(By.id("b")).click();
-        Await.until("the ballot marks the vote", SOON, () -> !ballot.findElement(By.id("b")).isEnabled());
+        // The click submits the form: the page is replaced, so look the button up again until it shows the vote.
+        Await.until("the ballot marks the vote", SOON, () -> {
+          try {
+            return !ballot.findElement(By.id("b")).isEnabled();
+          } catch (StaleElementReferenceException replaced) {
+            return false;
+          }
+        });
         assertThat(ballot.findElement(By.id("b")).getText()).contains("Dogs", "\u2714");
         screenshot(browser, "ballot.png");
 

@@ -52,7 +52,7 @@ class BroadcasterTest {
     private HttpServer server;
 
     Publisher(TestApp app) {
-      this.metrics = new ResultMetrics(app.registry, () -> broadcaster.size());
+      this.metrics = new ResultMetrics(app.registry);
     }
 
     @Override
