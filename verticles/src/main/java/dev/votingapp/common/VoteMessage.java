@@ -10,16 +10,24 @@ import java.time.Instant;
  */
 public record VoteMessage(String voterId, String vote, long timestampMicros) {
 
+  public static final String VOTER_ID = "voter_id";
+  public static final String VOTE = "vote";
+  public static final String TIMESTAMP = "ts";
+
   public static VoteMessage now(String voterId, String vote) {
-    Instant now = Instant.now();
-    return new VoteMessage(voterId, vote, now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000);
+    return new VoteMessage(voterId, vote, micros(Instant.now()));
+  }
+
+  /** Microseconds since the epoch, the unit of "ts". */
+  public static long micros(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
   public String toJson() {
     return new JsonObject()
-        .put("voter_id", voterId)
-        .put("vote", vote)
-        .put("ts", timestampMicros)
+        .put(VOTER_ID, voterId)
+        .put(VOTE, vote)
+        .put(TIMESTAMP, timestampMicros)
         .encode();
   }
 }

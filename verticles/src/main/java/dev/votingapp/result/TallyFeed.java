@@ -2,6 +2,7 @@ package dev.votingapp.result;
 
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Sql;
+import dev.votingapp.common.VoteMessage;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Instant;
@@ -135,8 +136,7 @@ final class TallyFeed {
     lastPushNanos = System.nanoTime();
     onChange.accept(current);
     if (oldestUnpushedMicros >= 0) {
-      Instant now = Instant.now();
-      metrics.commitToPush(now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000 - oldestUnpushedMicros);
+      metrics.commitToPush(VoteMessage.micros(Instant.now()) - oldestUnpushedMicros);
       oldestUnpushedMicros = -1;
     }
   }

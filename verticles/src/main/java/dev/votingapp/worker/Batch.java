@@ -1,5 +1,6 @@
 package dev.votingapp.worker;
 
+import dev.votingapp.common.VoteMessage;
 import dev.votingapp.common.VoteOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +27,7 @@ final class Batch {
 
   final int messages;
   final int valid;
-  final List<Vote> votes;
+  final List<VoteMessage> votes;
   final List<DeadLetter> dead;
 
   record DeadLetter(String reason, String detail, String original) {
@@ -45,7 +46,7 @@ final class Batch {
     }
   }
 
-  private Batch(int messages, int valid, List<Vote> votes, List<DeadLetter> dead) {
+  private Batch(int messages, int valid, List<VoteMessage> votes, List<DeadLetter> dead) {
     this.messages = messages;
     this.valid = valid;
     this.votes = votes;
@@ -57,7 +58,7 @@ final class Batch {
    *                        vote app's), so their order is the order they were claimed in
    */
   static Batch parse(List<String> messages, VoteOptions options, long claimedAtMicros) {
-    Map<String, Vote> latest = new LinkedHashMap<>();
+    Map<String, VoteMessage> latest = new LinkedHashMap<>();
     List<DeadLetter> dead = new ArrayList<>();
     int valid = 0;
     for (String message : messages) {
@@ -66,10 +67,10 @@ final class Batch {
         dead.add(letter);
         continue;
       }
-      Vote vote = (Vote) parsed;
+      VoteMessage vote = (VoteMessage) parsed;
       valid++;
       // Later in the queue wins a tie: that is the order the vote service pushed them in.
-      latest.merge(vote.voterId(), vote, (kept, next) -> next.votedAtMicros() >= kept.votedAtMicros() ? next : kept);
+      latest.merge(vote.voterId(), vote, (kept, next) -> next.timestampMicros() >= kept.timestampMicros() ? next : kept);
     }
     return new Batch(messages.size(), valid, new ArrayList<>(latest.values()), dead);
   }
@@ -88,7 +89,7 @@ final class Batch {
     } catch (DecodeException notJson) {
       return new DeadLetter("not_json", "not valid JSON", message);
     }
-    Object voterId = json.getValue("voter_id");
+    Object voterId = json.getValue(VoteMessage.VOTER_ID);
     if (!(voterId instanceof String id) || id.isEmpty()) {
       return new DeadLetter("missing_voter_id", "voter_id must be a non-empty string", message);
     }
@@ -96,14 +97,14 @@ final class Batch {
       return new DeadLetter("bad_voter_id", "voter_id must be at most " + MAX_VOTER_ID_CHARS
           + " printable characters", message);
     }
-    Object vote = json.getValue("vote");
+    Object vote = json.getValue(VoteMessage.VOTE);
     if (!(vote instanceof String option) || option.isEmpty()) {
       return new DeadLetter("missing_vote", "vote must be a non-empty string", message);
     }
     if (options.byId(option).isEmpty()) {
       return new DeadLetter("unknown_option", "vote must be one of the configured options (a, b)", message);
     }
-    Object ts = json.getValue("ts");
+    Object ts = json.getValue(VoteMessage.TIMESTAMP);
     long votedAt = claimedAtMicros;
     if (ts != null) {
       if (!(ts instanceof Integer || ts instanceof Long) || ((Number) ts).longValue() < 0) {
@@ -114,7 +115,7 @@ final class Batch {
         return new DeadLetter("timestamp_in_future", "ts is more than 5 minutes ahead of the worker's clock", message);
       }
     }
-    return new Vote(id, option, votedAt);
+    return new VoteMessage(id, option, votedAt);
   }
 
   private static boolean printable(String value) {

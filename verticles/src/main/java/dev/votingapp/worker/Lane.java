@@ -1,10 +1,10 @@
 package dev.votingapp.worker;
 
+import dev.votingapp.common.VoteMessage;
 import dev.votingapp.common.VoteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisConnection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,17 +131,17 @@ final class Lane {
 
   private Future<Void> process(List<String> items) {
     long claimedAtNanos = System.nanoTime();
-    Batch batch = Batch.parse(items, options, micros(Instant.now()));
+    Batch batch = Batch.parse(items, options, VoteMessage.micros(Instant.now()));
     return store.upsert(batch.votes)
         .recover(DependencyFailure.of("postgres"))
         .compose(refused -> {
-          long commitMicros = micros(Instant.now());
+          long commitMicros = VoteMessage.micros(Instant.now());
           List<String> dead = new ArrayList<>(batch.dead.size() + refused.size());
           for (Batch.DeadLetter letter : batch.dead) {
             dead.add(letter.toJson(workerId));
           }
           for (VoteStore.Refused vote : refused) {
-            dead.add(new Batch.DeadLetter("refused_by_database", vote.reason(), asMessage(vote.vote())).toJson(workerId));
+            dead.add(new Batch.DeadLetter("refused_by_database", vote.reason(), vote.vote().toJson()).toJson(workerId));
           }
           return queue.release(index, dead)
               .recover(DependencyFailure.of("redis"))
@@ -172,11 +172,4 @@ final class Lane {
     }
   }
 
-  private static String asMessage(Vote vote) {
-    return new JsonObject().put("voter_id", vote.voterId()).put("vote", vote.option()).put("ts", vote.votedAtMicros()).encode();
-  }
-
-  static long micros(Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
-  }
 }

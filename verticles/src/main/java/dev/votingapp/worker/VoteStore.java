@@ -1,5 +1,6 @@
 package dev.votingapp.worker;
 
+import dev.votingapp.common.VoteMessage;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Schema;
 import dev.votingapp.common.Sql;
@@ -19,7 +20,7 @@ import java.util.List;
 final class VoteStore {
 
   /** A vote the database refused (bad data that passed parsing), with the database's reason. */
-  record Refused(Vote vote, String reason) {
+  record Refused(VoteMessage vote, String reason) {
   }
 
   private final Pool pool;
@@ -42,7 +43,7 @@ final class VoteStore {
    * (SQLSTATE class 22, e.g. a character it cannot store), each vote is written on its own so only the
    * bad ones are refused and the rest still land.
    */
-  Future<List<Refused>> upsert(List<Vote> votes) {
+  Future<List<Refused>> upsert(List<VoteMessage> votes) {
     if (votes.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -51,18 +52,18 @@ final class VoteStore {
         .recover(failure -> isDataError(failure) ? oneByOne(votes) : Future.failedFuture(failure));
   }
 
-  private Future<List<Refused>> oneByOne(List<Vote> votes) {
+  private Future<List<Refused>> oneByOne(List<VoteMessage> votes) {
     return pool.withConnection(connection -> {
       List<Refused> refused = new ArrayList<>();
       Future<Void> chain = Future.succeededFuture();
-      for (Vote vote : votes) {
+      for (VoteMessage vote : votes) {
         chain = chain.compose(previous -> writeOne(connection, vote, refused));
       }
       return chain.map(done -> refused);
     });
   }
 
-  private static Future<Void> writeOne(SqlConnection connection, Vote vote, List<Refused> refused) {
+  private static Future<Void> writeOne(SqlConnection connection, VoteMessage vote, List<Refused> refused) {
     return connection.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(List.of(vote)))
         .<Void>mapEmpty()
         .recover(failure -> {
@@ -78,17 +79,17 @@ final class VoteStore {
    * Rows in voter-id order: concurrent batches (lanes, workers) then lock the rows they share in the
    * same order and cannot deadlock each other.
    */
-  private static Tuple tuple(List<Vote> unordered) {
-    List<Vote> votes = new ArrayList<>(unordered);
-    votes.sort(Comparator.comparing(Vote::voterId));
+  private static Tuple tuple(List<VoteMessage> unordered) {
+    List<VoteMessage> votes = new ArrayList<>(unordered);
+    votes.sort(Comparator.comparing(VoteMessage::voterId));
     String[] ids = new String[votes.size()];
     String[] options = new String[votes.size()];
     Long[] times = new Long[votes.size()];
     for (int i = 0; i < votes.size(); i++) {
-      Vote vote = votes.get(i);
+      VoteMessage vote = votes.get(i);
       ids[i] = vote.voterId();
-      options[i] = vote.option();
-      times[i] = vote.votedAtMicros();
+      options[i] = vote.vote();
+      times[i] = vote.timestampMicros();
     }
     return Tuple.of(ids, options, times);
   }

@@ -1,5 +1,6 @@
 package dev.votingapp.worker;
 
+import dev.votingapp.common.VoteMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -48,8 +49,8 @@ final class WorkerMetrics {
     batchSize.record(batch.messages);
     written.increment(batch.valid - refused);
     claimToCommit.record(System.nanoTime() - claimedAtNanos, TimeUnit.NANOSECONDS);
-    for (Vote vote : batch.votes) {
-      voteAge.record(Math.max(0, commitMicros - vote.votedAtMicros()), TimeUnit.MICROSECONDS);
+    for (VoteMessage vote : batch.votes) {
+      voteAge.record(Math.max(0, commitMicros - vote.timestampMicros()), TimeUnit.MICROSECONDS);
     }
   }
 

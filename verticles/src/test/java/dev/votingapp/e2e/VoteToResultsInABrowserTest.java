@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -68,7 +69,7 @@ class VoteToResultsInABrowserTest {
         Await.until("the ballot marks the vote", SOON, () -> {
           try {
             return !ballot.findElement(By.id("b")).isEnabled();
-          } catch (StaleElementReferenceException replaced) {
+          } catch (StaleElementReferenceException | NoSuchElementException pageBeingReplaced) {
             return false;
           }
         });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.common.Config;
 import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
@@ -16,7 +17,6 @@ import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -197,8 +197,6 @@ class ResultVerticleTest {
   }
 
   private static String vote(String voter, String option) {
-    Instant now = Instant.now();
-    return new JsonObject().put("voter_id", voter).put("vote", option)
-        .put("ts", now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000).encode();
+    return VoteMessage.now(voter, option).toJson();
   }
 }

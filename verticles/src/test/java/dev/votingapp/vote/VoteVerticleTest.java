@@ -3,6 +3,7 @@ package dev.votingapp.vote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.common.Config;
+import dev.votingapp.common.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.PrometheusText;
@@ -280,6 +281,6 @@ class VoteVerticleTest {
   }
 
   private static long micros(Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+    return VoteMessage.micros(instant);
   }
 }

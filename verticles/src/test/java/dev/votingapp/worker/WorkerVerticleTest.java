@@ -401,6 +401,6 @@ class WorkerVerticleTest {
   }
 
   private static long now() {
-    return Lane.micros(java.time.Instant.now());
+    return dev.votingapp.common.VoteMessage.micros(java.time.Instant.now());
   }
 }
