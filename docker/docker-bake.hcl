@@ -1,5 +1,8 @@
 # The three role images in one build (docker buildx bake -f docker/docker-bake.hcl), sharing the build
 # stage; used by CI. Plain `docker build --target ROLE` does the same one image at a time.
+# Locally (and in CI for pull requests) the images are named ${IMAGE_PREFIX}/ROLE:${TAG}. On main, CI
+# overrides platforms, tags and output with --set to push ghcr.io/OWNER/REPO/ROLE for amd64 and arm64
+# by digest only; the tags come later, once those digests have passed the smoke test and the scan.
 variable "TAG" { default = "latest" }
 variable "REVISION" { default = "unknown" }
 variable "IMAGE_PREFIX" { default = "voting-app" }
