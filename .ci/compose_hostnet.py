@@ -13,7 +13,9 @@ import sys
 
 import yaml
 
-PORTS = {"vote": 15000, "result": 15001, "worker": 15002, "redis": 16379, "db": 15432}
+PORTS = {"vote": 15000, "result": 15001, "redis": 16379, "db": 15432}
+# Management ports (/health, /ready, /metrics), one per process on the shared host network.
+MANAGEMENT = {"vote": 15080, "result": 15081, "worker": 15082}
 REDIS_URL = f"redis://127.0.0.1:{PORTS['redis']}"
 
 config = yaml.safe_load(sys.stdin)
@@ -29,15 +31,17 @@ services["redis"]["healthcheck"]["test"] = ["CMD", "redis-cli", "-p", str(PORTS[
 services["db"]["command"] = ["postgres", "-p", str(PORTS["db"]), "-c", "listen_addresses=127.0.0.1"]
 services["db"]["healthcheck"]["test"] = ["CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", str(PORTS["db"])]
 
-services["vote"]["environment"].update(VOTE_PORT=str(PORTS["vote"]), REDIS_URL=REDIS_URL)
-services["result"]["environment"].update(RESULT_PORT=str(PORTS["result"]), PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
-services["worker"]["environment"].update(WORKER_PORT=str(PORTS["worker"]), WORKER_ID="worker-1", REDIS_URL=REDIS_URL,
+services["vote"]["environment"].update(VOTE_PORT=str(PORTS["vote"]), MANAGEMENT_PORT=str(MANAGEMENT["vote"]),
+                                       REDIS_URL=REDIS_URL)
+services["result"]["environment"].update(RESULT_PORT=str(PORTS["result"]), MANAGEMENT_PORT=str(MANAGEMENT["result"]),
                                          PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
+services["worker"]["environment"].update(MANAGEMENT_PORT=str(MANAGEMENT["worker"]), WORKER_ID="worker-1",
+                                         REDIS_URL=REDIS_URL, PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
 services["seed"]["environment"]["VOTE_URL"] = f"http://127.0.0.1:{PORTS['vote']}/"
 
 for replica in (2, 3):
     worker = copy.deepcopy(services["worker"])
-    worker["environment"].update(WORKER_PORT=str(PORTS["worker"] + replica - 1), WORKER_ID=f"worker-{replica}")
+    worker["environment"].update(MANAGEMENT_PORT=str(MANAGEMENT["worker"] + replica - 1), WORKER_ID=f"worker-{replica}")
     worker["profiles"] = ["scale"]
     services[f"worker{replica}"] = worker
 

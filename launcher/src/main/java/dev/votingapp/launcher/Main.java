@@ -3,6 +3,8 @@ package dev.votingapp.launcher;
 import ch.qos.logback.classic.LoggerContext;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.ConfigException;
+import dev.votingapp.common.Management;
+import dev.votingapp.common.ManagementServer;
 import dev.votingapp.common.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -34,20 +36,23 @@ public final class Main {
     if (args.length == 1 && "seed".equals(args[0])) {
       System.exit(Seed.run());
     }
+    boolean migrate = args.length == 1 && "migrate".equals(args[0]);
     Optional<Role> role = args.length == 1 ? Role.byName(args[0]) : Optional.empty();
-    if (role.isEmpty()) {
+    if (role.isEmpty() && !migrate) {
       System.err.println(args.length == 0 ? "no role given" : "unknown role: " + String.join(" ", args));
       System.err.println(Role.usage());
       System.exit(EXIT_USAGE);
     }
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", role.get().roleName());
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", migrate ? "migrate" : role.get().roleName());
     Logger log = LoggerFactory.getLogger(Main.class);
 
     Map<String, String> env = new HashMap<>(System.getenv());
     Config config;
     try {
       Config.fromEnv(env); // checked before anything starts, embedded servers included
-      if (role.get() == Role.DEV) {
+      if (role.orElse(null) == Role.DEV) {
+        // Ctrl-C on a laptop: nothing to drain, stop at once.
+        env.putIfAbsent("SHUTDOWN_DRAIN_SECONDS", "0");
         env.putAll(startDevServers(log));
       }
       config = Config.fromEnv(env);
@@ -56,12 +61,19 @@ public final class Main {
       System.exit(EXIT_CONFIG);
       return;
     }
+    if (migrate) {
+      System.exit(Migrate.run(config, Integer.parseInt(env.getOrDefault("MIGRATE_WAIT_SECONDS", "60").trim())));
+    }
 
     PrometheusMeterRegistry registry = Telemetry.newRegistry();
     Vertx vertx = Telemetry.newVertx(registry);
-    onTermination(vertx, log);
-    role.get().deploy(vertx, config, registry)
-        .onSuccess(deployed -> log.info("Started {}", role.get().listening(config)))
+    Management management = new Management(vertx, registry);
+    int drainSeconds = role.get().servesTraffic() ? config.http().drainSeconds() : 0;
+    onTermination(vertx, management, drainSeconds, log);
+    ManagementServer server = new ManagementServer(management, config.http());
+    vertx.deployVerticle(server)
+        .compose(listening -> role.get().deploy(vertx, config, management))
+        .onSuccess(started -> log.info("Started {}; management on :{}", started, server.actualPort()))
         .onFailure(failed -> {
           log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
           vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));
@@ -87,18 +99,24 @@ public final class Main {
   }
 
   /**
-   * SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C) close Vert.x, which undeploys every verticle:
-   * each stops accepting, finishes what is in flight and closes its clients. Then exit 0, which a JVM
-   * killed by a signal would not give.
+   * SIGTERM (docker stop, Kubernetes) and SIGINT (Ctrl-C): /ready turns 503 at once and the public ports
+   * keep serving for the drain period, so load balancers take the instance out first; then Vert.x closes,
+   * which undeploys every verticle: each stops accepting, finishes what is in flight and closes its
+   * clients. Then exit 0, which a JVM killed by a signal would not give.
    */
-  private static void onTermination(Vertx vertx, Logger log) {
+  private static void onTermination(Vertx vertx, Management management, int drainSeconds, Logger log) {
     AtomicBoolean closing = new AtomicBoolean();
     Runnable shutdown = () -> {
       if (!closing.compareAndSet(false, true)) {
         return;
       }
-      log.info("Shutting down");
+      management.drain();
       try {
+        if (drainSeconds > 0) {
+          log.info("Shutting down: not ready from now on, still serving for {} s", drainSeconds);
+          Thread.sleep(TimeUnit.SECONDS.toMillis(drainSeconds));
+        }
+        log.info("Shutting down");
         vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         log.info("Stopped");
         System.exit(0);

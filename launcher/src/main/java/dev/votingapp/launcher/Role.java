@@ -1,104 +1,82 @@
 package dev.votingapp.launcher;
 
 import dev.votingapp.common.Config;
-import dev.votingapp.result.ResultVerticle;
-import dev.votingapp.vote.VoteVerticle;
+import dev.votingapp.common.Management;
+import dev.votingapp.result.ResultService;
+import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** What the launcher can start. A role is listed here once it exists; "all" starts every one of them. */
 enum Role {
-  VOTE("vote", "the ballot on VOTE_PORT (5000)") {
+  VOTE("vote", "the ballot on VOTE_PORT (5000)", true) {
     @Override
-    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+    Future<String> deploy(Vertx vertx, Config config, Management management) {
       // One instance per core: HTTP parsing and Redis I/O spread over every event loop.
-      return vertx.deployVerticle(() -> new VoteVerticle(config, registry),
-          new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
-    }
-
-    @Override
-    String listening(Config config) {
-      return "vote on :" + config.votePort() + ", queue " + config.redis().queueKey() + " at " + config.redis().safeUrl();
+      return VoteService.deploy(vertx, config, management, cores())
+          .map(vote -> "vote on :" + vote.port() + ", queue " + config.redis().queueKey() + " at " + config.redis().safeUrl());
     }
   },
-  WORKER("worker", "moves votes from Redis to PostgreSQL; health and metrics on WORKER_PORT (5002)") {
+  WORKER("worker", "moves votes from Redis to PostgreSQL", false) {
     @Override
-    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
+    Future<String> deploy(Vertx vertx, Config config, Management management) {
       // One instance: its lanes (WORKER_CONCURRENCY) already overlap Redis and PostgreSQL round trips.
-      return vertx.deployVerticle(new WorkerVerticle(config, registry));
-    }
-
-    @Override
-    String listening(Config config) {
-      return "worker " + config.worker().id() + " on :" + config.workerPort() + ", queue " + config.redis().queueKey()
-          + " at " + config.redis().safeUrl() + " into " + config.pg();
+      return vertx.deployVerticle(new WorkerVerticle(config, management))
+          .map(deployed -> "worker " + config.worker().id() + ", queue " + config.redis().queueKey()
+              + " at " + config.redis().safeUrl() + " into " + config.pg());
     }
   },
-  RESULT("result", "the results page, live over WebSocket, on RESULT_PORT (5001)") {
+  RESULT("result", "the results page, live over WebSocket, on RESULT_PORT (5001)", true) {
     @Override
-    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
-      // One instance per core: WebSocket clients spread over every event loop, so pushing a new tally
-      // to thousands of them is shared out; each instance reads the tally (one row per option) itself.
-      return vertx.deployVerticle(() -> new ResultVerticle(config, registry),
-          new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
-    }
-
-    @Override
-    String listening(Config config) {
-      return "result on :" + config.resultPort() + ", tally from " + config.pg();
+    Future<String> deploy(Vertx vertx, Config config, Management management) {
+      // One instance per core: WebSocket clients spread over every event loop, so pushing a new tally to
+      // thousands of them is shared out; the process reads the tally once, for all of them.
+      return ResultService.deploy(vertx, config, management, cores())
+          .map(result -> "result on :" + result.port() + ", tally from " + config.pg());
     }
   },
-  ALL("all", "every role above in one JVM") {
+  ALL("all", "every role above in one JVM", true) {
     @Override
-    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
-      List<Future<?>> deployments = new ArrayList<>();
+    Future<String> deploy(Vertx vertx, Config config, Management management) {
+      List<Future<String>> deployments = new ArrayList<>();
       for (Role role : services()) {
-        deployments.add(role.deploy(vertx, config, registry));
+        deployments.add(role.deploy(vertx, config, management));
       }
-      return Future.all(deployments);
-    }
-
-    @Override
-    String listening(Config config) {
-      return services().stream().map(role -> role.listening(config)).collect(Collectors.joining("; "));
+      return Future.all(deployments).map(done -> String.join("; ", deployments.stream().map(Future::result).toList()));
     }
   },
-  DEV("dev", "every role in one JVM against embedded Redis and PostgreSQL, removed at exit (no Docker needed)") {
+  DEV("dev", "every role in one JVM against embedded Redis and PostgreSQL, removed at exit (no Docker needed)", true) {
     @Override
-    Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry) {
-      return ALL.deploy(vertx, config, registry);
-    }
-
-    @Override
-    String listening(Config config) {
-      return "dev: ballot on http://localhost:" + config.votePort() + ", results on http://localhost:"
-          + config.resultPort() + "; " + ALL.listening(config);
+    Future<String> deploy(Vertx vertx, Config config, Management management) {
+      return ALL.deploy(vertx, config, management).map(all -> "dev: " + all);
     }
   };
 
   private final String name;
   private final String description;
+  private final boolean servesTraffic;
 
-  Role(String name, String description) {
+  Role(String name, String description, boolean servesTraffic) {
     this.name = name;
     this.description = description;
+    this.servesTraffic = servesTraffic;
   }
 
-  abstract Future<?> deploy(Vertx vertx, Config config, PrometheusMeterRegistry registry);
-
-  /** One line for the log once the role is up. */
-  abstract String listening(Config config);
+  /** Deploys the role; completes with one line for the log, naming the ports actually bound. */
+  abstract Future<String> deploy(Vertx vertx, Config config, Management management);
 
   String roleName() {
     return name;
+  }
+
+  /** Behind a load balancer: worth a drain period at shutdown (the worker has no traffic to drain). */
+  boolean servesTraffic() {
+    return servesTraffic;
   }
 
   static Optional<Role> byName(String name) {
@@ -109,12 +87,19 @@ enum Role {
     return Arrays.stream(values()).filter(role -> role != ALL && role != DEV).toList();
   }
 
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
   static String usage() {
     StringBuilder usage = new StringBuilder("usage: java -jar voting-app.jar ROLE\n\nroles:\n");
     for (Role role : values()) {
       usage.append(String.format("  %-8s %s%n", role.name, role.description));
     }
-    usage.append(String.format("%n  %-8s %s%n", "seed", "cast SEED_A (2000) votes for a and SEED_B (1000) for b at VOTE_URL, then exit"));
+    usage.append(String.format("%nother commands:%n"));
+    usage.append(String.format("  %-8s %s%n", "migrate", "bring the database schema up to date, then exit (the worker also does it at start)"));
+    usage.append(String.format("  %-8s %s%n", "seed", "cast SEED_A (2000) votes for a and SEED_B (1000) for b at VOTE_URL, then exit"));
+    usage.append("\nEvery process serves /health, /ready and /metrics on MANAGEMENT_PORT (8081).");
     usage.append("\nConfiguration comes from environment variables; see the README.");
     return usage.toString();
   }

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged jar running as its own process, as an operator or a container runtime starts it. */
 final class AppProcess implements AutoCloseable {
@@ -22,11 +24,17 @@ final class AppProcess implements AutoCloseable {
   }
 
   static AppProcess start(Map<String, String> env, String... args) {
+    return start(List.of(), env, args);
+  }
+
+  /** With JVM options (e.g. -XX:ActiveProcessorCount=32) before -jar. */
+  static AppProcess start(List<String> jvmOptions, Map<String, String> env, String... args) {
     try {
       Path output = Files.createTempFile("voting-app", ".log");
-      List<String> command = new java.util.ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-jar", System.getProperty("voting.jar")));
+      List<String> command = new java.util.ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", System.getProperty("voting.jar")));
       command.addAll(List.of(args));
       ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
@@ -77,6 +85,23 @@ final class AppProcess implements AutoCloseable {
 
   void awaitOutput(String text, Duration deadline) {
     Await.until("output contains '" + text + "'", deadline, () -> output().contains(text));
+  }
+
+  /**
+   * Waits for the "Started" line and returns the port of {@code what} ("vote", "result", "management")
+   * as the process bound it: tests start it with port 0 and read the port back.
+   */
+  int port(String what, Duration deadline) {
+    Pattern pattern = Pattern.compile("Started .*?\\b" + Pattern.quote(what) + " on :(\\d+)");
+    Await.until(what + " port in the Started line", deadline, () -> {
+      if (!process.isAlive() && !pattern.matcher(output()).find()) {
+        throw new AssertionError("the process ended before it started; output:\n" + output());
+      }
+      return pattern.matcher(output()).find();
+    });
+    Matcher started = pattern.matcher(output());
+    started.find();
+    return Integer.parseInt(started.group(1));
   }
 
   @Override

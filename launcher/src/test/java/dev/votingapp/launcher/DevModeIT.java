@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.testing.FreePort;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +19,13 @@ class DevModeIT {
 
   @Test
   void devRunsTheWholeAppAndLeavesNoProcessOrFolderBehind() throws Exception {
-    int votePort = FreePort.find();
-    int resultPort = FreePort.find();
-    Map<String, String> env = Map.of("VOTE_PORT", String.valueOf(votePort), "RESULT_PORT", String.valueOf(resultPort),
-        "WORKER_PORT", String.valueOf(FreePort.find()));
+    Map<String, String> env = Map.of("VOTE_PORT", "0", "RESULT_PORT", "0", "MANAGEMENT_PORT", "0");
     try (AppProcess dev = AppProcess.start(env, "dev")) {
-      Browser ballot = new Browser(votePort);
-      Browser results = new Browser(resultPort);
-      Await.until("results ready", Duration.ofSeconds(120), () -> results.isOk("/ready") && ballot.isOk("/ready"));
+      Duration start = Duration.ofSeconds(120);
+      Browser ballot = new Browser(dev.port("vote", start));
+      Browser results = new Browser(dev.port("result", start));
+      Browser management = new Browser(dev.port("management", start));
+      Await.until("every role ready", start, () -> management.isOk("/ready"));
       Path folder = embeddedFolder(dev.output());
       assertThat(folder).isDirectory();
       assertThat(processesUsing(folder)).as("embedded servers running from the folder").isNotEmpty();

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.testing.FreePort;
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.Sql;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisList;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
@@ -62,13 +65,13 @@ class LauncherIT {
 
   @Test
   void voteRoleServesLogsJsonAndStopsWithStatus0OnSigterm() throws Exception {
-    int port = FreePort.find();
     String queue = TestServers.uniqueKey("launcher");
-    Map<String, String> env = Map.of("VOTE_PORT", String.valueOf(port),
-        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue);
+    Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0",
+        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue, "SHUTDOWN_DRAIN_SECONDS", "0");
     try (AppProcess app = AppProcess.start(env, "vote")) {
-      Browser browser = new Browser(port);
-      Await.until("vote service is ready", START, () -> browser.isOk("/ready"));
+      Browser browser = new Browser(app.port("vote", START));
+      Browser management = new Browser(app.port("management", START));
+      Await.until("vote service is ready", START, () -> management.isOk("/ready"));
       assertThat(browser.postForm("/", "vote=a").statusCode()).isEqualTo(200);
 
       app.terminate();
@@ -80,10 +83,74 @@ class LauncherIT {
         assertThat(json.getString("role")).isEqualTo("vote");
         assertThat(json.fieldNames()).contains("timestamp", "level", "logger", "message");
       });
-      assertThat(lines).anySatisfy(line -> assertThat(line).contains("Started vote on :" + port));
+      assertThat(lines).anySatisfy(line -> assertThat(line).contains("Started vote on :"));
       assertThat(lines.get(lines.size() - 1)).contains("Stopped");
     } finally {
       deleteKey(queue);
+    }
+  }
+
+  /**
+   * SIGTERM: /ready turns 503 at once, so load balancers stop sending traffic, while the ballot still
+   * takes votes for the drain period; then the process stops by itself with status 0.
+   */
+  @Test
+  void sigtermTurnsReadyDownAndKeepsServingForTheDrainPeriod() throws Exception {
+    String queue = TestServers.uniqueKey("drain");
+    Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0",
+        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue, "SHUTDOWN_DRAIN_SECONDS", "4");
+    try (AppProcess app = AppProcess.start(env, "vote")) {
+      Browser ballot = new Browser(app.port("vote", START));
+      Browser management = new Browser(app.port("management", START));
+      Await.until("vote service is ready", START, () -> management.isOk("/ready"));
+
+      app.terminate();
+
+      Await.until("/ready answers 503", Duration.ofSeconds(3), () -> management.get("/ready").statusCode() == 503);
+      assertThat(Readiness.down(management.get("/ready"))).containsExactly("accepting");
+      assertThat(ballot.postForm("/", "vote=b").statusCode()).as("a vote during the drain").isEqualTo(200);
+      assertThat(app.isAlive()).isTrue();
+      assertThat(app.exitCode(Duration.ofSeconds(30))).isEqualTo(0);
+      assertThat(app.output()).contains("not ready from now on, still serving for 4 s");
+    } finally {
+      deleteKey(queue);
+    }
+  }
+
+  /** However many cores, a result process holds a few PostgreSQL connections: one feed, not one per event loop. */
+  @Test
+  void aResultProcessOnManyCoresHoldsAFewDatabaseConnections() throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    try (TestApp test = new TestApp(); Db db = new Db(test.vertx, database)) {
+      db.migrate();
+      Map<String, String> env = new java.util.HashMap<>(TestApp.pgEnv(database));
+      env.put("RESULT_PORT", "0");
+      env.put("MANAGEMENT_PORT", "0");
+      try (AppProcess app = AppProcess.start(List.of("-XX:ActiveProcessorCount=32"), env, "result")) {
+        Browser results = new Browser(app.port("result", START));
+        Browser management = new Browser(app.port("management", START));
+        Await.until("result service is ready", START, () -> management.isOk("/ready") && results.isOk("/api/results"));
+        for (int i = 0; i < 50; i++) {
+          db.execute("INSERT INTO votes (id, vote) VALUES ($1, 'a')", "many-cores-" + i);
+        }
+        Await.until("the last vote shows", START,
+            () -> new JsonObject(results.get("/api/results").body()).getLong("total") == 50);
+
+        long connections = db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'voting-result%'",
+            database.database());
+        assertThat(connections).as("connections of the result process").isBetween(1L, 3L);
+      }
+    }
+  }
+
+  @Test
+  void migrateBringsTheSchemaUpToDateAndExits0() throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    try (AppProcess app = AppProcess.start(TestApp.pgEnv(database), "migrate");
+         TestApp test = new TestApp(); Db db = new Db(test.vertx, database)) {
+      assertThat(app.exitCode(START)).isZero();
+      assertThat(db.count("SELECT max(version) FROM voting_schema")).isEqualTo(Sql.SCHEMA_VERSION);
+      assertThat(app.output()).contains("is at version " + Sql.SCHEMA_VERSION);
     }
   }
 
@@ -94,14 +161,14 @@ class LauncherIT {
   @Test
   void sigtermFinishesTheVoteInFlightBeforeExiting() throws Exception {
     try (SilentRedis redis = new SilentRedis()) {
-      int port = FreePort.find();
-      Map<String, String> env = Map.of("VOTE_PORT", String.valueOf(port), "REDIS_URL", redis.url());
+      Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0", "REDIS_URL", redis.url(),
+          "SHUTDOWN_DRAIN_SECONDS", "0");
       try (AppProcess app = AppProcess.start(env, "vote")) {
-        Browser browser = new Browser(port);
-        Await.until("vote service answers", START, () -> browser.isOk("/health"));
+        Browser browser = new Browser(app.port("vote", START));
+        Browser management = new Browser(app.port("management", START));
 
         CompletableFuture<HttpResponse<String>> vote = CompletableFuture.supplyAsync(() -> browser.postForm("/", "vote=b"));
-        Await.until("the vote is in flight", Duration.ofSeconds(10), () -> browser.get("/metrics").body()
+        Await.until("the vote is in flight", Duration.ofSeconds(10), () -> management.get("/metrics").body()
             .contains("vertx_http_server_active_requests{method=\"POST\"} 1.0"));
         app.terminate();
 

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
-import dev.votingapp.testing.FreePort;
 import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,42 @@ class WorkerCrashIT {
     }
   }
 
+  /**
+   * At low traffic a lane waits for the next vote; the vote it then claims must be findable by every
+   * reaper. Here its worker is killed while the write waits on a locked table, and its id never comes
+   * back: a worker with another id must still write the vote, within the heartbeat's TTL and a reaper
+   * period.
+   */
+  @Test
+  void aVoteClaimedByAWorkerThatNeverComesBackIsWrittenByAnother() throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    String queue = TestServers.uniqueKey("stranded");
+    try (TestApp app = new TestApp();
+         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
+         Db db = new Db(app.vertx, database)) {
+      try (AppProcess first = AppProcess.start(workerEnv(database, queue, "gone-for-good"), "worker")) {
+        Browser management = new Browser(first.port("management", Duration.ofSeconds(30)));
+        Await.until("the first worker is ready", Duration.ofSeconds(30), () -> management.isOk("/ready"));
+        SqlConnection lock = db.connection();
+        Await.result(lock.query("BEGIN").execute());
+        Await.result(lock.query("LOCK TABLE votes IN EXCLUSIVE MODE").execute());
+        redis.push(queue, List.of(message("lonely-voter", "b", Instant.now().getEpochSecond() * 1_000_000L)));
+        Await.until("the vote is claimed", Duration.ofSeconds(10), () -> redis.keys().stream()
+            .anyMatch(key -> key.contains(":processing:gone-for-good:") && redis.length(key) == 1));
+
+        first.kill();
+        assertThat(first.exitCode(Duration.ofSeconds(10))).isNotZero();
+        Await.result(lock.query("COMMIT").execute());
+        Await.result(lock.close());
+      }
+
+      try (AppProcess second = AppProcess.start(workerEnv(database, queue, "someone-else"), "worker")) {
+        Await.until("the vote is in the table", Duration.ofSeconds(30),
+            () -> rows(db) == 1 && "b".equals(db.votes("lonely-voter").get("lonely-voter")));
+      }
+    }
+  }
+
   /** 100,000 voters; every tenth votes twice, first for the other option: 110,000 messages. */
   private static Map<String, String> queueVotes(RedisKeys redis, String queue) {
     Map<String, String> expected = new HashMap<>();
@@ -80,9 +117,13 @@ class WorkerCrashIT {
   }
 
   private static Map<String, String> workerEnv(PgConfig database, String queue) {
+    return workerEnv(database, queue, "crash-test");
+  }
+
+  private static Map<String, String> workerEnv(PgConfig database, String queue, String workerId) {
     Map<String, String> env = TestApp.pgEnv(database);
-    env.put("WORKER_PORT", String.valueOf(FreePort.find()));
-    env.put("WORKER_ID", "crash-test");
+    env.put("MANAGEMENT_PORT", "0");
+    env.put("WORKER_ID", workerId);
     env.put("WORKER_BATCH_SIZE", "200");
     env.put("REDIS_URL", TestServers.redisUrl());
     env.put("REDIS_QUEUE", queue);

@@ -1,7 +1,9 @@
 package dev.votingapp.common;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,46 +12,77 @@ import java.util.Map;
  * The README's configuration table lists the same variables.
  */
 public record Config(
-    int votePort,
-    int resultPort,
-    int workerPort,
+    HttpConfig http,
     VoteOptions options,
     RedisConfig redis,
     PgConfig pg,
     WorkerConfig worker,
-    int resultPollMs,
+    ResultConfig result,
     String hostname) {
 
   public static final int LABEL_MAX_LENGTH = 64;
+  private static final List<String> PG_SSL_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
   public static Config fromEnv(Map<String, String> vars) {
     Env env = new Env(vars);
-    int votePort = env.port("VOTE_PORT", 5000);
-    int resultPort = env.port("RESULT_PORT", 5001);
-    int workerPort = env.port("WORKER_PORT", 5002);
+    HttpConfig http = new HttpConfig(
+        env.port("VOTE_PORT", 5000),
+        env.port("RESULT_PORT", 5001),
+        env.port("MANAGEMENT_PORT", HttpConfig.DEFAULT_MANAGEMENT_PORT),
+        env.intIn("HTTP_IDLE_TIMEOUT_SECONDS", 75, 1, 3_600),
+        env.intIn("SHUTDOWN_DRAIN_SECONDS", 5, 0, 300));
     VoteOptions options = new VoteOptions(
         env.label("OPTION_A", "Cats", LABEL_MAX_LENGTH),
         env.label("OPTION_B", "Dogs", LABEL_MAX_LENGTH));
     RedisConfig redis = new RedisConfig(
         env.redisUrl("REDIS_URL", "redis://localhost:6379"),
         env.secret("REDIS_PASSWORD"),
-        env.string("REDIS_QUEUE", "votes"));
+        env.string("REDIS_QUEUE", "votes"),
+        env.readableFile("REDIS_CA_CERT"));
     env.check(redis.queueKey().length() <= 200, "REDIS_QUEUE must be at most 200 characters");
     PgConfig pg = new PgConfig(
         env.string("PGHOST", "localhost"),
         env.port("PGPORT", 5432),
         env.string("PGDATABASE", "postgres"),
         env.string("PGUSER", "postgres"),
-        env.secret("PGPASSWORD"));
+        env.secret("PGPASSWORD"),
+        env.oneOf("PGSSLMODE", "disable", PG_SSL_MODES),
+        env.readableFile("PGSSLROOTCERT"));
     String hostname = hostname(vars);
     WorkerConfig worker = new WorkerConfig(
         env.workerId("WORKER_ID", hostname + "-" + ProcessHandle.current().pid()),
         env.intIn("WORKER_BATCH_SIZE", 500, 1, 10_000),
-        env.intIn("WORKER_CONCURRENCY", 2, 1, 64));
-    // The safety net under NOTIFY: how often the result service re-reads the tally anyway.
-    int resultPollMs = env.intIn("RESULT_POLL_MS", 1_000, 50, 60_000);
+        env.intIn("WORKER_CONCURRENCY", 2, 1, 64),
+        env.intIn("WORKER_TIMEOUT_MS", 10_000, 100, 600_000));
+    ResultConfig result = new ResultConfig(
+        // The safety net under NOTIFY: how often the result service re-reads the tally anyway.
+        env.intIn("RESULT_POLL_MS", 1_000, 50, 60_000),
+        env.intIn("RESULT_MAX_CLIENTS", 10_000, 1, 1_000_000),
+        origins(env));
     env.throwIfInvalid();
-    return new Config(votePort, resultPort, workerPort, options, redis, pg, worker, resultPollMs, hostname);
+    return new Config(http, options, redis, pg, worker, result, hostname);
+  }
+
+  public Config with(HttpConfig otherHttp) {
+    return new Config(otherHttp, options, redis, pg, worker, result, hostname);
+  }
+
+  /** RESULT_ALLOWED_ORIGINS: full origins such as https://results.example.com; empty means same-origin only. */
+  private static List<String> origins(Env env) {
+    List<String> origins = env.list("RESULT_ALLOWED_ORIGINS");
+    for (String origin : origins) {
+      boolean ok;
+      try {
+        URI uri = new URI(origin);
+        ok = ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+            && (uri.getPath() == null || uri.getPath().isEmpty()) && uri.getQuery() == null;
+      } catch (java.net.URISyntaxException notAUri) {
+        ok = false;
+      }
+      env.check(ok, "RESULT_ALLOWED_ORIGINS must list origins like https://results.example.com, got '" + origin + "'");
+    }
+    return origins.stream().map(origin -> origin.toLowerCase(java.util.Locale.ROOT)).toList();
   }
 
   /** Shown on the ballot as "Processed by container ID ..."; Docker sets HOSTNAME to the container id. */

@@ -115,6 +115,42 @@ final class Env {
     return hasDirect ? direct : null;
   }
 
+  /** One of the allowed values (case-insensitive), or the default when unset. */
+  String oneOf(String name, String fallback, List<String> allowed) {
+    String value = string(name, fallback);
+    if (value == null) {
+      return null;
+    }
+    String lower = value.toLowerCase(java.util.Locale.ROOT);
+    if (!allowed.contains(lower)) {
+      problems.add(name + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+      return fallback;
+    }
+    return lower;
+  }
+
+  /** A path to a readable file (a certificate, say), or null when unset. */
+  String readableFile(String name) {
+    String value = string(name, null);
+    if (value != null && !Files.isReadable(Path.of(value))) {
+      problems.add(name + " names a file that cannot be read: " + value);
+      return null;
+    }
+    return value;
+  }
+
+  /** A comma-separated list; empty when unset. */
+  List<String> list(String name) {
+    String value = string(name, "");
+    List<String> items = new ArrayList<>();
+    for (String item : value.split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return items;
+  }
+
   void check(boolean ok, String problem) {
     if (!ok) {
       problems.add(problem);

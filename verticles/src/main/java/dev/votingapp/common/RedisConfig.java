@@ -1,6 +1,7 @@
 package dev.votingapp.common;
 
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.redis.client.RedisOptions;
 
 /**
@@ -9,11 +10,21 @@ import io.vertx.redis.client.RedisOptions;
  * @param url       REDIS_URL, may carry a password; never log it, log {@link #safeUrl()}
  * @param password  REDIS_PASSWORD or the content of REDIS_PASSWORD_FILE, or null
  * @param queueKey  the Redis list votes go through ("votes", as the reference app uses)
+ * @param caCert    REDIS_CA_CERT: PEM file of the CA of a rediss:// server's certificate, or null for
+ *                  the JVM's trusted CAs; the server's host name is always verified
  */
-public record RedisConfig(String url, String password, String queueKey) {
+public record RedisConfig(String url, String password, String queueKey, String caCert) {
+
+  public RedisConfig(String url, String password, String queueKey) {
+    this(url, password, queueKey, null);
+  }
 
   public String safeUrl() {
     return Redact.url(url);
+  }
+
+  public boolean tls() {
+    return url.startsWith("rediss://");
   }
 
   /**
@@ -21,15 +32,20 @@ public record RedisConfig(String url, String password, String queueKey) {
    * and a dead server is noticed within the connect timeout instead of hanging a voter.
    */
   public RedisOptions options(int maxPoolSize) {
+    NetClientOptions net = new NetClientOptions()
+        .setConnectTimeout(1_000)
+        .setTcpKeepAlive(true)
+        .setTcpNoDelay(true);
+    if (tls()) {
+      net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+          .setTrustOptions(caCert != null ? new PemTrustOptions().addCertPath(caCert) : JvmTrust.options());
+    }
     RedisOptions options = new RedisOptions()
         .setConnectionString(url)
         .setMaxPoolSize(maxPoolSize)
         .setMaxPoolWaiting(4096)
         .setMaxWaitingHandlers(4096)
-        .setNetClientOptions(new NetClientOptions()
-            .setConnectTimeout(1_000)
-            .setTcpKeepAlive(true)
-            .setTcpNoDelay(true));
+        .setNetClientOptions(net);
     if (password != null) {
       options.setPassword(password);
     }
@@ -39,6 +55,6 @@ public record RedisConfig(String url, String password, String queueKey) {
   @Override
   public String toString() {
     return "RedisConfig[url=" + safeUrl() + ", password=" + (password == null ? "none" : "***")
-        + ", queueKey=" + queueKey + "]";
+        + ", queueKey=" + queueKey + ", tls=" + tls() + "]";
   }
 }

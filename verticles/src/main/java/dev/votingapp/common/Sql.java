@@ -14,89 +14,128 @@ public final class Sql {
   /** Serialises schema changes of workers starting at once (any constant shared by all of them). */
   public static final long SCHEMA_LOCK = 0x766f746573L; // "votes"
 
+  /** A schema change, applied once, in order, and recorded in {@link #SCHEMA_TABLE}. */
+  public record Migration(int version, String description, List<String> statements) {
+  }
+
+  /** Which migrations are applied: one row per version. */
+  public static final String SCHEMA_TABLE = "voting_schema";
+
+  /** The group role the result service's login role belongs to: SELECT on what it reads, nothing else. */
+  public static final String READER_ROLE = "voting_reader";
+
   /**
-   * Idempotent, in order, run in one transaction under {@link #SCHEMA_LOCK} by every worker and result
-   * service at start. The first statement is the reference worker's own; the rest keep existing rows.
-   * Needs PostgreSQL 14 or later (CREATE OR REPLACE TRIGGER).
+   * The schema, as versioned migrations. A start with the schema up to date runs none of them and
+   * takes no lock on {@code votes}; DDL runs under a lock timeout, so a long reader (a backup, a report)
+   * delays a migration instead of every write queueing behind it. Needs PostgreSQL 14 or later (CREATE
+   * OR REPLACE TRIGGER). Version 1 starts with the reference worker's own table and keeps its rows.
    */
-  public static final List<String> SCHEMA = List.of(
-      "CREATE TABLE IF NOT EXISTS votes (id VARCHAR(255) NOT NULL UNIQUE, vote VARCHAR(255) NOT NULL)",
-      // When the voter cast the vote (from the message, or when it was claimed); NULL for rows
-      // written by a writer that does not know it, such as the reference worker.
-      "ALTER TABLE votes ADD COLUMN IF NOT EXISTS voted_at TIMESTAMPTZ",
-      // ON CONFLICT (id) needs a unique index; the reference table has one under this name already.
-      "CREATE UNIQUE INDEX IF NOT EXISTS votes_id_key ON votes (id)",
-      // Per-option counts, so reading the tally costs the same for ten votes and ten million. Created
-      // once, from a recount taken while writers are locked out, then kept by the triggers below.
-      """
-      DO $$
-      BEGIN
-        IF to_regclass('vote_tally') IS NULL THEN
-          LOCK TABLE votes IN SHARE ROW EXCLUSIVE MODE;
-          CREATE TABLE vote_tally (vote VARCHAR(255) PRIMARY KEY, votes BIGINT NOT NULL);
-          INSERT INTO vote_tally (vote, votes) SELECT vote, count(*) FROM votes GROUP BY vote;
-        END IF;
-      END $$""",
-      // One function for every change to votes, by any writer (our worker, the reference worker, a
-      // manual UPDATE): it adds the statement's net change per option, in the same transaction, then
-      // announces the commit. Tally rows are locked in option order, so concurrent writers cannot
-      // deadlock. The payload is the transaction's start (microseconds), for the commit-to-push metric;
-      // being the same for every statement of a transaction, PostgreSQL sends it once (an upsert fires
-      // both the INSERT and the UPDATE trigger).
-      """
-      CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          INSERT INTO vote_tally AS t (vote, votes)
-            SELECT vote, count(*) FROM new_rows GROUP BY vote ORDER BY vote
-            ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-        ELSIF TG_OP = 'DELETE' THEN
-          INSERT INTO vote_tally AS t (vote, votes)
-            SELECT vote, -count(*) FROM old_rows GROUP BY vote ORDER BY vote
-            ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-        ELSIF TG_OP = 'UPDATE' THEN
-          INSERT INTO vote_tally AS t (vote, votes)
-            SELECT vote, sum(delta) FROM (
-              SELECT vote, 1 AS delta FROM new_rows UNION ALL SELECT vote, -1 AS delta FROM old_rows) AS change
-            GROUP BY vote HAVING sum(delta) <> 0 ORDER BY vote
-            ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-        ELSE -- TRUNCATE
-          UPDATE vote_tally SET votes = 0;
-        END IF;
-        PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text);
-        RETURN NULL;
-      END $$""",
-      """
-      CREATE OR REPLACE TRIGGER vote_tally_insert AFTER INSERT ON votes
-        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
-      """
-      CREATE OR REPLACE TRIGGER vote_tally_update AFTER UPDATE ON votes
-        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
-      """
-      CREATE OR REPLACE TRIGGER vote_tally_delete AFTER DELETE ON votes
-        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
-      """
-      CREATE OR REPLACE TRIGGER vote_tally_truncate AFTER TRUNCATE ON votes
-        FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""");
+  public static final List<Migration> MIGRATIONS = List.of(
+      new Migration(1, "votes with their time, and the per-option tally kept by triggers", List.of(
+          "CREATE TABLE IF NOT EXISTS votes (id VARCHAR(255) NOT NULL UNIQUE, vote VARCHAR(255) NOT NULL)",
+          // When the voter cast the vote; NULL for rows written by a writer that does not know it, such
+          // as the reference worker.
+          "ALTER TABLE votes ADD COLUMN IF NOT EXISTS voted_at TIMESTAMPTZ",
+          // ON CONFLICT (id) needs a unique index; the reference table has one under this name already.
+          "CREATE UNIQUE INDEX IF NOT EXISTS votes_id_key ON votes (id)",
+          // Per-option counts, so reading the tally costs the same for ten votes and ten million. Created
+          // once, from a recount taken while writers are locked out, then kept by the triggers below.
+          """
+          DO $$
+          BEGIN
+            IF to_regclass('vote_tally') IS NULL THEN
+              LOCK TABLE votes IN SHARE ROW EXCLUSIVE MODE;
+              CREATE TABLE vote_tally (vote VARCHAR(255) PRIMARY KEY, votes BIGINT NOT NULL);
+              INSERT INTO vote_tally (vote, votes) SELECT vote, count(*) FROM votes GROUP BY vote;
+            END IF;
+          END $$""",
+          // One function for every change to votes, by any writer (our worker, the reference worker, a
+          // manual UPDATE): it adds the statement's net change per option, in the same transaction, then
+          // announces the commit. Tally rows are locked in option order, so concurrent writers cannot
+          // deadlock. The payload is the transaction's start (microseconds), for the commit-to-push metric;
+          // being the same for every statement of a transaction, PostgreSQL sends it once (an upsert fires
+          // both the INSERT and the UPDATE trigger).
+          """
+          CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP = 'INSERT' THEN
+              INSERT INTO vote_tally AS t (vote, votes)
+                SELECT vote, count(*) FROM new_rows GROUP BY vote ORDER BY vote
+                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+            ELSIF TG_OP = 'DELETE' THEN
+              INSERT INTO vote_tally AS t (vote, votes)
+                SELECT vote, -count(*) FROM old_rows GROUP BY vote ORDER BY vote
+                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+            ELSIF TG_OP = 'UPDATE' THEN
+              INSERT INTO vote_tally AS t (vote, votes)
+                SELECT vote, sum(delta) FROM (
+                  SELECT vote, 1 AS delta FROM new_rows UNION ALL SELECT vote, -1 AS delta FROM old_rows) AS change
+                GROUP BY vote HAVING sum(delta) <> 0 ORDER BY vote
+                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+            ELSE -- TRUNCATE
+              UPDATE vote_tally SET votes = 0;
+            END IF;
+            PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text);
+            RETURN NULL;
+          END $$""",
+          """
+          CREATE OR REPLACE TRIGGER vote_tally_insert AFTER INSERT ON votes
+            REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
+          """
+          CREATE OR REPLACE TRIGGER vote_tally_update AFTER UPDATE ON votes
+            REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
+          """
+          CREATE OR REPLACE TRIGGER vote_tally_delete AFTER DELETE ON votes
+            REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
+          """
+          CREATE OR REPLACE TRIGGER vote_tally_truncate AFTER TRUNCATE ON votes
+            FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""")),
+      // The result service needs to read, never to write: its login role joins this group. Creating
+      // the group needs CREATEROLE; without it the operator creates it (the README says how).
+      new Migration(2, "the read-only group role " + READER_ROLE, List.of("""
+          DO $$
+          BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
+              BEGIN
+                CREATE ROLE voting_reader NOLOGIN;
+              EXCEPTION
+                WHEN duplicate_object OR unique_violation THEN NULL; -- created meanwhile for another database
+                WHEN insufficient_privilege THEN
+                  RAISE WARNING 'cannot create role voting_reader: create it, then grant it SELECT on votes, vote_tally and voting_schema';
+              END;
+            END IF;
+            IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
+              GRANT SELECT ON votes, vote_tally, voting_schema TO voting_reader;
+            END IF;
+          END $$""")));
+
+  public static final int SCHEMA_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+  public static final String SCHEMA_TABLE_EXISTS = "SELECT to_regclass('" + SCHEMA_TABLE + "') IS NOT NULL";
+
+  public static final String SCHEMA_TABLE_CREATE = "CREATE TABLE IF NOT EXISTS " + SCHEMA_TABLE
+      + " (version INT PRIMARY KEY, description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())";
+
+  public static final String SCHEMA_VERSION_READ = "SELECT COALESCE(max(version), 0) FROM " + SCHEMA_TABLE;
+
+  public static final String SCHEMA_VERSION_RECORD = "INSERT INTO " + SCHEMA_TABLE + " (version, description) VALUES ($1, $2)";
+
+  /**
+   * Statements that wait longer than this for a lock give up (the migration is retried), so a long
+   * reader holding votes delays the migration, not every write queued behind its lock request.
+   */
+  public static final String MIGRATION_LOCK_TIMEOUT = "SET LOCAL lock_timeout = '5s'";
+
+  /** "already exists, skipping" notices are the normal case for version 1 on a reference table. */
+  public static final String QUIET_SCHEMA_NOTICES = "SET LOCAL client_min_messages = warning";
+
+  public static final String LOCK_SCHEMA = "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")";
 
   /** The channel the tally triggers NOTIFY on after every change to votes. */
   public static final String TALLY_CHANNEL = "vote_tally";
 
   /** Constant cost, however many votes: one row per option. */
   public static final String READ_TALLY = "SELECT vote, votes FROM vote_tally";
-
-  /** "already exists, skipping" notices are the normal case on every start after the first. */
-  public static final String QUIET_SCHEMA_NOTICES = "SET LOCAL client_min_messages = warning";
-
-  public static final String LOCK_SCHEMA = "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")";
-
-  /** Schema in place: the votes table with its timestamp column, the tally table and its triggers. */
-  public static final String SCHEMA_READY = """
-      SELECT (SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()
-                AND table_name = 'votes' AND column_name IN ('id', 'vote', 'voted_at')) = 3
-         AND to_regclass('vote_tally') IS NOT NULL
-         AND (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('votes')
-                AND tgname LIKE 'vote_tally_%') = 4""";
 
   /**
    * One statement per batch: $1 voter ids, $2 options, $3 vote times in microseconds since the epoch

@@ -1,18 +1,43 @@
 package dev.votingapp.common;
 
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * A vote on the Redis queue. The reference worker reads {"voter_id", "vote"}; "ts" (when the voter
- * voted, microseconds since the epoch) is ours and lets the last vote of a voter win even when votes
- * are processed out of order.
+ * A vote on the Redis queue, and the one place its format is written and read. The reference worker
+ * reads {"voter_id", "vote"}; "ts" is ours: when the vote was queued, in microseconds since the epoch,
+ * on Redis's clock (the vote service's push script stamps it), so the last vote of a voter wins even
+ * when votes are processed out of order and vote instances' clocks disagree.
  */
 public record VoteMessage(String voterId, String vote, long timestampMicros) {
 
   public static final String VOTER_ID = "voter_id";
   public static final String VOTE = "vote";
   public static final String TIMESTAMP = "ts";
+
+  /** The timestamp of a message that has none (the reference vote app sends none). */
+  public static final long NO_TIMESTAMP = -1;
+  /** A queued vote is ~100 bytes; anything this large is not one. */
+  public static final int MAX_MESSAGE_CHARS = 4_096;
+  /** Matches the column: VARCHAR(255). */
+  public static final int MAX_VOTER_ID_CHARS = 255;
+
+  /**
+   * What {@link #parse} finds: a vote, or why the message is not one ({@code reason} a short stable tag,
+   * for metrics and dead letters; {@code detail} says what is wrong).
+   */
+  public record Parsed(VoteMessage vote, String reason, String detail) {
+
+    public boolean isVote() {
+      return vote != null;
+    }
+
+    private static Parsed invalid(String reason, String detail) {
+      return new Parsed(null, reason, detail);
+    }
+  }
 
   public static VoteMessage now(String voterId, String vote) {
     return new VoteMessage(voterId, vote, micros(Instant.now()));
@@ -23,11 +48,74 @@ public record VoteMessage(String voterId, String vote, long timestampMicros) {
     return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
   }
 
+  public boolean hasTimestamp() {
+    return timestampMicros != NO_TIMESTAMP;
+  }
+
+  public VoteMessage at(long micros) {
+    return new VoteMessage(voterId, vote, micros);
+  }
+
   public String toJson() {
-    return new JsonObject()
-        .put(VOTER_ID, voterId)
-        .put(VOTE, vote)
-        .put(TIMESTAMP, timestampMicros)
-        .encode();
+    JsonObject json = new JsonObject().put(VOTER_ID, voterId).put(VOTE, vote);
+    if (hasTimestamp()) {
+      json.put(TIMESTAMP, timestampMicros);
+    }
+    return json.encode();
+  }
+
+  /**
+   * The message without its timestamp and closing brace, {@code {"voter_id":"…","vote":"a","ts":}: the
+   * push script appends Redis's time and the brace, in the same atomic step as the RPUSH.
+   */
+  public static String withoutTimestamp(String voterId, String vote) {
+    String json = new JsonObject().put(VOTER_ID, voterId).put(VOTE, vote).encode();
+    return json.substring(0, json.length() - 1) + ",\"" + TIMESTAMP + "\":";
+  }
+
+  /** Reads a queued message; the vote must be one of {@code options}. */
+  public static Parsed parse(String message, VoteOptions options) {
+    if (message.length() > MAX_MESSAGE_CHARS) {
+      return Parsed.invalid("too_large", message.length() + " characters, at most " + MAX_MESSAGE_CHARS);
+    }
+    JsonObject json;
+    try {
+      if (!(Json.decodeValue(message) instanceof JsonObject object)) {
+        return Parsed.invalid("not_an_object", "expected a JSON object");
+      }
+      json = object;
+    } catch (DecodeException notJson) {
+      return Parsed.invalid("not_json", "not valid JSON");
+    }
+    if (!(json.getValue(VOTER_ID) instanceof String id) || id.isEmpty()) {
+      return Parsed.invalid("missing_voter_id", "voter_id must be a non-empty string");
+    }
+    if (id.length() > MAX_VOTER_ID_CHARS || !printable(id)) {
+      return Parsed.invalid("bad_voter_id", "voter_id must be at most " + MAX_VOTER_ID_CHARS + " printable characters");
+    }
+    if (!(json.getValue(VOTE) instanceof String option) || option.isEmpty()) {
+      return Parsed.invalid("missing_vote", "vote must be a non-empty string");
+    }
+    if (options.byId(option).isEmpty()) {
+      return Parsed.invalid("unknown_option", "vote must be one of the configured options (a, b)");
+    }
+    Object ts = json.getValue(TIMESTAMP);
+    if (ts == null) {
+      return new Parsed(new VoteMessage(id, option, NO_TIMESTAMP), null, null);
+    }
+    if (!(ts instanceof Integer || ts instanceof Long) || ((Number) ts).longValue() < 0) {
+      return Parsed.invalid("bad_timestamp", "ts must be microseconds since the epoch");
+    }
+    return new Parsed(new VoteMessage(id, option, ((Number) ts).longValue()), null, null);
+  }
+
+  private static boolean printable(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -1,12 +1,13 @@
 package dev.votingapp.result;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The WebSocket clients of the results page. Every message is the whole tally, so a client that is
+ * The WebSocket clients of the results page on one event loop. Every message is the whole tally, so a client that is
  * slow to read loses nothing by skipping one: it gets the newest tally when its socket drains, and is
  * closed if it does not drain for {@link #SLOW_CLIENT_MS}. Memory per client stays bounded either way.
  */
@@ -17,24 +18,25 @@ final class Broadcaster {
 
   private final Vertx vertx;
   private final ResultMetrics metrics;
+  private final ClientSlots slots;
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private String latest;
 
-  Broadcaster(Vertx vertx, ResultMetrics metrics) {
+  Broadcaster(Vertx vertx, ResultMetrics metrics, ClientSlots slots) {
     this.vertx = vertx;
     this.metrics = metrics;
+    this.slots = slots;
   }
 
   int size() {
     return clients.size();
   }
 
-  /** A new client gets the current tally at once. */
+  /** A new client, holding one of the process's slots, gets the current tally at once. */
   void add(ServerWebSocket socket) {
     socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     Client client = new Client(socket);
     clients.add(client);
-    metrics.connected();
     socket.closeHandler(closed -> remove(client));
     socket.exceptionHandler(failed -> socket.close());
     if (latest != null) {
@@ -54,9 +56,21 @@ final class Broadcaster {
     metrics.sent(written);
   }
 
+  /**
+   * A ping to every client: the connection is never idle long enough for the HTTP idle timeout (or a
+   * proxy's) to close it, and a client that went away without a word is found out.
+   */
+  void pingAll() {
+    for (Client client : clients) {
+      if (!client.socket.isClosed() && !client.socket.writeQueueFull()) {
+        client.socket.writePing(Buffer.buffer());
+      }
+    }
+  }
+
   private void remove(Client client) {
     if (clients.remove(client)) {
-      metrics.disconnected();
+      slots.release();
     }
   }
 

@@ -6,31 +6,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** The result service's own meters, shared by its instances (one per event loop). */
+/** The result service's own meters, one set per process, shared by the feed and the event loops' verticles. */
 final class ResultMetrics {
 
-  /** Connected clients of every instance in the process, one count per registry. */
-  private static final Map<MeterRegistry, AtomicInteger> CLIENTS = Collections.synchronizedMap(new WeakHashMap<>());
-
+  private final MeterRegistry registry;
   private final Counter sent;
   private final Counter notifications;
   private final Counter reads;
   private final Counter dropped;
   private final Timer commitToPush;
-  private final AtomicInteger clients;
 
-  ResultMetrics(MeterRegistry registry) {
-    clients = CLIENTS.computeIfAbsent(registry, shared -> {
-      AtomicInteger count = new AtomicInteger();
-      Gauge.builder("result.clients", count, AtomicInteger::get).description("Connected WebSocket clients")
-          .register(shared);
-      return count;
-    });
+  ResultMetrics(MeterRegistry registry, ClientSlots clients) {
+    this.registry = registry;
+    Gauge.builder("result.clients", clients, ClientSlots::used).description("Connected WebSocket clients")
+        .register(registry);
+    Gauge.builder("result.clients.max", clients, ClientSlots::max)
+        .description("WebSocket clients this process accepts (RESULT_MAX_CLIENTS)").register(registry);
     sent = Counter.builder("result.messages.sent").description("Tally messages sent to WebSocket clients").register(registry);
     notifications = Counter.builder("result.notifications")
         .description("PostgreSQL notifications received on the tally channel").register(registry);
@@ -40,14 +32,6 @@ final class ResultMetrics {
     commitToPush = Timer.builder("result.commit.to.push")
         .description("From a change committed to votes to the new tally pushed to clients")
         .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
-  }
-
-  void connected() {
-    clients.incrementAndGet();
-  }
-
-  void disconnected() {
-    clients.decrementAndGet();
   }
 
   void sent(int messages) {
@@ -64,6 +48,12 @@ final class ResultMetrics {
 
   void dropped() {
     dropped.increment();
+  }
+
+  /** A WebSocket upgrade refused: "origin" (not an allowed page) or "full" (RESULT_MAX_CLIENTS reached). */
+  void refused(String reason) {
+    Counter.builder("result.clients.refused").description("WebSocket upgrades refused, by reason")
+        .tag("reason", reason).register(registry).increment();
   }
 
   void commitToPush(long micros) {

@@ -2,97 +2,90 @@ package dev.votingapp.result;
 
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
-import dev.votingapp.common.Probes;
-import dev.votingapp.common.Retry;
 import dev.votingapp.common.VoteOptions;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The result service (port 5001): the results page, rendered with the current tally and kept live over
- * a WebSocket ({@code /ws}), and the same tally as JSON at {@code /api/results}.
- *
- * <p>{@code start()} completes once the port is bound; the schema and the LISTEN connection come up in
- * the background, retrying while PostgreSQL is away (the service reports not-ready meanwhile).
+ * The result service's HTTP side on one event loop (port 5001, one instance per core): the results
+ * page, rendered with the current tally and kept live over a WebSocket ({@code /ws}), and the same tally
+ * as JSON at {@code /api/results}. The tally comes from the process's one {@link TallyFeed} over the
+ * local event bus. Deploy it with {@link ResultService}.
  */
-public final class ResultVerticle extends VerticleBase {
+final class ResultVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ResultVerticle.class);
   private static final String TEMPLATE = "templates/result/results.ftl";
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
       + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  /** Clients send nothing but control frames: anything larger is not a results page. */
+  static final int MAX_FRAME_BYTES = 1_024;
 
   private final Config config;
-  private final PrometheusMeterRegistry registry;
-  private TallyStore store;
-  private TallyFeed feed;
+  private final ResultMetrics metrics;
+  private final ClientSlots slots;
   private Broadcaster clients;
-  private Probes probes;
   private FreeMarkerTemplateEngine templates;
+  private MessageConsumer<String> tallies;
   private HttpServer server;
+  private long pingTimer = -1;
+  private String currentJson;
+  private Tally current;
   private Tally renderedTally;
   private Buffer renderedPage;
-  private volatile boolean schemaReady;
-  private volatile boolean stopping;
 
-  public ResultVerticle(Config config, PrometheusMeterRegistry registry) {
+  ResultVerticle(Config config, ResultMetrics metrics, ClientSlots slots) {
     this.config = config;
-    this.registry = registry;
+    this.metrics = metrics;
+    this.slots = slots;
   }
 
   @Override
   public Future<?> start() {
-    store = new TallyStore(vertx, config.pg(), config.options());
-    ResultMetrics metrics = new ResultMetrics(registry);
-    clients = new Broadcaster(vertx, metrics);
-    feed = new TallyFeed(vertx, store, config.pg(), metrics, config.resultPollMs(),
-        tally -> clients.publish(tally.toJson()));
+    clients = new Broadcaster(vertx, metrics, slots);
     templates = FreeMarkerTemplateEngine.create(vertx);
-    probes = new Probes(registry)
-        .check("postgres", store::ping)
-        .check("schema", () -> schemaReady ? Future.succeededFuture() : Future.failedFuture("schema not migrated yet"))
-        .check("listen", () -> feed.listening() ? Future.succeededFuture()
-            : Future.failedFuture("not listening for tally notifications"));
-    return vertx.createHttpServer(HttpServers.options()).requestHandler(router()).listen(config.resultPort())
-        .onSuccess(listening -> {
-          server = listening;
-          migrate();
-        });
+    tallies = vertx.eventBus().<String>localConsumer(TallyFeed.ADDRESS, message -> update(message.body()));
+    // The tally as it is now, if the feed has read one already; later ones come with ADDRESS.
+    vertx.eventBus().<String>request(TallyFeed.CURRENT, "").onSuccess(reply -> {
+      if (currentJson == null) {
+        update(reply.body());
+      }
+    });
+    long pingEveryMs = Math.max(1_000, config.http().idleTimeoutSeconds() * 1_000L / 3);
+    pingTimer = vertx.setPeriodic(pingEveryMs, tick -> clients.pingAll());
+    return vertx.createHttpServer(HttpServers.options(config.http())
+            .setMaxWebSocketFrameSize(MAX_FRAME_BYTES)
+            .setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
+        .requestHandler(router())
+        .listen(config.http().resultPort())
+        .onSuccess(listening -> server = listening);
   }
 
   /** The port actually bound (differs from the configured one when that is 0). */
-  public int actualPort() {
+  int actualPort() {
     return server.actualPort();
   }
 
-  /** The schema first (PostgreSQL may not be up yet), then the LISTEN connection and the poll. */
-  private void migrate() {
-    AtomicBoolean warned = new AtomicBoolean();
-    Retry.untilSucceeded(vertx, 1_000, () -> stopping, store::migrate, failure -> {
-          if (warned.compareAndSet(false, true)) {
-            LOG.warn("Cannot migrate the schema yet, retrying every second: {}", failure.getMessage());
-          }
-        })
-        .onSuccess(migrated -> {
-          schemaReady = true;
-          feed.start();
-        });
+  private void update(String tallyJson) {
+    currentJson = tallyJson;
+    current = Tally.fromJson(tallyJson);
+    clients.publish(tallyJson);
   }
 
   private Router router() {
@@ -101,12 +94,11 @@ public final class ResultVerticle extends VerticleBase {
     router.get("/api/results").handler(this::results);
     router.get("/ws").handler(this::webSocket);
     router.get("/static/*").handler(StaticHandler.create("webroot/result"));
-    probes.mount(router);
     return router;
   }
 
   private void page(RoutingContext ctx) {
-    Tally tally = feed.current();
+    Tally tally = current;
     if (tally == null) {
       unavailable(ctx);
       return;
@@ -126,30 +118,68 @@ public final class ResultVerticle extends VerticleBase {
   }
 
   private void results(RoutingContext ctx) {
-    Tally tally = feed.current();
-    if (tally == null) {
+    if (currentJson == null) {
       unavailable(ctx);
       return;
     }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(tally.toJson());
+        .end(currentJson);
   }
 
+  /**
+   * Only pages of this site (or of RESULT_ALLOWED_ORIGINS) may open the live results, and only as many
+   * viewers as RESULT_MAX_CLIENTS; past that the upgrade is refused with 503 and the page retries later.
+   */
   private void webSocket(RoutingContext ctx) {
+    if (!originAllowed(ctx.request())) {
+      metrics.refused("origin");
+      refuse(ctx, 403, "This page may not open the live results: its origin is not allowed.");
+      return;
+    }
+    if (!slots.tryAcquire()) {
+      metrics.refused("full");
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
+      refuse(ctx, 503, "Too many live viewers on this instance; try again in a moment.");
+      return;
+    }
     ctx.request().toWebSocket().onSuccess(clients::add).onFailure(failed -> {
-      if (!ctx.response().ended()) {
-        ctx.response().setStatusCode(400).end("WebSocket upgrade expected");
-      }
+      slots.release();
+      refuse(ctx, 400, "WebSocket upgrade expected");
     });
   }
 
+  /** Browsers always send Origin on a WebSocket; clients that are not browsers may leave it out. */
+  private boolean originAllowed(HttpServerRequest request) {
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin == null) {
+      return true;
+    }
+    String normalised = origin.trim().toLowerCase(Locale.ROOT);
+    if (config.result().allowedOrigins().contains(normalised)) {
+      return true;
+    }
+    String host = request.getHeader(HttpHeaders.HOST);
+    try {
+      String authority = new URI(normalised).getRawAuthority();
+      return host != null && authority != null && authority.equals(host.trim().toLowerCase(Locale.ROOT));
+    } catch (URISyntaxException notAnOrigin) {
+      return false;
+    }
+  }
+
+  private static void refuse(RoutingContext ctx, int status, String message) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end(message);
+    }
+  }
+
   private static void unavailable(RoutingContext ctx) {
-    ctx.response().setStatusCode(503)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .putHeader(HttpHeaders.RETRY_AFTER, "1")
-        .end("Results are not available yet: the database has not answered.");
+    ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+    refuse(ctx, 503, "Results are not available yet: the database has not answered.");
   }
 
   private Map<String, Object> model(Tally tally) {
@@ -166,14 +196,16 @@ public final class ResultVerticle extends VerticleBase {
     return model;
   }
 
-  /** SIGTERM: not ready, close the clients (their pages reconnect to another instance), then the rest. */
+  /**
+   * SIGTERM (after the launcher's drain period): close the clients with "going away", so their pages
+   * reconnect to another instance, then stop accepting.
+   */
   @Override
   public Future<?> stop() {
-    stopping = true;
-    probes.stopping();
-    feed.stop();
+    vertx.cancelTimer(pingTimer);
     clients.closeAll();
+    Future<Void> unsubscribed = tallies.unregister();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(5, TimeUnit.SECONDS);
-    return drained.eventually(store::close);
+    return Future.join(unsubscribed, drained);
   }
 }

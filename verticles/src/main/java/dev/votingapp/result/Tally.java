@@ -23,6 +23,16 @@ record Tally(List<Count> counts) {
     return new Tally(List.copyOf(counts));
   }
 
+  /** The inverse of {@link #toJson()}. */
+  static Tally fromJson(String json) {
+    List<Count> counts = new ArrayList<>();
+    for (Object item : new JsonObject(json).getJsonArray("options")) {
+      JsonObject option = (JsonObject) item;
+      counts.add(new Count(option.getString("id"), option.getString("label"), option.getLong("votes")));
+    }
+    return new Tally(List.copyOf(counts));
+  }
+
   long total() {
     return counts.stream().mapToLong(Count::votes).sum();
   }

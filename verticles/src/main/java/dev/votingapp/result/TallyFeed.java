@@ -1,69 +1,105 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.Config;
+import dev.votingapp.common.Management;
+import dev.votingapp.common.Outage;
+import dev.votingapp.common.PgLink;
+import dev.votingapp.common.Retry;
 import dev.votingapp.common.Sql;
 import dev.votingapp.common.VoteMessage;
-import io.vertx.core.Vertx;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Instant;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows the current tally and says when it changed. It LISTENs to the tally triggers' NOTIFY (with
- * reconnect) and reads the tally right away; a slow poll is the safety net for missed notifications.
- * Reads never overlap: notifications during a read cause one more read after it. Changes are pushed at
- * most every {@link #MIN_PUSH_GAP_MS}, so a burst of commits gives a few messages, not thousands.
+ * The one tally feed of a result process: knows the current tally and publishes it on the local event
+ * bus ({@link #ADDRESS}) when it changes, to the verticles that hold the WebSocket clients, one per
+ * event loop. However many event loops, the process keeps one LISTEN connection, one poll and one read
+ * per change, so PostgreSQL's connections stay bounded on a node with many cores.
+ *
+ * <p>It LISTENs to the tally triggers' NOTIFY (with reconnect) and reads the tally right away; a slow
+ * poll is the safety net for missed notifications. Reads never overlap: notifications during a read
+ * cause one more read after it. Changes are published at most every {@link #MIN_PUSH_GAP_MS}, so a
+ * burst of commits gives a few messages, not thousands.
  */
-final class TallyFeed {
+final class TallyFeed extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TallyFeed.class);
+  /** Published: the tally as JSON, whenever it changed. */
+  static final String ADDRESS = "result.tally";
+  /** Request: the current tally as JSON (fails with 503 before the first read). */
+  static final String CURRENT = "result.tally.current";
   static final long MIN_PUSH_GAP_MS = 50;
 
-  private final Vertx vertx;
-  private final TallyStore store;
-  private final PgConfig pg;
+  private static final Logger LOG = LoggerFactory.getLogger(TallyFeed.class);
+
+  private final Config config;
+  private final Management management;
   private final ResultMetrics metrics;
-  private final long pollMs;
-  private final Consumer<Tally> onChange;
+  private TallyStore store;
   private PgSubscriber subscriber;
+  private MessageConsumer<Object> currentConsumer;
+  private Outage readOutage;
+  private Outage schemaOutage;
   private long pollTimer = -1;
+  private long pushTimer = -1;
   private Tally current;
   private boolean reading;
   private boolean readAgain;
-  private boolean failing;
-  private long pushTimer = -1;
   private long lastPushNanos;
   /** Commit time (from the NOTIFY payload) of the oldest change not pushed yet, or -1. */
   private long oldestUnpushedMicros = -1;
+  private volatile boolean schemaReady;
+  private volatile boolean stopping;
 
-  TallyFeed(Vertx vertx, TallyStore store, PgConfig pg, ResultMetrics metrics, long pollMs, Consumer<Tally> onChange) {
-    this.vertx = vertx;
-    this.store = store;
-    this.pg = pg;
+  TallyFeed(Config config, Management management, ResultMetrics metrics) {
+    this.config = config;
+    this.management = management;
     this.metrics = metrics;
-    this.pollMs = pollMs;
-    this.onChange = onChange;
   }
 
-  /** The latest tally read, or null before the first successful read. */
-  Tally current() {
-    return current;
+  /** Ready at once; the schema and the LISTEN connection come up in the background, retried while PostgreSQL is away. */
+  @Override
+  public Future<?> start() {
+    store = new TallyStore(new PgLink(vertx, config.pg(), 1, "voting-result", 5_000), config.options());
+    readOutage = new Outage(LOG, "Cannot read the tally, showing the last one", "Tally reads work again");
+    schemaOutage = new Outage(LOG, "The schema is not in place yet (the worker or the migrate command creates it); "
+        + "checking every second", "The schema is in place");
+    management.check("postgres", store::ping)
+        .state("schema", () -> schemaReady ? null : "schema not in place yet")
+        .state("listen", () -> listening() ? null : "not listening for tally notifications");
+    currentConsumer = vertx.eventBus().localConsumer(CURRENT, this::answerCurrent);
+    Retry.untilSucceeded(vertx, 1_000, () -> stopping, this::awaitSchema, schemaOutage::failed)
+        .onSuccess(ready -> {
+          schemaReady = true;
+          schemaOutage.recovered();
+          listen();
+        });
+    return Future.succeededFuture();
   }
 
-  boolean listening() {
+  private Future<Void> awaitSchema() {
+    return store.schemaReady().compose(ready -> ready ? Future.succeededFuture()
+        : Future.failedFuture("the schema is older than this version needs"));
+  }
+
+  private boolean listening() {
     return subscriber != null && subscriber.actualConnection() != null;
   }
 
-  void start() {
-    subscriber = PgSubscriber.subscriber(vertx, pg.connectOptions())
+  private void listen() {
+    subscriber = PgSubscriber.subscriber(vertx, config.pg().connectOptions()
+            .addProperty("application_name", "voting-result-listen"))
         .reconnectPolicy(attempt -> Math.min(5_000L, 250L << Math.min(attempt, 5)));
     subscriber.channel(Sql.TALLY_CHANNEL)
         .subscribeHandler(subscribed -> refresh()) // after every (re)connect: catch up on what was missed
         .handler(this::notified);
     connect();
-    pollTimer = vertx.setPeriodic(0, pollMs, tick -> refresh());
+    pollTimer = vertx.setPeriodic(0, config.result().pollMs(), tick -> refresh());
   }
 
   private void connect() {
@@ -75,6 +111,14 @@ final class TallyFeed {
         }
       });
     });
+  }
+
+  private void answerCurrent(Message<Object> request) {
+    if (current == null) {
+      request.fail(503, "no tally read yet");
+    } else {
+      request.reply(current.toJson());
+    }
   }
 
   private void notified(String payload) {
@@ -99,14 +143,10 @@ final class TallyFeed {
     store.read().onComplete(read -> {
       reading = false;
       if (read.succeeded()) {
-        if (failing) {
-          failing = false;
-          LOG.info("Tally reads work again");
-        }
+        readOutage.recovered();
         changed(read.result());
-      } else if (!failing) {
-        failing = true;
-        LOG.warn("Cannot read the tally, showing the last one: {}", read.cause().getMessage());
+      } else {
+        readOutage.failed(read.cause());
       }
       if (readAgain) {
         readAgain = false;
@@ -134,18 +174,22 @@ final class TallyFeed {
   private void push() {
     pushTimer = -1;
     lastPushNanos = System.nanoTime();
-    onChange.accept(current);
+    vertx.eventBus().publish(ADDRESS, current.toJson());
     if (oldestUnpushedMicros >= 0) {
       metrics.commitToPush(VoteMessage.micros(Instant.now()) - oldestUnpushedMicros);
       oldestUnpushedMicros = -1;
     }
   }
 
-  void stop() {
+  @Override
+  public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(pushTimer);
+    Future<Void> unsubscribed = currentConsumer.unregister();
     if (subscriber != null) {
       subscriber.close();
     }
+    return Future.join(unsubscribed, store.close());
   }
 }

@@ -1,40 +1,35 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.PgLink;
 import dev.votingapp.common.Schema;
 import dev.votingapp.common.Sql;
 import dev.votingapp.common.VoteOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The result service's side of PostgreSQL: reads the per-option counts, one row per option. */
+/**
+ * The result service's side of PostgreSQL: reads the per-option counts, one row per option. It only
+ * reads: the service runs with a role that may SELECT and LISTEN, nothing else.
+ */
 final class TallyStore {
 
-  private final Pool pool;
+  private final PgLink link;
   private final VoteOptions options;
 
-  TallyStore(Vertx vertx, PgConfig config, VoteOptions options) {
+  TallyStore(PgLink link, VoteOptions options) {
+    this.link = link;
     this.options = options;
-    this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(4).setMaxWaitQueueSize(64))
-        .connectingTo(config.connectOptions())
-        .using(vertx)
-        .build();
   }
 
-  /** The result service may start before any worker (or next to the reference worker): it brings the schema too. */
-  Future<Void> migrate() {
-    return Schema.migrate(pool);
+  /** The schema is in place (the worker or the migrate command brings it). */
+  Future<Boolean> schemaReady() {
+    return link.run(Schema::ready);
   }
 
   Future<Tally> read() {
-    return pool.query(Sql.READ_TALLY).execute().map(rows -> {
+    return link.run(pool -> pool.query(Sql.READ_TALLY).execute()).map(rows -> {
       Map<String, Long> votes = new HashMap<>();
       for (Row row : rows) {
         votes.put(row.getString("vote"), row.getLong("votes"));
@@ -44,10 +39,10 @@ final class TallyStore {
   }
 
   Future<Void> ping() {
-    return pool.query(Sql.PING).execute().mapEmpty();
+    return link.ping();
   }
 
   Future<Void> close() {
-    return pool.close();
+    return link.close();
   }
 }

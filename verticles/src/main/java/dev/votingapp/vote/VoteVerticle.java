@@ -2,9 +2,7 @@ package dev.votingapp.vote;
 
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
-import dev.votingapp.common.Probes;
-import dev.votingapp.common.VoteMessage;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.votingapp.common.Management;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -41,39 +39,39 @@ public final class VoteVerticle extends VerticleBase {
   private static final CharSequence SAME_ORIGIN = HttpHeaders.createOptimized("same-origin");
 
   private final Config config;
-  private final PrometheusMeterRegistry registry;
+  private final Management management;
   private VoteQueue queue;
   private VoteMetrics metrics;
-  private Probes probes;
   private BallotPage page;
   private HttpServer server;
 
-  public VoteVerticle(Config config, PrometheusMeterRegistry registry) {
+  public VoteVerticle(Config config, Management management) {
     this.config = config;
-    this.registry = registry;
+    this.management = management;
   }
 
   @Override
   public Future<?> start() {
     queue = new VoteQueue(vertx, config.redis());
-    metrics = new VoteMetrics(registry);
-    probes = new Probes(registry).check("redis", queue::ping);
-    // Not part of readiness to start: the service comes up without Redis and reports not-ready.
-    queue.ping();
+    metrics = new VoteMetrics(management.registry());
+    // Not part of starting: the service comes up without Redis and reports not-ready.
+    management.check("redis", queue::ping);
     return BallotPage.render(vertx, config.options(), config.hostname())
         .compose(rendered -> {
           page = rendered;
-          return vertx.createHttpServer(HttpServers.options())
+          return vertx.createHttpServer(HttpServers.options(config.http()))
               .requestHandler(router())
-              .listen(config.votePort());
+              .listen(config.http().votePort());
         })
         .onSuccess(listening -> server = listening);
   }
 
-  /** Graceful: stop accepting, let requests in flight finish (their Redis calls too), then close. */
+  /**
+   * Graceful: stop accepting, let requests in flight finish (their Redis calls too), then close. The
+   * launcher has already turned /ready to 503 for the drain period, so load balancers have moved on.
+   */
   @Override
   public Future<?> stop() {
-    probes.stopping();
     Future<Void> drained = server == null ? Future.succeededFuture() : server.shutdown(10, TimeUnit.SECONDS);
     return drained.eventually(queue::close);
   }
@@ -91,7 +89,6 @@ public final class VoteVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
         .handler(this::vote);
     router.get("/static/*").handler(StaticHandler.create("webroot/vote"));
-    probes.mount(router);
     router.errorHandler(400, ctx -> reject(ctx, VoterId.of(ctx.request()), Rejection.MISSING_VOTE));
     router.errorHandler(404, this::notFound);
     router.errorHandler(405, this::notAllowed);
@@ -120,7 +117,7 @@ public final class VoteVerticle extends VerticleBase {
 
   /** The checkmark is shown only after Redis acknowledged the vote; otherwise the voter is told it did not count. */
   private void queueVote(RoutingContext ctx, String voterId, String option) {
-    queue.push(VoteMessage.now(voterId, option)).onComplete(pushed -> {
+    queue.push(voterId, option).onComplete(pushed -> {
       if (pushed.succeeded()) {
         metrics.accept(option);
         sendPage(ctx, 200, page.voted(option), voterId);

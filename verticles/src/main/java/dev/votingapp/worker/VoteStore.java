@@ -1,66 +1,52 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.VoteMessage;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Schema;
+import dev.votingapp.common.PgLink;
 import dev.votingapp.common.Sql;
+import dev.votingapp.common.VoteMessage;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** The worker's side of PostgreSQL: the schema, and one upsert per batch. */
+/** A lane's side of PostgreSQL: one upsert per batch, on a connection of the lane's own. */
 final class VoteStore {
 
   /** A vote the database refused (bad data that passed parsing), with the database's reason. */
   record Refused(VoteMessage vote, String reason) {
   }
 
-  private final Pool pool;
+  private final PgLink link;
 
-  VoteStore(Vertx vertx, PgConfig config, int lanes) {
-    this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(lanes + 2).setMaxWaitQueueSize(64))
-        .connectingTo(config.connectOptions())
-        .using(vertx)
-        .build();
-  }
-
-  /** Creates or upgrades the schema; safe when several workers start at once (advisory lock). */
-  Future<Void> migrate() {
-    return Schema.migrate(pool);
+  VoteStore(PgLink link) {
+    this.link = link;
   }
 
   /**
-   * Writes the batch in one statement (one transaction). If the database refuses the data itself
-   * (SQLSTATE class 22, e.g. a character it cannot store), each vote is written on its own so only the
-   * bad ones are refused and the rest still land.
+   * Writes the batch in one statement (one transaction), within the link's deadline. If the database
+   * refuses the data itself (SQLSTATE class 22, e.g. a character it cannot store), each vote is written
+   * on its own so only the bad ones are refused and the rest still land.
    */
   Future<List<Refused>> upsert(List<VoteMessage> votes) {
     if (votes.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return pool.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes))
+    return link.run(pool -> pool.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes))
         .<List<Refused>>map(done -> List.of())
-        .recover(failure -> isDataError(failure) ? oneByOne(votes) : Future.failedFuture(failure));
+        .recover(failure -> isDataError(failure)
+            ? pool.withConnection(connection -> oneByOne(connection, votes))
+            : Future.failedFuture(failure)));
   }
 
-  private Future<List<Refused>> oneByOne(List<VoteMessage> votes) {
-    return pool.withConnection(connection -> {
-      List<Refused> refused = new ArrayList<>();
-      Future<Void> chain = Future.succeededFuture();
-      for (VoteMessage vote : votes) {
-        chain = chain.compose(previous -> writeOne(connection, vote, refused));
-      }
-      return chain.map(done -> refused);
-    });
+  private static Future<List<Refused>> oneByOne(SqlConnection connection, List<VoteMessage> votes) {
+    List<Refused> refused = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (VoteMessage vote : votes) {
+      chain = chain.compose(previous -> writeOne(connection, vote, refused));
+    }
+    return chain.map(done -> refused);
   }
 
   private static Future<Void> writeOne(SqlConnection connection, VoteMessage vote, List<Refused> refused) {
@@ -98,11 +84,7 @@ final class VoteStore {
     return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
   }
 
-  Future<Void> ping() {
-    return pool.query(Sql.PING).execute().mapEmpty();
-  }
-
   Future<Void> close() {
-    return pool.close();
+    return link.close();
   }
 }

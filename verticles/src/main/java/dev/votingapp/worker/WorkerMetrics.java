@@ -17,6 +17,8 @@ final class WorkerMetrics {
   private final Counter written;
   private final Counter batches;
   private final Counter recovered;
+  private final Counter clamped;
+  private final Counter reaperRuns;
   private final DistributionSummary batchSize;
   private final Timer claimToCommit;
   private final Timer voteAge;
@@ -31,6 +33,11 @@ final class WorkerMetrics {
     recovered = Counter.builder("worker.votes.recovered")
         .description("Votes moved back to the queue from the processing list of a dead worker")
         .register(registry);
+    clamped = Counter.builder("worker.timestamps.clamped")
+        .description("Votes whose time was later than their claim (a producer with its own clock), counted at the claim's time")
+        .register(registry);
+    reaperRuns = Counter.builder("worker.reaper.runs")
+        .description("Times this worker looked for the processing lists of dead workers").register(registry);
     batchSize = DistributionSummary.builder("worker.batch.size").description("Messages per batch")
         .publishPercentileHistogram().maximumExpectedValue(10_000.0).register(registry);
     claimToCommit = Timer.builder("worker.claim.to.commit")
@@ -48,6 +55,7 @@ final class WorkerMetrics {
     batches.increment();
     batchSize.record(batch.messages);
     written.increment(batch.valid - refused);
+    clamped.increment(batch.clamped);
     claimToCommit.record(System.nanoTime() - claimedAtNanos, TimeUnit.NANOSECONDS);
     for (VoteMessage vote : batch.votes) {
       voteAge.record(Math.max(0, commitMicros - vote.timestampMicros()), TimeUnit.MICROSECONDS);
@@ -62,6 +70,10 @@ final class WorkerMetrics {
   void failure(String dependency) {
     Counter.builder("worker.failures").description("Batches that failed and will be retried, by dependency")
         .tag("dependency", dependency).register(registry).increment();
+  }
+
+  void reaped() {
+    reaperRuns.increment();
   }
 
   void recovered(long votes) {

@@ -1,29 +1,29 @@
 package dev.votingapp.worker;
 
 import dev.votingapp.common.Config;
-import dev.votingapp.common.HttpServers;
-import dev.votingapp.common.Probes;
+import dev.votingapp.common.Management;
+import dev.votingapp.common.Outage;
+import dev.votingapp.common.PgLink;
 import dev.votingapp.common.Retry;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.votingapp.common.Schema;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker: moves votes from the Redis list into PostgreSQL in batches, at least once, with the last
- * vote of each voter winning. Serves /health, /ready and /metrics on WORKER_PORT.
+ * vote of each voter winning. Its readiness and meters are on the process's management port.
  *
- * <p>{@code start()} completes once the HTTP port is bound; the worker then takes its heartbeat,
- * migrates the schema and starts its lanes in the background, retrying while Redis or PostgreSQL are
- * down, so it can start before them and report not-ready meanwhile.
+ * <p>{@code start()} completes at once; the worker then takes its heartbeat, migrates the schema and
+ * starts its lanes in the background, retrying while Redis or PostgreSQL are down, so it can start
+ * before them and report not-ready meanwhile.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -33,86 +33,88 @@ public final class WorkerVerticle extends VerticleBase {
   private static final long REAPER_EVERY_MS = 5_000;
   private static final long DEPTH_EVERY_MS = 1_000;
   private static final long RETRY_START_MS = 1_000;
+  /** A migration may rebuild the tally from a large table: longer than a batch's deadline. */
+  private static final long MIGRATION_DEADLINE_MS = 10 * 60_000;
 
   private final Config config;
-  private final PrometheusMeterRegistry registry;
+  private final Management management;
   private final List<Lane> lanes = new ArrayList<>();
   private final List<Long> timers = new ArrayList<>();
-  /** Dependencies currently failing, with the first error, so an outage is logged once each way. */
-  private final Map<String, String> failing = new ConcurrentHashMap<>();
+  private final Map<Dependency, Outage> outages = new EnumMap<>(Dependency.class);
+  private Outage heartbeatOutage;
+  private long heartbeatTimer = -1;
   private WorkQueue queue;
-  private VoteStore store;
+  private PgLink admin;
   private WorkerMetrics metrics;
-  private Probes probes;
-  private HttpServer server;
   private volatile boolean schemaReady;
   private volatile boolean heartbeatHeld;
   private volatile boolean stopping;
 
-  public WorkerVerticle(Config config, PrometheusMeterRegistry registry) {
+  public WorkerVerticle(Config config, Management management) {
     this.config = config;
-    this.registry = registry;
+    this.management = management;
   }
 
   @Override
   public Future<?> start() {
-    int concurrency = config.worker().concurrency();
-    queue = new WorkQueue(vertx, config.redis(), config.worker().id(), concurrency);
-    store = new VoteStore(vertx, config.pg(), concurrency);
-    metrics = new WorkerMetrics(registry);
-    probes = new Probes(registry)
-        .check("redis", queue::ping)
-        .check("postgres", store::ping)
-        .check("schema", () -> schemaReady ? Future.succeededFuture() : Future.failedFuture("schema not migrated yet"))
-        .check("heartbeat", () -> heartbeatHeld ? Future.succeededFuture()
-            : Future.failedFuture("worker id " + config.worker().id() + " has no heartbeat in Redis"));
-    Router router = Router.router(vertx);
-    probes.mount(router);
-    return vertx.createHttpServer(HttpServers.options()).requestHandler(router).listen(config.workerPort())
-        .onSuccess(listening -> {
-          server = listening;
-          takeHeartbeat();
-        });
+    String id = config.worker().id();
+    long timeoutMs = config.worker().timeoutMs();
+    queue = new WorkQueue(vertx, config.redis(), id, timeoutMs);
+    // Migrations and the readiness check; each lane has a connection of its own.
+    admin = new PgLink(vertx, config.pg(), 1, "voting-worker", timeoutMs);
+    metrics = new WorkerMetrics(management.registry());
+    outages.put(Dependency.REDIS, new Outage(LOG, "Redis is failing, retrying with backoff", "Redis works again"));
+    outages.put(Dependency.POSTGRES, new Outage(LOG, "PostgreSQL is failing, retrying with backoff", "PostgreSQL works again"));
+    heartbeatOutage = new Outage(LOG, "Worker " + id + " does not hold its heartbeat " + queue.heartbeatKey()
+        + " and does not touch its processing lists; retrying", "Worker " + id + " holds its heartbeat again");
+    management.check("redis", queue::ping)
+        .check("postgres", admin::ping)
+        .state("heartbeat", () -> heartbeatHeld ? null : "worker id " + id + " has no heartbeat in Redis"
+            + (heartbeatOutage.reason() == null ? "" : ": " + heartbeatOutage.reason()))
+        .state("schema", () -> schemaReady ? null : "schema not migrated yet")
+        .state("lanes", this::laneProblems);
+    takeHeartbeat();
+    return Future.succeededFuture();
   }
 
-  /** The port actually bound (differs from the configured one when that is 0). */
-  public int actualPort() {
-    return server.actualPort();
-  }
-
-  /** First the worker id (another live process may still hold it), then the schema, then the lanes. */
+  /** First the worker id (another live process may hold it), then the schema, then the lanes. */
   private void takeHeartbeat() {
-    Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping, this::acquireHeartbeat, this::startFailed)
+    Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping, this::acquireHeartbeat, this::heartbeatFailed)
         .compose(held -> {
           heartbeatHeld = true;
-          recovered("redis");
-          return Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping, store::migrate,
-              failure -> failed("postgres", failure));
+          heartbeatOutage.recovered();
+          outages.get(Dependency.REDIS).recovered();
+          // Renewed from now until the last batch is committed at stop.
+          heartbeatTimer = vertx.setPeriodic(HEARTBEAT_EVERY_MS, ignored -> renewHeartbeat());
+          return Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping,
+              () -> admin.run(Schema::migrate, MIGRATION_DEADLINE_MS),
+              failure -> outages.get(Dependency.POSTGRES).failed(failure));
         })
         .onSuccess(migrated -> {
           schemaReady = true;
-          recovered("postgres");
+          outages.get(Dependency.POSTGRES).recovered();
           startLanes();
         });
   }
 
   private Future<Void> acquireHeartbeat() {
     return queue.acquireHeartbeat().compose(held -> held ? Future.succeededFuture()
-        : Future.failedFuture(new HeartbeatHeld()));
+        : Future.failedFuture(new HeartbeatHeld(queue.heartbeatKey())));
   }
 
-  private void startFailed(Throwable failure) {
+  private void heartbeatFailed(Throwable failure) {
     if (failure instanceof HeartbeatHeld) {
-      LOG.warn("Worker id {} is held by a live process; waiting for its heartbeat to expire", config.worker().id());
+      heartbeatOutage.failed(failure);
     } else {
-      failed("redis", failure);
+      outages.get(Dependency.REDIS).failed(failure);
     }
   }
 
   /** Another live process holds this worker id's heartbeat. */
   private static final class HeartbeatHeld extends RuntimeException {
-    HeartbeatHeld() {
-      super("worker id held by a live process", null, false, false);
+    HeartbeatHeld(String key) {
+      super("another live process holds " + key + "; each worker process needs its own WORKER_ID. Waiting until it is free",
+          null, false, false);
     }
   }
 
@@ -121,28 +123,40 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     for (int i = 0; i < config.worker().concurrency(); i++) {
-      Lane lane = new Lane(i, vertx, queue, store, metrics, config.options(), config.worker().batchSize(),
-          config.worker().id(), new Lane.Health() {
+      VoteStore store = new VoteStore(new PgLink(vertx, config.pg(), 1, "voting-worker", config.worker().timeoutMs()));
+      Lane lane = new Lane(i, vertx, queue.lane(i), store, metrics, config.options(), config.worker().batchSize(),
+          config.worker().timeoutMs(), config.worker().id(), new Lane.Health() {
             @Override
-            public void failed(String dependency, Throwable cause) {
-              WorkerVerticle.this.failed(dependency, cause);
+            public void failed(Throwable cause) {
+              laneFailed(cause);
             }
 
             @Override
             public void succeeded() {
-              WorkerVerticle.this.recovered("redis");
-              WorkerVerticle.this.recovered("postgres");
-              WorkerVerticle.this.recovered("heartbeat");
+              outages.values().forEach(Outage::recovered);
             }
           });
       lanes.add(lane);
       lane.start();
     }
-    timers.add(vertx.setPeriodic(HEARTBEAT_EVERY_MS, ignored -> renewHeartbeat()));
     timers.add(vertx.setPeriodic(0, REAPER_EVERY_MS, ignored -> recoverAbandoned()));
     timers.add(vertx.setPeriodic(0, DEPTH_EVERY_MS, ignored -> queue.depth().onSuccess(metrics::queueDepth)));
     LOG.info("Worker {} draining {} with {} lanes of up to {} votes",
         config.worker().id(), config.redis().queueKey(), config.worker().concurrency(), config.worker().batchSize());
+  }
+
+  private void laneFailed(Throwable cause) {
+    if (cause instanceof DependencyFailure failure) {
+      outages.get(failure.dependency).failed(failure.getCause());
+    } else if (!(cause instanceof LostHeartbeat)) {
+      outages.get(Dependency.REDIS).failed(cause);
+    }
+  }
+
+  /** Null while every lane works; else what the failing lanes are retrying. */
+  private String laneProblems() {
+    List<String> problems = lanes.stream().map(Lane::problem).filter(Objects::nonNull).toList();
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   /** A worker that lost its heartbeat (a long pause, or Redis was away) takes it back once it is free. */
@@ -150,16 +164,18 @@ public final class WorkerVerticle extends VerticleBase {
     queue.renewHeartbeat()
         .compose(kept -> kept ? Future.succeededFuture(true) : queue.acquireHeartbeat())
         .onSuccess(held -> {
-          if (held != heartbeatHeld) {
-            LOG.warn(held ? "Worker {} holds its heartbeat again" : "Worker {} lost its heartbeat; claiming stops",
-                config.worker().id());
-          }
           heartbeatHeld = held;
+          if (held) {
+            heartbeatOutage.recovered();
+          } else {
+            heartbeatOutage.failed(new HeartbeatHeld(queue.heartbeatKey()));
+          }
         });
   }
 
   private void recoverAbandoned() {
     queue.recoverAbandoned(config.worker().concurrency()).onSuccess(moved -> {
+      metrics.reaped();
       if (moved > 0) {
         metrics.recovered(moved);
         LOG.warn("Moved {} votes of dead workers back to the queue", moved);
@@ -167,30 +183,22 @@ public final class WorkerVerticle extends VerticleBase {
     });
   }
 
-  private void failed(String dependency, Throwable cause) {
-    if (failing.putIfAbsent(dependency, String.valueOf(cause.getMessage())) == null) {
-      LOG.warn("{} is failing, retrying with backoff: {}", dependency, cause.getMessage());
-    }
-  }
-
-  private void recovered(String dependency) {
-    if (failing.remove(dependency) != null) {
-      LOG.info("{} works again", dependency);
-    }
-  }
-
-  /** SIGTERM: stop claiming, commit and release the batches in flight, give up the heartbeat, close. */
+  /**
+   * SIGTERM: stop claiming, commit and release the batches in flight while still renewing the heartbeat
+   * (so no reaper takes them meanwhile), then give up the heartbeat and close.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
-    probes.stopping();
     timers.forEach(vertx::cancelTimer);
     List<Future<Void>> drained = new ArrayList<>();
     lanes.forEach(lane -> drained.add(lane.stop()));
     return Future.join(drained)
         .timeout(20, TimeUnit.SECONDS)
-        .transform(done -> heartbeatHeld ? queue.dropHeartbeat() : Future.succeededFuture())
-        .transform(done -> server == null ? Future.succeededFuture() : server.shutdown(5, TimeUnit.SECONDS))
-        .transform(done -> Future.join(queue.close(), store.close()));
+        .transform(done -> {
+          vertx.cancelTimer(heartbeatTimer);
+          return heartbeatHeld ? queue.dropHeartbeat() : Future.succeededFuture();
+        })
+        .transform(done -> Future.join(queue.close(), admin.close()));
   }
 }

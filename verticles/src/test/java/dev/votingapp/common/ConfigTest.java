@@ -18,26 +18,33 @@ class ConfigTest {
   void defaultsMatchTheReferenceApp() {
     Config config = Config.fromEnv(Map.of("HOSTNAME", "abc123"));
 
-    assertThat(config.votePort()).isEqualTo(5000);
-    assertThat(config.resultPort()).isEqualTo(5001);
-    assertThat(config.workerPort()).isEqualTo(5002);
+    assertThat(config.http()).isEqualTo(new HttpConfig(5000, 5001, 8081, 75, 5));
     assertThat(config.options().title()).isEqualTo("Cats vs Dogs!");
     assertThat(config.redis().url()).isEqualTo("redis://localhost:6379");
     assertThat(config.redis().queueKey()).isEqualTo("votes");
     assertThat(config.pg()).isEqualTo(new PgConfig("localhost", 5432, "postgres", "postgres", null));
+    assertThat(config.worker().timeoutMs()).isEqualTo(10_000);
+    assertThat(config.result()).isEqualTo(new ResultConfig(1_000, 10_000, java.util.List.of()));
     assertThat(config.hostname()).isEqualTo("abc123");
   }
 
   @Test
   void everyVariableIsRead() {
     Config config = Config.fromEnv(Map.ofEntries(
-        Map.entry("VOTE_PORT", "8000"), Map.entry("RESULT_PORT", "8001"), Map.entry("WORKER_PORT", "8002"),
+        Map.entry("VOTE_PORT", "8000"), Map.entry("RESULT_PORT", "8001"), Map.entry("MANAGEMENT_PORT", "9000"),
+        Map.entry("HTTP_IDLE_TIMEOUT_SECONDS", "30"), Map.entry("SHUTDOWN_DRAIN_SECONDS", "10"),
+        Map.entry("RESULT_MAX_CLIENTS", "500"), Map.entry("RESULT_ALLOWED_ORIGINS", "https://Results.example.com, http://localhost:8080"),
+        Map.entry("WORKER_TIMEOUT_MS", "2000"), Map.entry("PGSSLMODE", "verify-full"),
         Map.entry("OPTION_A", "Tabs"), Map.entry("OPTION_B", "Spaces"),
         Map.entry("REDIS_URL", "redis://redis:6380/2"), Map.entry("REDIS_QUEUE", "votes:staging"),
         Map.entry("PGHOST", "db"), Map.entry("PGPORT", "6543"), Map.entry("PGDATABASE", "votes"),
         Map.entry("PGUSER", "app")));
 
-    assertThat(config.votePort()).isEqualTo(8000);
+    assertThat(config.http()).isEqualTo(new HttpConfig(8000, 8001, 9000, 30, 10));
+    assertThat(config.result().maxClients()).isEqualTo(500);
+    assertThat(config.result().allowedOrigins()).containsExactly("https://results.example.com", "http://localhost:8080");
+    assertThat(config.worker().timeoutMs()).isEqualTo(2_000);
+    assertThat(config.pg().sslMode()).isEqualTo("verify-full");
     assertThat(config.options().all()).extracting(VoteOptions.Option::label).containsExactly("Tabs", "Spaces");
     assertThat(config.redis().url()).isEqualTo("redis://redis:6380/2");
     assertThat(config.redis().queueKey()).isEqualTo("votes:staging");
@@ -51,7 +58,16 @@ class ConfigTest {
   @CsvSource({
       "VOTE_PORT, abc",
       "RESULT_PORT, 70000",
-      "WORKER_PORT, -1",
+      "MANAGEMENT_PORT, -1",
+      "HTTP_IDLE_TIMEOUT_SECONDS, 0",
+      "RESULT_MAX_CLIENTS, none",
+      "RESULT_ALLOWED_ORIGINS, evil.example",
+      "RESULT_ALLOWED_ORIGINS, https://x.example/path",
+      "PGSSLMODE, sometimes",
+      "PGSSLROOTCERT, /no/such/ca.pem",
+      "REDIS_CA_CERT, /no/such/ca.pem",
+      "WORKER_TIMEOUT_MS, 5",
+      "WORKER_ID, has space",
       "PGPORT, 5432x",
       "REDIS_URL, http://redis:6379",
       "REDIS_URL, redis://",

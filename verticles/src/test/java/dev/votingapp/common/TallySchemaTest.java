@@ -7,9 +7,7 @@ import dev.votingapp.testing.Db;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +33,7 @@ class TallySchemaTest {
   void freshDatabase() {
     app = new TestApp();
     database = TestServers.newDatabase();
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(database.connectOptions())
-        .using(app.vertx).build();
+    pool = PgPools.create(app.vertx, database, new io.vertx.sqlclient.PoolOptions().setMaxSize(8), "voting-test");
     db = new Db(app.vertx, database);
   }
 
@@ -62,6 +59,8 @@ class TallySchemaTest {
 
     assertThat(Await.result(Schema.ready(pool))).isTrue();
     assertThat(tally()).isEqualTo(Map.of("a", 200L, "b", 100L)).isEqualTo(recount());
+    assertThat(db.rows("SELECT version FROM voting_schema ORDER BY version")).extracting(row -> row.getInteger(0))
+        .containsExactly(1, 2);
   }
 
   @Test

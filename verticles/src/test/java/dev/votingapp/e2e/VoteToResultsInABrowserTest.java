@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.common.Config;
 import dev.votingapp.testing.Await;
-import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.HeadlessChromium;
 import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
-import dev.votingapp.result.ResultVerticle;
-import dev.votingapp.vote.VoteVerticle;
+import dev.votingapp.result.ResultService;
+import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,17 +43,14 @@ class VoteToResultsInABrowserTest {
       env.put("REDIS_QUEUE", queue);
       env.put("WORKER_ID", "e2e");
       Config config = TestApp.config(env);
-      VoteVerticle vote = new VoteVerticle(config, app.registry);
-      ResultVerticle result = new ResultVerticle(config, app.registry);
-      Await.result(app.vertx.deployVerticle(vote));
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.registry)));
-      Await.result(app.vertx.deployVerticle(result));
-      Browser probe = new Browser(result.actualPort());
-      Await.until("result ready", SOON, () -> probe.get("/ready").statusCode() == 200);
+      VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
+      ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
+      Await.until("every role ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
 
       try (HeadlessChromium chromium = new HeadlessChromium()) {
         ChromeDriver browser = chromium.driver();
-        browser.get("http://127.0.0.1:" + result.actualPort() + "/");
+        browser.get("http://127.0.0.1:" + result.port() + "/");
         String results = browser.getWindowHandle();
         Await.until("results page live", SOON, () -> text(browser, "total").equals("No votes yet")
             && !browser.findElement(By.id("status")).isDisplayed());
@@ -62,7 +58,7 @@ class VoteToResultsInABrowserTest {
 
         // Vote in another tab, by clicking the button, as a voter does.
         WebDriver ballot = browser.switchTo().newWindow(WindowType.TAB);
-        ballot.get("http://127.0.0.1:" + vote.actualPort() + "/");
+        ballot.get("http://127.0.0.1:" + vote.port() + "/");
         assertThat(ballot.findElement(By.tagName("h3")).getText()).isEqualTo("Cats vs Dogs!");
         ballot.findElement(By.id("b")).click();
         // The click submits the form: the page is replaced, so look the button up again until it shows the vote.

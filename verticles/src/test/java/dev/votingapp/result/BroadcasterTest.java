@@ -47,19 +47,23 @@ class BroadcasterTest {
 
   /** Owns the broadcaster on its own event loop, as the result verticle does. */
   private static final class Publisher extends VerticleBase {
+    private final ClientSlots slots = new ClientSlots(10);
     private final ResultMetrics metrics;
     private Broadcaster broadcaster;
     private HttpServer server;
 
     Publisher(TestApp app) {
-      this.metrics = new ResultMetrics(app.registry);
+      this.metrics = new ResultMetrics(app.registry, slots);
     }
 
     @Override
     public Future<?> start() {
-      broadcaster = new Broadcaster(vertx, metrics);
+      broadcaster = new Broadcaster(vertx, metrics, slots);
       Router router = Router.router(vertx);
-      router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(broadcaster::add));
+      router.get("/ws").handler(ctx -> {
+        slots.tryAcquire();
+        ctx.request().toWebSocket().onSuccess(broadcaster::add);
+      });
       return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> server = s);
     }
 

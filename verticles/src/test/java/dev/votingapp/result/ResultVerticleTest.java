@@ -9,6 +9,7 @@ import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
+import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
@@ -33,7 +34,7 @@ class ResultVerticleTest {
   private TestApp app;
   private PgConfig database;
   private Db db;
-  private ResultVerticle result;
+  private ResultService result;
   private Browser browser;
 
   @BeforeEach
@@ -41,9 +42,10 @@ class ResultVerticleTest {
     app = new TestApp();
     database = TestServers.newDatabase();
     db = new Db(app.vertx, database);
+    db.migrate();
     result = deployResult(Map.of("OPTION_A", "Tabs", "OPTION_B", "Spaces", "RESULT_POLL_MS", "200"));
-    browser = new Browser(result.actualPort());
-    Await.until("result service ready", SOON, () -> browser.get("/ready").statusCode() == 200);
+    browser = new Browser(result.port());
+    Await.until("result service ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
   }
 
   @AfterEach
@@ -87,13 +89,13 @@ class ResultVerticleTest {
   void aWebSocketClientGetsTheTallyAtOnceThenEveryCommitOfTheWorker() {
     String queue = TestServers.uniqueKey("result");
     try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
-         WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+         WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
       assertThat(ws.next(SOON)).isEqualTo(tally(0, 0));
       Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
       env.put("REDIS_URL", TestServers.redisUrl());
       env.put("REDIS_QUEUE", queue);
       env.put("WORKER_ID", "result-test");
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.registry)));
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
 
       redis.push(queue, List.of(vote("w1", "b")));
       assertThat(ws.next(SOON)).isEqualTo(tally(0, 1));
@@ -105,7 +107,7 @@ class ResultVerticleTest {
 
   @Test
   void nothingIsSentWhenNothingChanged() {
-    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+    try (WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
       ws.next(SOON);
       // A write that changes no count (the same vote again) still notifies; it must not be pushed.
       db.execute("INSERT INTO votes (id, vote) VALUES ('n1', 'a')");
@@ -120,22 +122,22 @@ class ResultVerticleTest {
 
   @Test
   void aBurstOfCommitsIsCoalescedIntoAFewMessages() {
-    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+    try (WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
       ws.next(SOON);
       for (int i = 0; i < 200; i++) {
         db.execute("INSERT INTO votes (id, vote) VALUES ($1, 'a')", "burst-" + i);
       }
-      ws.until(message -> message.getLong("total") == 200, SOON);
-      int messages = 1 + drain(ws);
+      // Every message from the burst's start, up to and after the one with the final tally.
+      int messages = ws.countUntil(message -> message.getLong("total") == 200, SOON) + drain(ws);
       assertThat(messages).as("messages for 200 commits").isLessThan(100);
-      assertThat(PrometheusText.value(browser.get("/metrics").body(), "result_notifications_total"))
+      assertThat(PrometheusText.value(app.metrics(), "result_notifications_total"))
           .isGreaterThanOrEqualTo(200);
     }
   }
 
   @Test
   void aChangeThatSentNoNotificationIsPickedUpByThePoll() {
-    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+    try (WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
       ws.next(SOON);
       // No trigger on the tally itself: a writer that changes it directly sends no NOTIFY.
       db.execute("INSERT INTO vote_tally (vote, votes) VALUES ('b', 5) "
@@ -146,25 +148,23 @@ class ResultVerticleTest {
 
   @Test
   void healthReadinessAndMetrics() {
-    try (WsClient ws = new WsClient(app.vertx, result.actualPort(), "/ws")) {
+    try (WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
       ws.next(SOON);
-      assertThat(browser.get("/health").statusCode()).isEqualTo(200);
-      JsonObject ready = new JsonObject(browser.get("/ready").body());
-      assertThat(ready.getJsonObject("checks").fieldNames()).containsExactlyInAnyOrder("postgres", "schema", "listen");
-      String metrics = browser.get("/metrics").body();
+      assertThat(app.managementPort().get("/health").statusCode()).isEqualTo(200);
+      assertThat(Readiness.checks(app.managementPort().get("/ready")))
+          .containsExactlyInAnyOrder("accepting", "postgres", "schema", "listen");
+      String metrics = app.metrics();
       assertThat(PrometheusText.value(metrics, "result_clients")).isEqualTo(1);
       assertThat(metrics).contains("result_messages_sent_total", "result_tally_reads_total",
           "result_commit_to_push_seconds_bucket", "result_notifications_total");
     }
   }
 
-  private ResultVerticle deployResult(Map<String, String> extra) {
+  private ResultService deployResult(Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
     env.putAll(extra);
     Config config = TestApp.config(env);
-    ResultVerticle verticle = new ResultVerticle(config, app.registry);
-    Await.result(app.vertx.deployVerticle(verticle));
-    return verticle;
+    return Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
   }
 
   private long readsNow = -1;
@@ -177,7 +177,7 @@ class ResultVerticleTest {
   }
 
   private long reads() {
-    return (long) PrometheusText.value(browser.get("/metrics").body(), "result_tally_reads_total");
+    return (long) PrometheusText.value(app.metrics(), "result_tally_reads_total");
   }
 
   private static int drain(WsClient ws) {

@@ -1,11 +1,12 @@
 package dev.votingapp.testing;
 
 import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.PgPools;
+import dev.votingapp.common.Schema;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ public final class Db implements AutoCloseable {
   private final Pool pool;
 
   public Db(Vertx vertx, PgConfig config) {
-    pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(config.connectOptions()).using(vertx).build();
+    pool = PgPools.create(vertx, config, 2, "voting-test");
   }
 
   public void execute(String sql, Object... params) {
@@ -42,6 +43,16 @@ public final class Db implements AutoCloseable {
       votes.put(row.getString("id"), row.getString("vote"));
     }
     return votes;
+  }
+
+  /** Brings the schema up to date, as the worker does at start. */
+  public void migrate() {
+    Await.result(Schema.migrate(pool));
+  }
+
+  /** A connection of the caller's own (for a transaction held open), returned with close(). */
+  public SqlConnection connection() {
+    return Await.result(pool.getConnection());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.votingapp.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -8,19 +9,28 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of a real server that a test can cut (every connection dropped, new ones
- * refused) and restore on the same port: the server "goes away" for the app without the test stopping
- * a server it may share with others.
+ * A TCP proxy in front of a real server that a test can break in two ways, without stopping a server
+ * it may share with others:
+ * <ul>
+ *   <li>{@link #cut()}: every connection dropped, new ones refused, until {@link #restore()} (the server
+ *       went away);</li>
+ *   <li>{@link #blackhole()}: nothing is forwarded any more and nothing is closed, new connections are
+ *       accepted and hang too (a network that silently drops packets); after {@link #heal()} new
+ *       connections work again, and the black-holed ones stay hung, as they would for minutes in
+ *       reality.</li>
+ * </ul>
  */
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx;
   private final String targetHost;
   private final int targetPort;
-  private final int port = FreePort.find();
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
   private final NetClient client;
+  private volatile boolean blackholed;
   private NetServer server;
+  private int port;
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -34,8 +44,10 @@ public final class TcpProxy implements AutoCloseable {
     return port;
   }
 
+  /** Listens again, on the port it had (port 0 the first time, read back). */
   public synchronized void restore() {
     server = Await.result(vertx.createNetServer().connectHandler(this::forward).listen(port, "127.0.0.1"));
+    port = server.actualPort();
   }
 
   /** Drops every open connection and refuses new ones until {@link #restore()}. */
@@ -43,11 +55,27 @@ public final class TcpProxy implements AutoCloseable {
     Await.result(server.close());
     sockets.forEach(NetSocket::close);
     sockets.clear();
+    pairs.clear();
+  }
+
+  /** Stops forwarding on every connection, without closing any; new connections hang as well. */
+  public void blackhole() {
+    blackholed = true;
+    pairs.forEach(pair -> pair.dead = true);
+  }
+
+  /** New connections are forwarded again; those black-holed stay hung. */
+  public void heal() {
+    blackholed = false;
   }
 
   private void forward(NetSocket inbound) {
-    inbound.pause();
     sockets.add(inbound);
+    if (blackholed) {
+      inbound.handler(dropped -> { });
+      return;
+    }
+    inbound.pause();
     client.connect(targetPort, targetHost).onComplete(connected -> {
       if (connected.failed()) {
         inbound.close();
@@ -55,12 +83,30 @@ public final class TcpProxy implements AutoCloseable {
       }
       NetSocket outbound = connected.result();
       sockets.add(outbound);
+      Pair pair = new Pair();
+      pairs.add(pair);
       inbound.closeHandler(closed -> outbound.close());
       outbound.closeHandler(closed -> inbound.close());
-      inbound.pipeTo(outbound);
-      outbound.pipeTo(inbound);
+      inbound.handler(data -> pair.relay(data, inbound, outbound));
+      outbound.handler(data -> pair.relay(data, outbound, inbound));
       inbound.resume();
     });
+  }
+
+  /** The two sides of one proxied connection; once dead, nothing more goes through. */
+  private static final class Pair {
+    private volatile boolean dead;
+
+    void relay(Buffer data, NetSocket from, NetSocket to) {
+      if (dead) {
+        return;
+      }
+      to.write(data);
+      if (to.writeQueueFull()) {
+        from.pause();
+        to.drainHandler(drained -> from.resume());
+      }
+    }
   }
 
   @Override

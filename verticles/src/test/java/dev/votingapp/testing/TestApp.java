@@ -1,6 +1,8 @@
 package dev.votingapp.testing;
 
 import dev.votingapp.common.Config;
+import dev.votingapp.common.Management;
+import dev.votingapp.common.ManagementServer;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,19 +11,37 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A Vert.x instance with metrics, as the launcher builds it, and configuration built through the same
- * environment parsing the launcher uses.
+ * One process of the app, as the launcher builds it: a Vert.x instance with metrics, its
+ * {@link Management} and the management server on a port of its own, and configuration built through the
+ * same environment parsing the launcher uses.
  */
 public final class TestApp implements AutoCloseable {
 
   public final PrometheusMeterRegistry registry = Telemetry.newRegistry();
   public final Vertx vertx = Telemetry.newVertx(registry);
+  public final Management management = new Management(vertx, registry);
+  private final ManagementServer server;
+
+  public TestApp() {
+    server = new ManagementServer(management, config(Map.of()).http());
+    Await.result(vertx.deployVerticle(server));
+  }
+
+  /** The process's /health, /ready and /metrics. */
+  public Browser managementPort() {
+    return new Browser(server.actualPort());
+  }
+
+  /** The body of /metrics. */
+  public String metrics() {
+    return managementPort().get("/metrics").body();
+  }
 
   public static Config config(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("VOTE_PORT", "0");
     env.put("RESULT_PORT", "0");
-    env.put("WORKER_PORT", "0");
+    env.put("MANAGEMENT_PORT", "0");
     env.put("HOSTNAME", "test-host-1");
     env.putAll(overrides);
     return Config.fromEnv(env);

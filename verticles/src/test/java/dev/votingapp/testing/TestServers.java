@@ -2,9 +2,8 @@ package dev.votingapp.testing;
 
 import dev.votingapp.common.PgConfig;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
+import dev.votingapp.common.PgPools;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -180,8 +179,7 @@ public final class TestServers {
   private static void execute(PgConfig target, String sql) {
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-          .connectingTo(target.connectOptions()).using(vertx).build();
+      Pool pool = PgPools.create(vertx, target, 1, "voting-test");
       Await.result(pool.query(sql).execute().eventually(pool::close));
     } finally {
       Await.result(vertx.close());
@@ -198,9 +196,19 @@ public final class TestServers {
     }
 
     public static EmbeddedRedis start() {
-      EmbeddedRedis redis = new EmbeddedRedis(FreePort.find());
-      redis.restart();
-      return redis;
+      // Redis cannot be told to take any free port (port 0 turns TCP off), so one is found first; a race
+      // with another process for it is retried.
+      IllegalStateException last = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        EmbeddedRedis redis = new EmbeddedRedis(FreePort.find());
+        try {
+          redis.restart();
+          return redis;
+        } catch (IllegalStateException taken) {
+          last = taken;
+        }
+      }
+      throw last;
     }
 
     public int port() {

@@ -55,6 +55,22 @@ public final class WsClient implements AutoCloseable {
     }
   }
 
+  /** Reads messages until one matches; returns how many were read, that one included. */
+  public int countUntil(Predicate<JsonObject> condition, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    int count = 0;
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no matching WebSocket message within " + deadline + " (" + count + " read)");
+      }
+      count++;
+      if (condition.test(next(Duration.ofNanos(left)))) {
+        return count;
+      }
+    }
+  }
+
   /** Messages received and not read yet. */
   public int pending() {
     return received.size();

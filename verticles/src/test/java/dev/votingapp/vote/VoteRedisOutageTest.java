@@ -6,6 +6,7 @@ import dev.votingapp.common.Config;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.PrometheusText;
+import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisList;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
@@ -59,18 +60,17 @@ class VoteRedisOutageTest {
       assertThat(refused.statusCode()).isEqualTo(503);
       assertThat(took).isLessThan(PROMISE);
       assertThat(refused.body()).contains("Your vote was not recorded").doesNotContain("disabled");
-      HttpResponse<String> ready = voter.get("/ready");
+      HttpResponse<String> ready = app.managementPort().get("/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
-      JsonObject report = new JsonObject(ready.body());
-      assertThat(report.getString("status")).isEqualTo("DOWN");
-      assertThat(report.getJsonArray("down").getList()).containsExactly("redis");
-      assertThat(voter.get("/health").statusCode()).as("alive while Redis is down").isEqualTo(200);
-      assertThat(PrometheusText.value(voter.get("/metrics").body(), "votes_redis_failures_total{kind=\"error\"}"))
+      assertThat(new JsonObject(ready.body()).getString("status")).isEqualTo("DOWN");
+      assertThat(Readiness.down(ready)).containsExactly("redis");
+      assertThat(app.managementPort().get("/health").statusCode()).as("alive while Redis is down").isEqualTo(200);
+      assertThat(PrometheusText.value(app.metrics(), "votes_redis_failures_total{kind=\"error\"}"))
           .isGreaterThanOrEqualTo(1);
 
       redis.restart();
 
-      Await.until("/ready is 200 again", Duration.ofSeconds(15), () -> voter.get("/ready").statusCode() == 200);
+      Await.until("/ready is 200 again", Duration.ofSeconds(15), () -> app.managementPort().get("/ready").statusCode() == 200);
       HttpResponse<String> accepted = voter.postForm("/", "vote=b");
       assertThat(accepted.statusCode()).isEqualTo(200);
       assertThat(accepted.body()).contains("class=\"b chosen\"");
@@ -101,16 +101,14 @@ class VoteRedisOutageTest {
       assertThat(took).isLessThan(PROMISE);
     }
     long started = System.nanoTime();
-    assertThat(voter.get("/ready").statusCode()).isEqualTo(503);
+    assertThat(app.managementPort().get("/ready").statusCode()).isEqualTo(503);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PROMISE);
-    assertThat(PrometheusText.value(voter.get("/metrics").body(), "votes_redis_failures_total{kind=\"timeout\"}"))
+    assertThat(PrometheusText.value(app.metrics(), "votes_redis_failures_total{kind=\"timeout\"}"))
         .isGreaterThanOrEqualTo(3);
   }
 
   private int deployVoteAgainst(String redisUrl) {
     Config config = TestApp.config(Map.of("REDIS_URL", redisUrl, "REDIS_QUEUE", key));
-    VoteVerticle vote = new VoteVerticle(config, app.registry);
-    Await.result(app.vertx.deployVerticle(vote));
-    return vote.actualPort();
+    return Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
   }
 }

@@ -1,0 +1,53 @@
+package dev.votingapp.common;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+
+/**
+ * A dependency's outage, logged once when it starts and once when it ends, however many requests or
+ * retries fail in between: an outage under load is two log lines, not one per vote.
+ */
+public final class Outage {
+
+  private static final long NONE = Long.MIN_VALUE;
+
+  private final Logger log;
+  private final String failing;
+  private final String recovered;
+  private final AtomicLong since = new AtomicLong(NONE);
+  private volatile String reason;
+
+  /**
+   * @param failing   logged with the first error, e.g. "Redis at redis://redis:6379 is not answering"
+   * @param recovered logged when it works again, e.g. "Redis at redis://redis:6379 answers again"
+   */
+  public Outage(Logger log, String failing, String recovered) {
+    this.log = log;
+    this.failing = failing;
+    this.recovered = recovered;
+  }
+
+  public void failed(Throwable cause) {
+    String message = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+    if (since.compareAndSet(NONE, System.nanoTime())) {
+      reason = message;
+      log.warn("{}: {}", failing, message);
+    }
+  }
+
+  public void recovered() {
+    long started = since.getAndSet(NONE);
+    if (started != NONE) {
+      log.info("{} (after {} s)", recovered, String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9));
+    }
+  }
+
+  public boolean ongoing() {
+    return since.get() != NONE;
+  }
+
+  /** The first error of the ongoing outage, or null. */
+  public String reason() {
+    return ongoing() ? reason : null;
+  }
+}

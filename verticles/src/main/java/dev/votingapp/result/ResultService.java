@@ -1,0 +1,45 @@
+package dev.votingapp.result;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.common.Management;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Deploys the result service in a process: its one {@link TallyFeed}, then {@code instances}
+ * {@link ResultVerticle}s (one per core in production), which share the port, the viewers' cap and the
+ * meters.
+ */
+public final class ResultService {
+
+  private final List<ResultVerticle> verticles = new ArrayList<>();
+
+  private ResultService() {
+  }
+
+  public static Future<ResultService> deploy(Vertx vertx, Config config, Management management, int instances) {
+    Config shared = config.with(config.http().sharedAcrossInstances());
+    ClientSlots slots = new ClientSlots(config.result().maxClients());
+    ResultMetrics metrics = new ResultMetrics(management.registry(), slots);
+    ResultService service = new ResultService();
+    return vertx.deployVerticle(new TallyFeed(config, management, metrics))
+        .compose(feed -> vertx.deployVerticle(() -> {
+          ResultVerticle verticle = new ResultVerticle(shared, metrics, slots);
+          synchronized (service.verticles) {
+            service.verticles.add(verticle);
+          }
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances)))
+        .map(deployed -> service);
+  }
+
+  /** The port the instances share (differs from RESULT_PORT when that is 0). */
+  public int port() {
+    synchronized (verticles) {
+      return verticles.get(0).actualPort();
+    }
+  }
+}
