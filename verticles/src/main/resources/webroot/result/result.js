@@ -1,11 +1,16 @@
 // Keeps the results page live: each WebSocket message is the whole tally,
-// {"options":[{"id":"a","label":"Cats","votes":3},...],"total":4}. Reconnects with backoff.
+// {"options":[{"id":"a","label":"Cats","votes":3},...],"total":4}.
+// When the connection drops (a deploy, a restart) it reconnects after a jittered, growing delay, so a
+// thousand open pages do not all come back at the same instant; the "Disconnected" notice shows only
+// when the results have not been live again for a while, never to a reader who just waits.
 (function () {
   'use strict';
 
   var MIN_DELAY_MS = 500;
   var MAX_DELAY_MS = 10000;
+  var NOTICE_AFTER_MS = 5000;
   var delay = MIN_DELAY_MS;
+  var noticeTimer = null;
 
   // Same rounding as the server, so a push never changes a figure that did not change.
   function percent(votes, total) {
@@ -30,27 +35,36 @@
     document.getElementById('total').textContent = votesText(tally.total);
   }
 
-  function showConnected(connected) {
-    document.getElementById('status').hidden = connected;
-    document.body.classList.toggle('disconnected', !connected);
+  function showDisconnected(disconnected) {
+    document.getElementById('status').hidden = !disconnected;
+    document.body.classList.toggle('disconnected', disconnected);
+  }
+
+  function connected() {
+    delay = MIN_DELAY_MS;
+    window.clearTimeout(noticeTimer);
+    noticeTimer = null;
+    showDisconnected(false);
+  }
+
+  function lost() {
+    if (noticeTimer === null) {
+      noticeTimer = window.setTimeout(function () { showDisconnected(true); }, NOTICE_AFTER_MS);
+    }
+    // Half the delay for sure, the other half at random.
+    var wait = delay / 2 + Math.floor(Math.random() * delay / 2);
+    delay = Math.min(MAX_DELAY_MS, delay * 2);
+    window.setTimeout(connect, wait);
   }
 
   function connect() {
     var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
     var socket = new WebSocket(scheme + window.location.host + '/ws');
-    socket.onopen = function () {
-      delay = MIN_DELAY_MS;
-      showConnected(true);
-    };
+    socket.onopen = connected;
     socket.onmessage = function (event) {
       render(JSON.parse(event.data));
     };
-    socket.onclose = function () {
-      showConnected(false);
-      var wait = delay + Math.floor(Math.random() * delay / 2);
-      delay = Math.min(MAX_DELAY_MS, delay * 2);
-      window.setTimeout(connect, wait);
-    };
+    socket.onclose = lost;
   }
 
   connect();

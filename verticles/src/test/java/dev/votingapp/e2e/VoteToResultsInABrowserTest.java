@@ -3,6 +3,8 @@ package dev.votingapp.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.common.Config;
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.testing.Db;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.HeadlessChromium;
 import dev.votingapp.testing.RedisKeys;
@@ -78,6 +80,41 @@ class VoteToResultsInABrowserTest {
         assertThat(text(browser, "percent-a")).isEqualTo("0.0%");
         assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
         screenshot(browser, "results.png");
+      }
+    }
+  }
+
+  /**
+   * The result service restarts (a deploy) while someone watches: the page reconnects by itself, stays
+   * live, and never shows the "Disconnected" notice to a reader who only waits.
+   */
+  @Test
+  void aWatcherNeverSeesDisconnectedWhileTheResultServiceRestarts() throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    try (TestApp test = new TestApp(); Db db = new Db(test.vertx, database)) {
+      db.migrate();
+      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
+      TestApp before = new TestApp();
+      int port = Await.result(ResultService.deploy(before.vertx, TestApp.config(env), before.management, 1)).port();
+      env.put("RESULT_PORT", String.valueOf(port));
+      try (HeadlessChromium chromium = new HeadlessChromium()) {
+        ChromeDriver browser = chromium.driver();
+        browser.get("http://127.0.0.1:" + port + "/");
+        Await.until("results page live", SOON, () -> text(browser, "total").equals("No votes yet")
+            && !browser.findElement(By.id("status")).isDisplayed());
+        browser.executeScript("window.notReloaded = true; window.noticeShown = false;"
+            + "new MutationObserver(function () { if (!document.getElementById('status').hidden) { window.noticeShown = true; } })"
+            + ".observe(document.getElementById('status'), { attributes: true });");
+
+        before.close();
+        try (TestApp after = new TestApp()) {
+          Await.result(ResultService.deploy(after.vertx, TestApp.config(env), after.management, 1));
+          db.execute("INSERT INTO votes (id, vote) VALUES ('watcher-1', 'a')");
+
+          Await.until("the page is live again: 1 vote", SOON, () -> text(browser, "total").equals("1 vote"));
+          assertThat(browser.executeScript("return window.noticeShown;")).isEqualTo(false);
+          assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
+        }
       }
     }
   }

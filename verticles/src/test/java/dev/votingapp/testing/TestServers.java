@@ -88,6 +88,25 @@ public final class TestServers {
     return new PgConfig(shared.host(), shared.port(), database, shared.user(), shared.password());
   }
 
+  /**
+   * A login role of the test's own on the test server, member of {@code group} (which must exist), with
+   * a password (a Testcontainers server asks for one); dropped when the session ends.
+   */
+  public static synchronized PgConfig newLoginRole(PgConfig database, String group) {
+    postgres();
+    String role = "test_role_" + UUID.randomUUID().toString().replace("-", "");
+    String password = UUID.randomUUID().toString();
+    execute(adminPg, "CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "' IN ROLE " + group);
+    RELEASE.push(() -> {
+      try {
+        execute(adminPg, "DROP ROLE IF EXISTS " + role);
+      } catch (RuntimeException failed) {
+        LOG.warn("Could not drop test role {}", role, failed);
+      }
+    });
+    return database.as(role, password);
+  }
+
   private static String findRedis() {
     String fromEnv = System.getenv("TEST_REDIS_URL");
     if (fromEnv != null && !fromEnv.isBlank()) {

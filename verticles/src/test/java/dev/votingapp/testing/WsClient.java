@@ -3,10 +3,13 @@ package dev.votingapp.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /** A real WebSocket client that keeps every text message it receives, in order. */
@@ -15,11 +18,36 @@ public final class WsClient implements AutoCloseable {
   private final WebSocketClient client;
   private final WebSocket socket;
   private final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+  private final AtomicInteger pings = new AtomicInteger();
+  private volatile boolean closed;
 
   public WsClient(Vertx vertx, int port, String path) {
+    this(vertx, new WebSocketConnectOptions().setPort(port).setHost("127.0.0.1").setURI(path));
+  }
+
+  /** With options of the test's own (an Origin header, say); fails as the upgrade fails. */
+  public WsClient(Vertx vertx, WebSocketConnectOptions options) {
     client = vertx.createWebSocketClient();
-    // The handler is in place before the handshake, so the message a server sends on connect is kept.
-    socket = Await.result(client.webSocket().textMessageHandler(received::add).connect(port, "127.0.0.1", path));
+    // The handlers are in place before the handshake, so the message a server sends on connect is kept.
+    socket = Await.result(client.webSocket()
+        .textMessageHandler(received::add)
+        .frameHandler(frame -> {
+          if (frame.type() == WebSocketFrameType.PING) {
+            pings.incrementAndGet();
+          }
+        })
+        .closeHandler(closed -> this.closed = true)
+        .connect(options));
+  }
+
+  /** Pings the server sent (the client answers each with a pong by itself). */
+  public int pings() {
+    return pings.get();
+  }
+
+  /** True once the connection closed, from either side. */
+  public boolean isClosed() {
+    return closed;
   }
 
   public WebSocket socket() {

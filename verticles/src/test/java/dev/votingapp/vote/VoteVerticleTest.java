@@ -256,6 +256,60 @@ class VoteVerticleTest {
     }
   }
 
+  @Test
+  void metricsShowHttpJvmAndVoteCountersMoving() {
+    double acceptedB = PrometheusText.value(metrics(), "votes_accepted_total{option=\"b\"}");
+    double unknown = PrometheusText.value(metrics(), "votes_rejected_total{reason=\"unknown_option\"}");
+
+    browser.postForm("/", "vote=b");
+    browser.postForm("/", "vote=b");
+    browser.postForm("/", "vote=nope");
+
+    String after = metrics();
+    assertThat(PrometheusText.value(after, "votes_accepted_total{option=\"b\"}")).isEqualTo(acceptedB + 2);
+    assertThat(PrometheusText.value(after, "votes_rejected_total{reason=\"unknown_option\"}")).isEqualTo(unknown + 1);
+    assertThat(after)
+        .contains("vertx_http_server_requests_total{code=\"200\",method=\"POST\",route=\"/\"}")
+        .contains("vertx_http_server_requests_total{code=\"400\",method=\"POST\",route=\"/\"}")
+        .contains("vertx_http_server_response_time_seconds_bucket{code=\"200\",method=\"POST\",route=\"/\"")
+        .contains("jvm_memory_used_bytes", "process_cpu_usage");
+  }
+
+  /** Label values come from bounded sets only: invented methods cannot grow /metrics (and the memory behind it). */
+  @Test
+  void inventedHttpMethodsDoNotGrowTheMetrics() {
+    assertThat(browser.send(HttpRequest.newBuilder(URI.create(browser.url("/"))).method("M0", HttpRequest.BodyPublishers.noBody()))
+        .statusCode()).isEqualTo(405);
+    seriesCount(); // the first scrape adds the series of the management port's own /metrics requests
+    long before = seriesCount();
+
+    for (int i = 1; i <= 1_000; i++) {
+      browser.send(HttpRequest.newBuilder(URI.create(browser.url("/"))).method("M" + i, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    assertThat(seriesCount()).isEqualTo(before);
+    assertThat(metrics()).contains("method=\"OTHER\"").doesNotContain("method=\"M1\"");
+  }
+
+  @Test
+  void optionLabelsAreHtmlEscaped() {
+    Config hostile = TestApp.config(Map.of(
+        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE,
+        "OPTION_A", "<script>alert(1)</script>", "OPTION_B", "\"Dogs\" & co"));
+    try (TestApp other = new TestApp()) {
+      VoteService escaped = Await.result(VoteService.deploy(other.vertx, hostile, other.management, 1));
+      String body = new Browser(escaped.port()).get("/").body();
+      assertThat(body)
+          .contains("&lt;script&gt;alert(1)&lt;/script&gt; vs &quot;Dogs&quot; &amp; co!")
+          .doesNotContain("<script>");
+    }
+  }
+
+  /** Lines of /metrics that are samples, not comments. */
+  private long seriesCount() {
+    return metrics().lines().filter(line -> !line.startsWith("#") && !line.isBlank()).count();
+  }
+
   private String voterId() {
     return browser.cookies().getCookieStore().getCookies().stream()
         .filter(cookie -> cookie.getName().equals("voter_id")).findFirst().orElseThrow().getValue();

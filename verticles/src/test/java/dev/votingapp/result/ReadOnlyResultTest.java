@@ -1,0 +1,87 @@
+package dev.votingapp.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.Sql;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.Readiness;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The result service runs with a role that may only read and LISTEN: it waits for the schema instead of
+ * creating it, and its readiness can be asked as often as anyone likes without taking a connection
+ * from the work.
+ */
+class ReadOnlyResultTest {
+
+  private static final Duration SOON = Duration.ofSeconds(30);
+
+  @Test
+  void withAReadOnlyRoleItWaitsForTheSchemaThenShowsTheTally() {
+    PgConfig database = TestServers.newDatabase();
+    try (TestApp app = new TestApp(); Db owner = new Db(app.vertx, database)) {
+      // The group role exists once any database of the server was migrated.
+      try (Db other = new Db(app.vertx, TestServers.newDatabase())) {
+        other.migrate();
+      }
+      PgConfig reader = TestServers.newLoginRole(database, Sql.READER_ROLE);
+      ResultService result = Await.result(ResultService.deploy(app.vertx,
+          TestApp.config(TestApp.pgEnv(reader)), app.management, 1));
+      Browser probe = app.managementPort();
+      Await.until("not ready: no schema yet", SOON, () -> Readiness.down(probe.get("/ready")).contains("schema"));
+
+      owner.migrate();
+      owner.execute("INSERT INTO votes (id, vote) VALUES ('ro-1', 'b')");
+
+      Await.until("ready", SOON, () -> probe.get("/ready").statusCode() == 200);
+      Browser page = new Browser(result.port());
+      Await.until("the tally shows", SOON, () -> page.isOk("/api/results")
+          && new JsonObject(page.get("/api/results").body()).getLong("total") == 1);
+      try (Db asReader = new Db(app.vertx, reader)) {
+        assertThatThrownBy(() -> asReader.execute("INSERT INTO votes (id, vote) VALUES ('ro-2', 'a')"))
+            .isInstanceOfSatisfying(PgException.class, denied -> assertThat(denied.getSqlState()).isEqualTo("42501"));
+        assertThat(asReader.count("SELECT count(*) FROM votes")).isEqualTo(1);
+      }
+    }
+  }
+
+  /** A flood of /ready (a misconfigured prober, an attacker inside the network) is answered from one check at a time. */
+  @Test
+  void aFloodOfReadinessChecksNeverMakesItUnready() throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    try (TestApp app = new TestApp(); Db db = new Db(app.vertx, database)) {
+      db.migrate();
+      Await.result(ResultService.deploy(app.vertx, TestApp.config(TestApp.pgEnv(database)), app.management, 1));
+      Await.until("ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+      HttpClient client = HttpClient.newHttpClient();
+      URI ready = URI.create(app.managementPort().url("/ready"));
+
+      List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+      for (int i = 0; i < 500; i++) {
+        flood.add(client.sendAsync(HttpRequest.newBuilder(ready).timeout(SOON).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+
+      List<Integer> statuses = new ArrayList<>();
+      for (CompletableFuture<HttpResponse<String>> answer : flood) {
+        statuses.add(answer.get().statusCode());
+      }
+      assertThat(statuses).containsOnly(200);
+    }
+  }
+}
