@@ -85,6 +85,7 @@ public final class Management {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.errorHandler(400, BadRequests::reject);
     return router;
   }
 }

@@ -1,5 +1,6 @@
 package dev.votingapp.result;
 
+import dev.votingapp.common.BadRequests;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.VoteOptions;
@@ -94,6 +95,8 @@ final class ResultVerticle extends VerticleBase {
     router.get("/api/results").handler(this::results);
     router.get("/ws").handler(this::webSocket);
     router.get("/static/*").handler(StaticHandler.create("webroot/result"));
+    // A path with an invalid %-escape fails route matching with 400.
+    router.errorHandler(400, BadRequests::reject);
     return router;
   }
 

@@ -1,5 +1,6 @@
 package dev.votingapp.vote;
 
+import dev.votingapp.common.BadRequests;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.Management;
@@ -83,13 +84,15 @@ public final class VoteVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    // First, so a body that cannot be read (broken chunking, a client gone) never reaches the error handlers.
+    router.route().failureHandler(BadRequests::onFailure);
     router.get("/").handler(this::ballot);
     router.head("/").handler(this::ballot);
     router.post("/")
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
         .handler(this::vote);
     router.get("/static/*").handler(StaticHandler.create("webroot/vote"));
-    router.errorHandler(400, ctx -> reject(ctx, VoterId.of(ctx.request()), Rejection.MISSING_VOTE));
+    router.errorHandler(400, this::badRequest);
     router.errorHandler(404, this::notFound);
     router.errorHandler(405, this::notAllowed);
     router.errorHandler(413, ctx -> reject(ctx, VoterId.of(ctx.request()), Rejection.BODY_TOO_LARGE));
@@ -131,6 +134,15 @@ public final class VoteVerticle extends VerticleBase {
   private void reject(RoutingContext ctx, String voterId, Rejection reason) {
     metrics.reject(reason);
     sendPage(ctx, 400, page.rejected(reason), voterId);
+  }
+
+  /** A form that does not decode is a vote without a choice; a request that cannot be read at all is not a voter's. */
+  private void badRequest(RoutingContext ctx) {
+    if (ctx.failure() == null || BadRequests.unreadable(ctx.failure())) {
+      BadRequests.reject(ctx);
+    } else {
+      reject(ctx, VoterId.of(ctx.request()), Rejection.MISSING_VOTE);
+    }
   }
 
   private void notFound(RoutingContext ctx) {

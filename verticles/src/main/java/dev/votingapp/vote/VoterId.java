@@ -25,9 +25,14 @@ final class VoterId {
 
   static String of(HttpServerRequest request) {
     Cookie cookie = request.getCookie(COOKIE);
-    if (cookie != null && ACCEPTED.matcher(cookie.getValue()).matches()) {
-      return cookie.getValue();
-    }
+    return cookie != null && accepted(cookie.getValue()) ? cookie.getValue() : fresh();
+  }
+
+  static boolean accepted(String id) {
+    return ACCEPTED.matcher(id).matches();
+  }
+
+  static String fresh() {
     byte[] bits = new byte[16];
     RANDOM.nextBytes(bits);
     return HexFormat.of().formatHex(bits);

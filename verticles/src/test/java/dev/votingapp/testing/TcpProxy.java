@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy in front of a real server that a test can break in two ways, without stopping a server
  * it may share with others:
  * <ul>
- *   <li>{@link #cut()}: every connection dropped, new ones refused, until {@link #restore()} (the server
- *       went away);</li>
+ *   <li>{@link #cut()}: every connection dropped, new ones closed at once, until {@link #restore()} (the
+ *       server went away);</li>
  *   <li>{@link #blackhole()}: nothing is forwarded any more and nothing is closed, new connections are
  *       accepted and hang too (a network that silently drops packets); after {@link #heal()} new
  *       connections work again, and the black-holed ones stay hung, as they would for minutes in
@@ -28,31 +28,31 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
   private final NetClient client;
+  private final NetServer server;
   private volatile boolean blackholed;
-  private NetServer server;
-  private int port;
+  private volatile boolean refusing;
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.client = vertx.createNetClient();
-    restore();
+    // Bound once, on any free port, and kept while cut: no other process can take the port meanwhile.
+    this.server = Await.result(vertx.createNetServer().connectHandler(this::forward).listen(0, "127.0.0.1"));
   }
 
   public int port() {
-    return port;
+    return server.actualPort();
   }
 
-  /** Listens again, on the port it had (port 0 the first time, read back). */
-  public synchronized void restore() {
-    server = Await.result(vertx.createNetServer().connectHandler(this::forward).listen(port, "127.0.0.1"));
-    port = server.actualPort();
+  /** Connections are forwarded again. */
+  public void restore() {
+    refusing = false;
   }
 
-  /** Drops every open connection and refuses new ones until {@link #restore()}. */
-  public synchronized void cut() {
-    Await.result(server.close());
+  /** Drops every open connection, and every new one at once, until {@link #restore()}. */
+  public void cut() {
+    refusing = true;
     sockets.forEach(NetSocket::close);
     sockets.clear();
     pairs.clear();
@@ -70,6 +70,10 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void forward(NetSocket inbound) {
+    if (refusing) {
+      inbound.close();
+      return;
+    }
     sockets.add(inbound);
     if (blackholed) {
       inbound.handler(dropped -> { });
@@ -82,6 +86,11 @@ public final class TcpProxy implements AutoCloseable {
         return;
       }
       NetSocket outbound = connected.result();
+      if (refusing) { // cut while this connection was being made
+        outbound.close();
+        inbound.close();
+        return;
+      }
       sockets.add(outbound);
       Pair pair = new Pair();
       pairs.add(pair);
@@ -112,6 +121,7 @@ public final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     cut();
+    Await.result(server.close());
     client.close();
   }
 }

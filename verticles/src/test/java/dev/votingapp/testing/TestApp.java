@@ -32,6 +32,10 @@ public final class TestApp implements AutoCloseable {
     return new Browser(server.actualPort());
   }
 
+  public int managementPortNumber() {
+    return server.actualPort();
+  }
+
   /** The body of /metrics. */
   public String metrics() {
     return managementPort().get("/metrics").body();
