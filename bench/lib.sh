@@ -40,11 +40,12 @@ port_in_use() {
   (: <>"/dev/tcp/$HOST/$1") 2>/dev/null
 }
 
-# The first port from $1 on that nobody listens on (tries 20).
+# The first port from $1 on that nobody listens on and that is not one of the ports given after it
+# (ports already chosen for a process not started yet); tries 20.
 free_port() {
-  local port=$1 last=$(($1 + 19))
+  local port=$1 last=$(($1 + 19)) taken=" ${*:2} "
   while ((port <= last)); do
-    if ! port_in_use "$port"; then
+    if [[ $taken != *" $port "* ]] && ! port_in_use "$port"; then
       echo "$port"
       return 0
     fi
@@ -87,8 +88,8 @@ stop_role() {
   fi
 }
 
-# Waits up to $4 seconds for the $1 (port $2, process $3) to answer /ready; dies when the process exits
-# or at the deadline, which the message gives as $5 (default "$4s").
+# Waits up to $4 seconds for the $1 (management port $2, process $3) to answer /ready; dies when the
+# process exits or at the deadline, which the message gives as $5 (default "$4s").
 wait_ready() {
   local name=$1 port=$2 pid=$3 deadline=$((SECONDS + $4))
   until curl -fsS --noproxy '*' --max-time 2 -o /dev/null "http://$HOST:$port/ready" 2>/dev/null; do
@@ -274,8 +275,8 @@ metric() {
     END { v = found ? sum : 0; if (v == int(v)) printf "%d\n", v; else printf "%.3f\n", v }' "$2"
 }
 
-# Scrapes /metrics of the service on port $1 into $2, allowing $3 seconds (default 5); false when it
-# does not answer.
+# Scrapes /metrics of the service whose management port is $1 into $2, allowing $3 seconds (default 5);
+# false when it does not answer.
 scrape() {
   curl -fsS --noproxy '*' --max-time "${3:-5}" -o "$2" "http://$HOST:$1/metrics" 2>/dev/null
 }

@@ -25,8 +25,10 @@
 #   BENCH_EVENT_LOOPS   event loops of the client JVM (default 4)
 #   BENCH_PGHOST        PostgreSQL server (default 127.0.0.1); BENCH_PGPORT (5432), BENCH_PGUSER (postgres)
 #   BENCH_REDIS_PORT    first port tried for the private Redis (default 6393)
-#   BENCH_VOTE_PORT     first port tried for the vote service (default 5620); BENCH_WORKER_PORT (5640),
-#                       BENCH_RESULT_PORT (5660)
+#   BENCH_VOTE_PORT     first port tried for the vote service (default 5620); BENCH_RESULT_PORT (5660)
+#   BENCH_WORKER_PORT   first port tried for the worker's management port (default 5640); the vote and
+#                       result services' management ports: BENCH_VOTE_MANAGEMENT_PORT (5680),
+#                       BENCH_RESULT_MANAGEMENT_PORT (5700). /ready and /metrics are read there.
 #   BUILD=1             rebuild both jars even when they exist
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -119,15 +121,22 @@ kib_to_mib() {
   awk -v k="$1" 'BEGIN { if (k ~ /^[0-9]+$/) printf "%.1f", k / 1024; else printf "?" }'
 }
 
-# Starts role $1 on port $2 (the variable named $3) with the common environment; waits for /ready.
+# Starts role $1 with management port $2 (/ready, /metrics) and the common environment; its public port
+# $4 in the variable named $3 (none for the worker: both empty); the variables after them too. Waits for
+# /ready.
 start_role() {
-  local role=$1 port=$2 port_var=$3 pid
-  shift 3
-  log "starting the $role service on $HOST:$port"
-  env "${common_env[@]}" "$port_var=$port" "$@" java -jar "$JAR" "$role" >"$WORK/$role.log" 2>&1 &
+  local role=$1 management=$2 port_var=$3 port=$4 pid public=()
+  shift 4
+  if [[ -n $port_var ]]; then
+    public=("$port_var=$port")
+    log "starting the $role service on $HOST:$port (management on $management)"
+  else
+    log "starting the $role service, management on $HOST:$management"
+  fi
+  env "${common_env[@]}" "MANAGEMENT_PORT=$management" "${public[@]}" "$@" java -jar "$JAR" "$role" >"$WORK/$role.log" 2>&1 &
   pid=$!
   PIDS[$role]=$pid
-  wait_ready "$role service" "$port" "$pid" "$READY_TIMEOUT"
+  wait_ready "$role service" "$management" "$pid" "$READY_TIMEOUT"
 }
 
 # --- arguments -----------------------------------------------------------------------------------
@@ -185,13 +194,16 @@ common_env=(
   "REDIS_URL=redis://$HOST:$REDIS_PORT" "REDIS_QUEUE=$QUEUE"
   "PGHOST=$PGH" "PGPORT=$PGP" "PGDATABASE=$DB" "PGUSER=$PGU"
 )
-# The worker first: it creates the schema the result service waits for.
-WORKER_PORT=$(free_port "${BENCH_WORKER_PORT:-5640}")
-start_role worker "$WORKER_PORT" WORKER_PORT "WORKER_ID=bench-result-$$"
+# The worker first: it creates the schema the result service waits for. Each process gets its own
+# management port (/ready, /metrics); the worker has no other.
+WORKER_MANAGEMENT_PORT=$(free_port "${BENCH_WORKER_PORT:-5640}")
+start_role worker "$WORKER_MANAGEMENT_PORT" "" "" "WORKER_ID=bench-result-$$"
 VOTE_PORT=$(free_port "${BENCH_VOTE_PORT:-5620}")
-start_role vote "$VOTE_PORT" VOTE_PORT
-RESULT_PORT=$(free_port "${BENCH_RESULT_PORT:-5660}")
-start_role result "$RESULT_PORT" RESULT_PORT
+VOTE_MANAGEMENT_PORT=$(free_port "${BENCH_VOTE_MANAGEMENT_PORT:-5680}" "$VOTE_PORT")
+start_role vote "$VOTE_MANAGEMENT_PORT" VOTE_PORT "$VOTE_PORT"
+RESULT_PORT=$(free_port "${BENCH_RESULT_PORT:-5660}" "$VOTE_PORT" "$VOTE_MANAGEMENT_PORT")
+RESULT_MANAGEMENT_PORT=$(free_port "${BENCH_RESULT_MANAGEMENT_PORT:-5700}" "$VOTE_PORT" "$VOTE_MANAGEMENT_PORT" "$RESULT_PORT")
+start_role result "$RESULT_MANAGEMENT_PORT" RESULT_PORT "$RESULT_PORT"
 RESULT_PID=${PIDS[result]}
 
 initial=$(curl -fsS --noproxy '*' --max-time 5 "http://$HOST:$RESULT_PORT/api/results" || echo 'not available yet')
@@ -210,9 +222,9 @@ CLIENT_PID=""
 F=$WORK/figures.txt
 
 # --- what the services say -----------------------------------------------------------------------
-scrape "$RESULT_PORT" "$WORK/result.metrics" || log "WARNING: the result service's /metrics did not answer"
-scrape "$WORKER_PORT" "$WORK/worker.metrics" || log "WARNING: the worker's /metrics did not answer"
-scrape "$VOTE_PORT" "$WORK/vote.metrics" || log "WARNING: the vote service's /metrics did not answer"
+scrape "$RESULT_MANAGEMENT_PORT" "$WORK/result.metrics" || log "WARNING: the result service's /metrics did not answer"
+scrape "$WORKER_MANAGEMENT_PORT" "$WORK/worker.metrics" || log "WARNING: the worker's /metrics did not answer"
+scrape "$VOTE_MANAGEMENT_PORT" "$WORK/vote.metrics" || log "WARNING: the vote service's /metrics did not answer"
 touch "$WORK/result.metrics" "$WORK/worker.metrics" "$WORK/vote.metrics"
 final=$(curl -fsS --noproxy '*' --max-time 5 "http://$HOST:$RESULT_PORT/api/results" || echo '?')
 rows=$(PSQL_DB=$DB pg -c 'SELECT count(*) FROM votes' || echo '?')

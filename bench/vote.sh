@@ -9,6 +9,7 @@
 #   BENCH_CONNECTIONS  open connections (default 50); wrk uses 2 threads
 #   BENCH_REDIS_PORT   first port tried for the private Redis (default 6390)
 #   BENCH_VOTE_PORT    first port tried for the vote service (default 5600)
+#   BENCH_MANAGEMENT_PORT  first port tried for its management port: /ready, /metrics (default 5680)
 #   BUILD=1            rebuild launcher/target/voting-app.jar even when it exists
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -69,10 +70,12 @@ start_redis "${BENCH_REDIS_PORT:-6390}"
 
 # --- vote service --------------------------------------------------------------------------------
 VOTE_PORT=$(free_port "${BENCH_VOTE_PORT:-5600}")
-log "starting the vote service on $HOST:$VOTE_PORT"
-VOTE_PORT=$VOTE_PORT REDIS_URL="redis://$HOST:$REDIS_PORT" java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
+MANAGEMENT_PORT=$(free_port "${BENCH_MANAGEMENT_PORT:-5680}" "$VOTE_PORT")
+log "starting the vote service on $HOST:$VOTE_PORT (management on $MANAGEMENT_PORT)"
+VOTE_PORT=$VOTE_PORT MANAGEMENT_PORT=$MANAGEMENT_PORT REDIS_URL="redis://$HOST:$REDIS_PORT" \
+  java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
 PIDS[vote]=$!
-wait_ready "vote service" "$VOTE_PORT" "${PIDS[vote]}" 30 "30 s"
+wait_ready "vote service" "$MANAGEMENT_PORT" "${PIDS[vote]}" 30 "30 s"
 
 # --- warm-up and measured run --------------------------------------------------------------------
 log "warm-up: $WARMUP, $CONNECTIONS connections"

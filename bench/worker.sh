@@ -16,7 +16,8 @@
 #   BENCH_TIMEOUT      seconds allowed for draining the queue (default 300)
 #   BENCH_PGHOST       PostgreSQL server (default 127.0.0.1); BENCH_PGPORT (5432), BENCH_PGUSER (postgres)
 #   BENCH_REDIS_PORT   first port tried for the private Redis (default 6391)
-#   BENCH_WORKER_PORT  first port tried for the worker's /health, /ready, /metrics (default 5602)
+#   BENCH_WORKER_PORT  first port tried for the worker's management port: /health, /ready, /metrics
+#                      (MANAGEMENT_PORT; default 5602)
 #   BUILD=1            rebuild launcher/target/voting-app.jar even when it exists
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -70,7 +71,7 @@ per_second() {
 
 # Scrapes the worker's metrics into $1; false when the worker does not answer.
 scrape_worker() {
-  scrape "$WORKER_PORT" "$1" 2
+  scrape "$MANAGEMENT_PORT" "$1" 2
 }
 
 # --- arguments -----------------------------------------------------------------------------------
@@ -139,12 +140,12 @@ echo "expected rows: $VOTERS (a: $EXPECT_A, b: $EXPECT_B)"
 echo "sample: $(rcli lindex "$QUEUE" 0)"
 
 # --- the worker ----------------------------------------------------------------------------------
-WORKER_PORT=$(free_port "${BENCH_WORKER_PORT:-5602}")
+MANAGEMENT_PORT=$(free_port "${BENCH_WORKER_PORT:-5602}")
 worker_env=(
   -u REDIS_PASSWORD -u WORKER_BATCH_SIZE -u WORKER_CONCURRENCY
   "REDIS_URL=redis://$HOST:$REDIS_PORT" "REDIS_QUEUE=$QUEUE"
   "PGHOST=$PGH" "PGPORT=$PGP" "PGDATABASE=$DB" "PGUSER=$PGU"
-  "WORKER_PORT=$WORKER_PORT" "WORKER_ID=bench-worker-$$"
+  "MANAGEMENT_PORT=$MANAGEMENT_PORT" "WORKER_ID=bench-worker-$$"
 )
 if [[ -n ${BENCH_BATCH_SIZE:-} ]]; then
   worker_env+=("WORKER_BATCH_SIZE=$BENCH_BATCH_SIZE")
@@ -153,7 +154,7 @@ if [[ -n ${BENCH_CONCURRENCY:-} ]]; then
   worker_env+=("WORKER_CONCURRENCY=$BENCH_CONCURRENCY")
 fi
 echo
-log "starting the worker on $HOST:$WORKER_PORT (batch size ${BENCH_BATCH_SIZE:-default}," \
+log "starting the worker, management on $HOST:$MANAGEMENT_PORT (batch size ${BENCH_BATCH_SIZE:-default}," \
   "concurrency ${BENCH_CONCURRENCY:-default})"
 started=$(now)
 env "${worker_env[@]}" java -jar "$JAR" worker >"$WORK/worker.log" 2>&1 &
@@ -167,7 +168,7 @@ done_at=""
 deadline=$((SECONDS + TIMEOUT))
 while true; do
   if [[ -z $ready_at ]] && curl -fsS --noproxy '*' --max-time 1 -o /dev/null \
-    "http://$HOST:$WORKER_PORT/ready" 2>/dev/null; then
+    "http://$HOST:$MANAGEMENT_PORT/ready" 2>/dev/null; then
     ready_at=$(now)
     log "worker ready after $(elapsed "$ready_at" "$started") s"
   fi

@@ -2,7 +2,8 @@
 # Builds the stand-ins for the base images the Dockerfile and docker-compose.yml name, because this
 # machine cannot pull images: a Debian root filesystem (debootstrap) standing in for distroless, this
 # machine's JDK for Temurin, and Debian's Redis and PostgreSQL for the official images.
-# Needs DOCKER_HOST pointing at a running engine. Idempotent: images already there are kept.
+# Needs DOCKER_HOST pointing at a running engine. Idempotent: the base images already there are kept;
+# the Redis and PostgreSQL stand-ins are rebuilt from the layer cache.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,13 +45,11 @@ if ! has eclipse-temurin:17-jdk; then
   DOCKER_BUILDKIT=0 build -q -t eclipse-temurin:17-jdk "$context" >/dev/null
 fi
 
-if ! has redis:7-alpine; then
-  log "redis:7-alpine from Debian's redis-server"
-  DOCKER_BUILDKIT=0 build -q --network host -t redis:7-alpine -f redis.Dockerfile . >/dev/null
-fi
+# These two are built every time, from the layer cache when nothing changed (a second or two): an
+# image kept from an earlier run would hide a change to their Dockerfiles or the entrypoint.
+has redis:7-alpine || log "redis:7-alpine from Debian's redis-server"
+DOCKER_BUILDKIT=0 build -q --network host -t redis:7-alpine -f redis.Dockerfile . >/dev/null
 
-if ! has postgres:15-alpine; then
-  log "postgres:15-alpine from Debian's postgresql-15"
-  DOCKER_BUILDKIT=0 build -q --network host -t postgres:15-alpine -f postgres.Dockerfile . >/dev/null
-fi
-log "ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
+has postgres:15-alpine || log "postgres:15-alpine from Debian's postgresql-15"
+DOCKER_BUILDKIT=0 build -q --network host -t postgres:15-alpine -f postgres.Dockerfile . >/dev/null
+log "ready: $(docker images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"
