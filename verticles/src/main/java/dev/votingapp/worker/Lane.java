@@ -106,7 +106,7 @@ final class Lane {
           return left.isEmpty() ? queue.claim(batchSize) : Future.succeededFuture(left);
         })
         : queue.claim(batchSize);
-    return work.compose(claim -> claim.isEmpty() ? queue.awaitVote(timeoutMs).<Void>mapEmpty() : process(claim));
+    return work.compose(claim -> claim.isEmpty() ? queue.awaitVote(vertx, timeoutMs).<Void>mapEmpty() : process(claim));
   }
 
   private Future<Void> process(Claim claim) {

@@ -4,6 +4,7 @@ import dev.votingapp.common.RedisLink;
 import dev.votingapp.common.RedisScript;
 import dev.votingapp.common.VoteClock;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -18,6 +19,7 @@ final class LaneQueue {
 
   /** How long one wait for a vote on an empty queue blocks before the lane looks around again. */
   static final int WAIT_SECONDS = 1;
+  private static final long FULL_REDIS_RETRY_MS = 100;
 
   private static final String OWNER_CHECK = """
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -26,11 +28,12 @@ final class LaneQueue {
       """.formatted(LostHeartbeat.CODE);
 
   /**
-   * KEYS: heartbeat, queue, processing list, registry, clock. ARGV: max, token. Moves up to max messages
+   * KEYS: heartbeat, queue, processing list, registry, clock. ARGV: token, max. Moves up to max messages
    * from the queue to the processing list and names the list in the registry, so a reaper always finds
    * it. A message without "ts" (the reference vote app's) gets the next instant of the vote clock,
    * stored with it: a redelivered message keeps the time of its first claim. Returns the clock's
-   * instant of the claim, then the messages.
+   * instant of the claim, then the messages. Its first write, LTRIM, shrinks the queue: a full Redis
+   * allows it, and then the writes after it.
    */
   private static final RedisScript CLAIM = new RedisScript(VoteClock.LUA + OWNER_CHECK + """
       local items = redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[2]) - 1)
@@ -57,18 +60,25 @@ final class LaneQueue {
       table.insert(items, 1, micros(first + #unstamped))
       return items""");
 
-  /** KEYS: heartbeat, processing list, clock. ARGV: token. What the list holds, after the clock's instant. */
+  /**
+   * KEYS: heartbeat, processing list, clock. ARGV: token. What the list holds, after the clock's instant.
+   * It only reads, so it works while Redis is full.
+   */
   private static final RedisScript LEFTOVERS = new RedisScript(VoteClock.LUA + OWNER_CHECK + """
       local items = redis.call('LRANGE', KEYS[2], 0, -1)
-      table.insert(items, 1, micros(tick(KEYS[3], 1)))
+      table.insert(items, 1, micros(now(KEYS[3])))
       return items""");
 
-  /** KEYS: heartbeat, processing list, dead letters. ARGV: token, dead letters. After the commit, in one step. */
+  /**
+   * KEYS: heartbeat, processing list, dead letters. ARGV: token, dead letters. After the commit, in one
+   * step. The DEL comes first: a full Redis (maxmemory, noeviction) refuses a script's first write if it
+   * may grow memory, and allows the rest once the script has written.
+   */
   private static final RedisScript RELEASE = new RedisScript(OWNER_CHECK + """
+      redis.call('DEL', KEYS[2])
       for i = 2, #ARGV, 1000 do
         redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV)))
       end
-      redis.call('DEL', KEYS[2])
       return #ARGV - 1""");
 
   private final RedisLink link;
@@ -101,11 +111,15 @@ final class LaneQueue {
    * the queue to the head of the queue (a rotation that changes nothing), so the wait fills no list: only
    * a claim ever does. True when a vote is waiting.
    */
-  Future<Boolean> awaitVote(long timeoutMs) {
+  Future<Boolean> awaitVote(Vertx vertx, long timeoutMs) {
     return link.send(Request.cmd(Command.BLMOVE).arg(queue.queue()).arg(queue.queue()).arg("LEFT").arg("LEFT")
             .arg(WAIT_SECONDS), WAIT_SECONDS * 1_000L + timeoutMs)
-        .recover(DependencyFailure.of(Dependency.REDIS))
-        .map(reply -> reply != null);
+        .map(reply -> reply != null)
+        // A full Redis refuses BLMOVE (it may grow memory): look again shortly instead, by claiming.
+        .recover(failure -> RedisScript.isError(failure, "OOM")
+            ? vertx.timer(FULL_REDIS_RETRY_MS).map(true)
+            : Future.failedFuture(failure))
+        .recover(DependencyFailure.of(Dependency.REDIS));
   }
 
   Future<Void> release(List<String> deadLetters) {

@@ -48,13 +48,26 @@ final class WorkQueue {
   /**
    * Moves a processing list back to the head of the queue, in its order, and drops it from the registry,
    * unless its owner's heartbeat is alive (ARGV[1] = 'force' skips that check for our own unused lists).
+   * SREM comes first: a full Redis refuses a script's first write if it may grow memory (LMOVE may), and
+   * allows the rest once the script has written.
    */
   private static final RedisScript RECOVER = new RedisScript("""
       if ARGV[1] ~= 'force' and redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
+      redis.call('SREM', KEYS[4], KEYS[1])
       local moved = 0
       while redis.call('LMOVE', KEYS[1], KEYS[3], 'RIGHT', 'LEFT') do moved = moved + 1 end
-      redis.call('SREM', KEYS[4], KEYS[1])
       return moved""");
+
+  /**
+   * Takes the heartbeat if it is free. The DEL of the free key writes nothing, but makes the SET after
+   * it the script's second write, which a full Redis (maxmemory, noeviction) allows: a worker must be
+   * able to start and drain a full queue.
+   */
+  private static final RedisScript ACQUIRE = new RedisScript("""
+      if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+      redis.call('DEL', KEYS[1])
+      redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+      return 1""");
 
   private final Vertx vertx;
   private final RedisConfig config;
@@ -114,8 +127,8 @@ final class WorkQueue {
 
   /** True when the heartbeat is ours now; false while another live process holds this worker id. */
   Future<Boolean> acquireHeartbeat() {
-    return control.send(Request.cmd(Command.SET).arg(heartbeatKey()).arg(token).arg("NX").arg("PX").arg(HEARTBEAT_TTL_MS))
-        .map(reply -> reply != null && "OK".equals(reply.toString()));
+    return control.run(ACQUIRE, List.of(heartbeatKey()), List.of(token, String.valueOf(HEARTBEAT_TTL_MS)))
+        .map(reply -> reply.toLong() == 1L);
   }
 
   /** False when the heartbeat is no longer ours. */

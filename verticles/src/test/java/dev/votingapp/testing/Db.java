@@ -45,6 +45,10 @@ public final class Db implements AutoCloseable {
     return votes;
   }
 
+  public boolean tableExists(String table) {
+    return count("SELECT count(*) FROM pg_tables WHERE tablename = $1", table) > 0;
+  }
+
   /** Brings the schema up to date, as the worker does at start. */
   public void migrate() {
     Await.result(Schema.migrate(pool));

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,18 +209,25 @@ public final class TestServers {
   /** A Redis server of the test's own, which it may stop and start again on the same port. */
   public static final class EmbeddedRedis {
     private final int port;
+    private final List<String> settings;
     private RedisServer server;
 
-    private EmbeddedRedis(int port) {
+    private EmbeddedRedis(int port, List<String> settings) {
       this.port = port;
+      this.settings = settings;
     }
 
     public static EmbeddedRedis start() {
+      return start(List.of());
+    }
+
+    /** With settings of the test's own, as redis.conf lines (e.g. "maxmemory 4mb"). */
+    public static EmbeddedRedis start(List<String> settings) {
       // Redis cannot be told to take any free port (port 0 turns TCP off), so one is found first; a race
       // with another process for it is retried.
       IllegalStateException last = null;
       for (int attempt = 0; attempt < 3; attempt++) {
-        EmbeddedRedis redis = new EmbeddedRedis(FreePort.find());
+        EmbeddedRedis redis = new EmbeddedRedis(FreePort.find(), settings);
         try {
           redis.restart();
           return redis;
@@ -240,8 +248,10 @@ public final class TestServers {
 
     public synchronized void restart() {
       try {
-        server = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
-            .setting("appendonly no").build();
+        var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
+            .setting("appendonly no");
+        settings.forEach(builder::setting);
+        server = builder.build();
         server.start();
       } catch (IOException failed) {
         throw new IllegalStateException("embedded Redis did not start on port " + port, failed);

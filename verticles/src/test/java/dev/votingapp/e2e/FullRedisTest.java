@@ -1,0 +1,89 @@
+package dev.votingapp.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.votingapp.common.Config;
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.VoteMessage;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import dev.votingapp.testing.TestServers.EmbeddedRedis;
+import dev.votingapp.vote.VoteService;
+import dev.votingapp.worker.WorkerVerticle;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis at its memory limit with noeviction (as in compose): new votes are refused with 503, and a
+ * worker, even one started only now, drains the queue, after which voting works again. Every step of
+ * the worker frees memory, so a full Redis must not stop it, the recovery of a dead worker's batch included.
+ */
+class FullRedisTest {
+
+  private static final Duration SOON = Duration.ofSeconds(60);
+
+  @Test
+  void aWorkerStartedWhileRedisIsFullDrainsItAndVotingResumes() {
+    EmbeddedRedis redis = EmbeddedRedis.start(List.of("maxmemory 4mb", "maxmemory-policy noeviction"));
+    String queue = TestServers.uniqueKey("full");
+    PgConfig database = TestServers.newDatabase();
+    try (TestApp app = new TestApp(); RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue);
+         Db db = new Db(app.vertx, database)) {
+      // A worker that died with 100 votes claimed: its registered list must be recovered while Redis is full.
+      String ghostList = queue + ":processing:ghost:0";
+      List<String> claimed = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        claimed.add(new VoteMessage("ghost-" + i, "b", VoteMessage.micros(Instant.now())).toJson());
+      }
+      keys.push(ghostList, claimed);
+      Await.result(keys.api().sadd(List.of(queue + ":processing", ghostList)));
+      int queued = fill(keys, queue) + claimed.size();
+      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
+      env.put("REDIS_URL", redis.url());
+      env.put("REDIS_QUEUE", queue);
+      env.put("WORKER_ID", "full");
+      Config config = TestApp.config(env);
+      Browser voter = new Browser(Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port());
+      assertThat(voter.postForm("/", "vote=a").statusCode()).as("a vote while Redis is full").isEqualTo(503);
+
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
+
+      Await.until(queued + " rows, queue empty", SOON, () -> db.tableExists("votes")
+          && db.count("SELECT count(*) FROM votes") == queued && keys.length(queue) == 0);
+      assertThat(voter.postForm("/", "vote=b").statusCode()).as("a vote once drained").isEqualTo(200);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  /** Pushes votes until Redis refuses even one more; returns how many it took. */
+  private static int fill(RedisKeys keys, String queue) {
+    long ts = VoteMessage.micros(Instant.now());
+    int queued = 0;
+    for (int size : new int[] {500, 20, 1}) {
+      while (true) {
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+          batch.add(new VoteMessage("full-" + (queued + i), "a", ts + queued + i).toJson());
+        }
+        try {
+          keys.push(queue, batch);
+          queued += size;
+        } catch (RuntimeException full) {
+          assertThat(full.getMessage()).startsWith("OOM");
+          break;
+        }
+      }
+    }
+    return queued;
+  }
+}
