@@ -213,6 +213,7 @@ log "initial tally: $initial"
 echo
 log "running $CLIENT_CLASS ($TRIALS trials, $CLIENTS clients)"
 java -cp "$TOOLS" "$CLIENT_CLASS" --host "$HOST" --vote-port "$VOTE_PORT" --result-port "$RESULT_PORT" \
+  --management-port "$RESULT_MANAGEMENT_PORT" \
   --trials "$TRIALS" --warmup "$WARMUP" --pause-ms "$PAUSE_MS" --clients "$CLIENTS" --batch "$BATCH" \
   --rounds "$ROUNDS" --event-loops "$EVENT_LOOPS" --result-pid "$RESULT_PID" >"$WORK/figures.txt" &
 CLIENT_PID=$!

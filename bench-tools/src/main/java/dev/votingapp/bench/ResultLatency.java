@@ -61,6 +61,7 @@ public final class ResultLatency {
   private static final String USAGE = """
       usage: ResultLatency --vote-port P --result-port P [options]
         --host H              address of both services (default 127.0.0.1)
+        --management-port P   the result process's management port, for its /metrics (default: none read)
         --trials N            timed latency trials (default 300)
         --warmup N            untimed trials before them (default 30)
         --pause-ms N          pause between trials (default 20)
@@ -76,6 +77,7 @@ public final class ResultLatency {
   private final String host;
   private final int votePort;
   private final int resultPort;
+  private final int managementPort;
   private final int trials;
   private final int warmup;
   private final long pauseMs;
@@ -97,6 +99,7 @@ public final class ResultLatency {
     host = args.getOrDefault("host", "127.0.0.1");
     votePort = intArg(args, "vote-port", -1, 1);
     resultPort = intArg(args, "result-port", -1, 1);
+    managementPort = intArg(args, "management-port", 0, 0);
     trials = intArg(args, "trials", 300, 1);
     warmup = intArg(args, "warmup", 30, 0);
     pauseMs = intArg(args, "pause-ms", 20, 0);
@@ -542,9 +545,12 @@ public final class ResultLatency {
 
   /** A gauge of the result service's /metrics, as printed, or "?". */
   private String scrapeGauge(String name) {
+    if (managementPort == 0) {
+      return "?";
+    }
     HttpClient metrics = vertx.createHttpClient();
     try {
-      String text = await(onEventLoop(() -> metrics.request(HttpMethod.GET, resultPort, host, "/metrics")
+      String text = await(onEventLoop(() -> metrics.request(HttpMethod.GET, managementPort, host, "/metrics")
           .compose(request -> request.send().compose(response -> response.body()))), "GET /metrics").toString();
       for (String line : text.split("\n")) {
         if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
