@@ -22,7 +22,8 @@ final class Lane {
   interface Health {
     void failed(Throwable cause);
 
-    void succeeded();
+    /** A cycle worked: Redis answered, and PostgreSQL too when {@code committed} (a batch was written). */
+    void succeeded(boolean committed);
   }
 
   private static final long MIN_BACKOFF_MS = 100;
@@ -82,7 +83,7 @@ final class Lane {
       if (done.succeeded()) {
         backoffMs = MIN_BACKOFF_MS;
         problem = null;
-        health.succeeded();
+        health.succeeded(done.result());
         vertx.runOnContext(ignored -> next());
       } else {
         Throwable cause = done.cause();
@@ -98,15 +99,20 @@ final class Lane {
     });
   }
 
-  /** Leftovers first (after a start or a failure), else a new claim; on an empty queue, wait for a vote. */
-  private Future<Void> cycle() {
+  /**
+   * Leftovers first (after a start or a failure), else a new claim; on an empty queue, wait for a vote.
+   * True when a batch was committed.
+   */
+  private Future<Boolean> cycle() {
     Future<Claim> work = checkLeftovers
         ? queue.leftovers().compose(left -> {
           checkLeftovers = false;
           return left.isEmpty() ? queue.claim(batchSize) : Future.succeededFuture(left);
         })
         : queue.claim(batchSize);
-    return work.compose(claim -> claim.isEmpty() ? queue.awaitVote(vertx, timeoutMs).<Void>mapEmpty() : process(claim));
+    return work.compose(claim -> claim.isEmpty()
+        ? queue.awaitVote(vertx, timeoutMs).map(false)
+        : process(claim).map(true));
   }
 
   private Future<Void> process(Claim claim) {

@@ -132,8 +132,11 @@ public final class WorkerVerticle extends VerticleBase {
             }
 
             @Override
-            public void succeeded() {
-              outages.values().forEach(Outage::recovered);
+            public void succeeded(boolean committed) {
+              outages.get(Dependency.REDIS).recovered();
+              if (committed) {
+                outages.get(Dependency.POSTGRES).recovered();
+              }
             }
           });
       lanes.add(lane);
