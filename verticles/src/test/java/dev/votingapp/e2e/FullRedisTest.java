@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Redis at its memory limit with noeviction (as in compose): new votes are refused with 503, and a
  * worker, even one started only now, drains the queue, after which voting works again. Every step of
- * the worker frees memory, so a full Redis must not stop it, the recovery of a dead worker's batch included.
+ * the worker frees memory, so a full Redis must not stop it.
  */
 class FullRedisTest {
 
@@ -38,15 +38,7 @@ class FullRedisTest {
     PgConfig database = TestServers.newDatabase();
     try (TestApp app = new TestApp(); RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue);
          Db db = new Db(app.vertx, database)) {
-      // A worker that died with 100 votes claimed: its registered list must be recovered while Redis is full.
-      String ghostList = queue + ":processing:ghost:0";
-      List<String> claimed = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        claimed.add(new VoteMessage("ghost-" + i, "b", VoteMessage.micros(Instant.now())).toJson());
-      }
-      keys.push(ghostList, claimed);
-      Await.result(keys.api().sadd(List.of(queue + ":processing", ghostList)));
-      int queued = fill(keys, queue) + claimed.size();
+      int queued = fill(keys, queue);
       Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
       env.put("REDIS_URL", redis.url());
       env.put("REDIS_QUEUE", queue);
@@ -60,6 +52,47 @@ class FullRedisTest {
       Await.until(queued + " rows, queue empty", SOON, () -> db.tableExists("votes")
           && db.count("SELECT count(*) FROM votes") == queued && keys.length(queue) == 0);
       assertThat(voter.postForm("/", "vote=b").statusCode()).as("a vote once drained").isEqualTo(200);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  /**
+   * Redis full of something else (dead letters, another app's keys) and the queue empty: a dead worker's
+   * batch is still moved back and written, though nothing the worker does frees memory first.
+   */
+  @Test
+  void theBatchOfADeadWorkerIsRecoveredWhileRedisIsFull() {
+    EmbeddedRedis redis = EmbeddedRedis.start(List.of("maxmemory 4mb", "maxmemory-policy noeviction"));
+    String queue = TestServers.uniqueKey("full");
+    PgConfig database = TestServers.newDatabase();
+    try (TestApp app = new TestApp(); RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue);
+         Db db = new Db(app.vertx, database)) {
+      String ghostList = queue + ":processing:ghost:0";
+      List<String> claimed = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        claimed.add(new VoteMessage("ghost-" + i, "b", VoteMessage.micros(Instant.now())).toJson());
+      }
+      keys.push(ghostList, claimed);
+      Await.result(keys.api().sadd(List.of(queue + ":processing", ghostList)));
+      for (int i = 0; ; i++) {
+        try {
+          Await.result(keys.api().set(List.of(queue + ":ballast:" + i, "x".repeat(1_000))));
+        } catch (RuntimeException full) {
+          assertThat(full.getMessage()).startsWith("OOM");
+          break;
+        }
+      }
+      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
+      env.put("REDIS_URL", redis.url());
+      env.put("REDIS_QUEUE", queue);
+      env.put("WORKER_ID", "full");
+
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+
+      Await.until("the dead worker's 100 votes written", SOON,
+          () -> db.tableExists("votes") && db.count("SELECT count(*) FROM votes") == 100);
+      assertThat(keys.exists(ghostList)).isFalse();
     } finally {
       redis.stop();
     }
