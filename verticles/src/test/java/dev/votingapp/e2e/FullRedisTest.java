@@ -46,6 +46,7 @@ class FullRedisTest {
       env.put("REDIS_URL", redis.url());
       env.put("REDIS_QUEUE", queue);
       env.put("WORKER_ID", "full");
+      env.put("WORKER_CONCURRENCY", "1"); // no other lane frees memory for it
       Config config = TestApp.config(env);
       Browser voter = new Browser(Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port());
       assertThat(voter.postForm("/", "vote=a").statusCode()).as("a vote while Redis is full").isEqualTo(503);
