@@ -65,7 +65,7 @@ public final class Main {
       System.exit(Migrate.run(config, Integer.parseInt(env.getOrDefault("MIGRATE_WAIT_SECONDS", "60").trim())));
     }
 
-    PrometheusMeterRegistry registry = Telemetry.newRegistry();
+    PrometheusMeterRegistry registry = Telemetry.newRegistry(role.get().serviceLabel());
     Vertx vertx = Telemetry.newVertx(registry);
     Management management = new Management(vertx, registry);
     int drainSeconds = role.get().servesTraffic() ? config.http().drainSeconds() : 0;

@@ -74,6 +74,11 @@ enum Role {
     return name;
   }
 
+  /** The {@code service} label of every series of the process: the role, or "all" for a process with every role. */
+  String serviceLabel() {
+    return this == ALL || this == DEV ? "all" : name;
+  }
+
   /** Behind a load balancer: worth a drain period at shutdown (the worker has no traffic to drain). */
   boolean servesTraffic() {
     return servesTraffic;

@@ -7,6 +7,7 @@ import dev.votingapp.testing.Browser;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Sql;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisList;
 import dev.votingapp.testing.TestApp;
@@ -168,8 +169,8 @@ class LauncherIT {
         Browser management = new Browser(app.port("management", START));
 
         CompletableFuture<HttpResponse<String>> vote = CompletableFuture.supplyAsync(() -> browser.postForm("/", "vote=b"));
-        Await.until("the vote is in flight", Duration.ofSeconds(10), () -> management.get("/metrics").body()
-            .contains("vertx_http_server_active_requests{method=\"POST\"} 1.0"));
+        Await.until("the vote is in flight", Duration.ofSeconds(10), () -> PrometheusText.value(
+            management.get("/metrics").body(), "vertx_http_server_active_requests{method=\"POST\"}") == 1);
         app.terminate();
 
         HttpResponse<String> answered = vote.get(10, TimeUnit.SECONDS);

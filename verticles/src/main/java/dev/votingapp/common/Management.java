@@ -1,16 +1,21 @@
 package dev.votingapp.common;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +36,9 @@ public final class Management {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final Set<String> names = ConcurrentHashMap.newKeySet();
+  /** The last readiness seen by {@link #sample()}: 1 up, 0 down; per check and as a whole. */
+  private final Map<String, AtomicInteger> checkUp = new ConcurrentHashMap<>();
+  private final AtomicInteger ready = new AtomicInteger();
   private volatile boolean draining;
 
   public Management(Vertx vertx, PrometheusMeterRegistry registry) {
@@ -39,6 +47,28 @@ public final class Management {
     this.liveness = HealthChecks.create(vertx).register("event-loop", done -> done.complete(Status.OK()));
     this.readiness = HealthChecks.create(vertx).register("accepting", CHECK_TIMEOUT_MS, done -> done.complete(
         draining ? Status.KO(new JsonObject().put("error", "shutting down")) : Status.OK()));
+    Gauge.builder("voting.ready", ready, AtomicInteger::get)
+        .description("1 when /ready answers 200 (every dependency of every role in the process), else 0")
+        .register(registry);
+  }
+
+  /**
+   * Readiness as metrics, for alerts and dashboards (Prometheus cannot ask /ready): runs the same checks,
+   * which are cached, so this costs each dependency nothing more than a prober would.
+   */
+  Future<Void> sample() {
+    return readiness.checkStatus().map(result -> {
+      ready.set(result.getUp() ? 1 : 0);
+      for (CheckResult check : result.getChecks() == null ? List.<CheckResult>of() : result.getChecks()) {
+        checkUp.computeIfAbsent(check.getId(), id -> {
+          AtomicInteger up = new AtomicInteger();
+          Gauge.builder("voting.ready.check", up, AtomicInteger::get).tag("check", id)
+              .description("1 when this readiness check passes, else 0").register(registry);
+          return up;
+        }).set(check.getUp() ? 1 : 0);
+      }
+      return null;
+    });
   }
 
   public PrometheusMeterRegistry registry() {

@@ -17,8 +17,12 @@ public final class ManagementServer extends VerticleBase {
     this.http = http;
   }
 
+  /** How often readiness is turned into the voting_ready metrics. */
+  static final long SAMPLE_EVERY_MS = 5_000;
+
   @Override
   public Future<?> start() {
+    vertx.setPeriodic(0, SAMPLE_EVERY_MS, tick -> management.sample());
     return vertx.createHttpServer(HttpServers.options(http))
         .requestHandler(management.router())
         .listen(http.managementPort())

@@ -70,6 +70,7 @@ final class Broadcaster {
 
   private void remove(Client client) {
     if (clients.remove(client)) {
+      client.notSlow();
       slots.release();
     }
   }
@@ -85,6 +86,7 @@ final class Broadcaster {
     private final ServerWebSocket socket;
     private String pending;
     private long slowTimer = -1;
+    private boolean slow;
 
     Client(ServerWebSocket socket) {
       this.socket = socket;
@@ -97,6 +99,8 @@ final class Broadcaster {
         return true;
       }
       if (pending == null) {
+        slow = true;
+        slots.slowStarted();
         socket.drainHandler(drained -> flush());
         slowTimer = vertx.setTimer(SLOW_CLIENT_MS, expired -> {
           metrics.dropped();
@@ -108,7 +112,15 @@ final class Broadcaster {
       return false;
     }
 
+    private void notSlow() {
+      if (slow) {
+        slow = false;
+        slots.slowEnded();
+      }
+    }
+
     private void flush() {
+      notSlow();
       String json = pending;
       pending = null;
       vertx.cancelTimer(slowTimer);

@@ -7,6 +7,8 @@ final class ClientSlots {
 
   private final int max;
   private final AtomicInteger used = new AtomicInteger();
+  /** Viewers whose socket is not draining now (their newest tally waits). */
+  private final AtomicInteger slow = new AtomicInteger();
 
   ClientSlots(int max) {
     this.max = max;
@@ -27,6 +29,18 @@ final class ClientSlots {
 
   void release() {
     used.decrementAndGet();
+  }
+
+  void slowStarted() {
+    slow.incrementAndGet();
+  }
+
+  void slowEnded() {
+    slow.decrementAndGet();
+  }
+
+  int slow() {
+    return slow.get();
   }
 
   int used() {

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import dev.votingapp.common.Buckets;
 import java.util.concurrent.TimeUnit;
 
 /** The result service's own meters, one set per process, shared by the feed and the event loops' verticles. */
@@ -21,6 +21,9 @@ final class ResultMetrics {
     this.registry = registry;
     Gauge.builder("result.clients", clients, ClientSlots::used).description("Connected WebSocket clients")
         .register(registry);
+    Gauge.builder("result.clients.slow", clients, ClientSlots::slow)
+        .description("WebSocket clients whose socket is not draining now: they get the newest tally when it does")
+        .register(registry);
     Gauge.builder("result.clients.max", clients, ClientSlots::max)
         .description("WebSocket clients this process accepts (RESULT_MAX_CLIENTS)").register(registry);
     sent = Counter.builder("result.messages.sent").description("Tally messages sent to WebSocket clients").register(registry);
@@ -31,7 +34,7 @@ final class ResultMetrics {
         .description("WebSocket clients closed because they did not keep up").register(registry);
     commitToPush = Timer.builder("result.commit.to.push")
         .description("From a change committed to votes to the new tally pushed to clients")
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        .serviceLevelObjectives(Buckets.durations(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)).register(registry);
   }
 
   void sent(int messages) {

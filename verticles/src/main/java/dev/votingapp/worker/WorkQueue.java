@@ -175,8 +175,31 @@ final class WorkQueue {
     }
   }
 
-  Future<Long> depth() {
-    return control.send(Request.cmd(Command.LLEN).arg(queue)).map(Response::toLong);
+  /**
+   * KEYS: queue, registry, dead letters. The lists' lengths and the oldest queued vote's age, read in one
+   * step, by the vote clock (Redis's time). A vote without "ts" at the head (the reference format) has no
+   * age yet: 0. It only reads, so it works while Redis is full.
+   */
+  private static final RedisScript SAMPLE = new RedisScript("""
+      local processing = 0
+      for _, list in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+        processing = processing + redis.call('LLEN', list)
+      end
+      local head = redis.call('LINDEX', KEYS[1], 0)
+      local t = redis.call('TIME')
+      return {redis.call('LLEN', KEYS[1]), processing, redis.call('LLEN', KEYS[3]),
+              head and string.match(head, '"ts":(%d+)') or '', t[1] .. string.format('%06d', tonumber(t[2]))}""");
+
+  QueueSample.Values sample(Response reply) {
+    long depth = reply.get(0).toLong();
+    String headTs = reply.get(3).toString();
+    double age = headTs.isEmpty() ? 0
+        : Math.max(0, Long.parseLong(reply.get(4).toString()) - Long.parseLong(headTs)) / 1e6;
+    return new QueueSample.Values(depth, reply.get(1).toLong(), reply.get(2).toLong(), depth == 0 ? 0 : age);
+  }
+
+  Future<QueueSample.Values> sample() {
+    return control.run(SAMPLE, List.of(queue, registry(), deadLetters()), List.of()).map(this::sample);
   }
 
   Future<Void> ping() {

@@ -1,14 +1,13 @@
 package dev.votingapp.worker;
 
+import dev.votingapp.common.Buckets;
 import dev.votingapp.common.VoteMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** The worker's own meters: throughput, batches, dead letters, queue depth, and how fresh votes are. */
 final class WorkerMetrics {
@@ -22,7 +21,7 @@ final class WorkerMetrics {
   private final DistributionSummary batchSize;
   private final Timer claimToCommit;
   private final Timer voteAge;
-  private final AtomicLong queueDepth = new AtomicLong();
+  private final QueueSample queue = new QueueSample();
 
   WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -39,15 +38,27 @@ final class WorkerMetrics {
     reaperRuns = Counter.builder("worker.reaper.runs")
         .description("Times this worker looked for the processing lists of dead workers").register(registry);
     batchSize = DistributionSummary.builder("worker.batch.size").description("Messages per batch")
-        .publishPercentileHistogram().maximumExpectedValue(10_000.0).register(registry);
+        .serviceLevelObjectives(1, 10, 50, 100, 250, 500, 1_000, 5_000, 10_000).register(registry);
     claimToCommit = Timer.builder("worker.claim.to.commit")
         .description("From claiming a batch in Redis to its commit in PostgreSQL")
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
+        .serviceLevelObjectives(Buckets.durations(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+        .register(registry);
+    // Freshness: the SLO is 99% of votes committed within 5 s of being cast.
     voteAge = Timer.builder("worker.vote.age")
-        .description("From the vote's own timestamp to its commit in PostgreSQL")
-        .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
-    Gauge.builder("worker.queue.depth", queueDepth, AtomicLong::get)
-        .description("Votes waiting in the Redis queue (sampled every second)")
+        .description("From the vote's own timestamp to its commit in PostgreSQL (freshness)")
+        .serviceLevelObjectives(Buckets.durations(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300))
+        .register(registry);
+    Gauge.builder("worker.queue.depth", queue, QueueSample::depth)
+        .description("Votes waiting in the Redis list (sampled every second; every worker reports it)")
+        .register(registry);
+    Gauge.builder("worker.processing.depth", queue, QueueSample::processing)
+        .description("Votes claimed by workers and not yet released, in every processing list")
+        .register(registry);
+    Gauge.builder("worker.dead.letters.depth", queue, QueueSample::dead)
+        .description("Messages in the dead-letter list")
+        .register(registry);
+    Gauge.builder("worker.queue.oldest.age", queue, QueueSample::oldestAgeSeconds).baseUnit("seconds")
+        .description("Age of the oldest queued vote, by the vote clock (0 when the queue is empty)")
         .register(registry);
   }
 
@@ -80,7 +91,7 @@ final class WorkerMetrics {
     recovered.increment(votes);
   }
 
-  void queueDepth(long depth) {
-    queueDepth.set(depth);
+  void queue(QueueSample.Values sample) {
+    queue.set(sample);
   }
 }

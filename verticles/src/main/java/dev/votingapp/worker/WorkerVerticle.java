@@ -31,7 +31,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   private static final long HEARTBEAT_EVERY_MS = 2_000;
   private static final long REAPER_EVERY_MS = 5_000;
-  private static final long DEPTH_EVERY_MS = 1_000;
+  private static final long SAMPLE_EVERY_MS = 1_000;
   private static final long RETRY_START_MS = 1_000;
   /** A migration may rebuild the tally from a large table: longer than a batch's deadline. */
   private static final long MIGRATION_DEADLINE_MS = 10 * 60_000;
@@ -143,7 +143,7 @@ public final class WorkerVerticle extends VerticleBase {
       lane.start();
     }
     timers.add(vertx.setPeriodic(0, REAPER_EVERY_MS, ignored -> recoverAbandoned()));
-    timers.add(vertx.setPeriodic(0, DEPTH_EVERY_MS, ignored -> queue.depth().onSuccess(metrics::queueDepth)));
+    timers.add(vertx.setPeriodic(0, SAMPLE_EVERY_MS, ignored -> queue.sample().onSuccess(metrics::queue)));
     LOG.info("Worker {} draining {} with {} lanes of up to {} votes",
         config.worker().id(), config.redis().queueKey(), config.worker().concurrency(), config.worker().batchSize());
   }

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class TestApp implements AutoCloseable {
 
-  public final PrometheusMeterRegistry registry = Telemetry.newRegistry();
+  public final PrometheusMeterRegistry registry = Telemetry.newRegistry("all");
   public final Vertx vertx = Telemetry.newVertx(registry);
   public final Management management = new Management(vertx, registry);
   private final ManagementServer server;

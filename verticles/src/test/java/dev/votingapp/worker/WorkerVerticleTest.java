@@ -105,7 +105,10 @@ class WorkerVerticleTest {
     String metrics = worker.metrics();
     assertThat(PrometheusText.value(metrics, "worker_votes_written_total")).isEqualTo(1_000);
     assertThat(metrics).contains("worker_batches_total", "worker_batch_size_count", "worker_queue_depth",
-        "worker_claim_to_commit_seconds_bucket", "worker_vote_age_seconds_bucket");
+        "worker_processing_depth", "worker_dead_letters_depth", "worker_queue_oldest_age_seconds",
+        "worker_claim_to_commit_seconds_bucket");
+    // Freshness, with a bucket at the SLO's 5 s: every vote here was committed within it.
+    assertThat(PrometheusText.value(metrics, "worker_vote_age_seconds_bucket{le=\"5.0\"}")).isEqualTo(1_000);
   }
 
   @Test
