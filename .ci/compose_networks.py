@@ -9,6 +9,14 @@ every problem.
    here, on the real compose file.
 3. Redis and PostgreSQL sit only on internal networks and publish no port; no service publishes the
    management port (8081, or the service's MANAGEMENT_PORT).
+4. The monitoring profile (when its services are in the file; --require-monitoring: they must be):
+   Prometheus reaches the management ports of vote, worker and result, the exporters, cAdvisor and
+   Alertmanager, but neither Redis nor PostgreSQL; redis-exporter reaches Redis only, postgres-exporter
+   PostgreSQL only; Grafana reaches Prometheus, Loki and Alertmanager, Alloy reaches Loki, and none of
+   them the data stores. Only the services that need them sit on the app's networks (queue: vote,
+   worker, redis, redis-exporter; store: worker, result, db, postgres-exporter; front-tier: vote,
+   result, seed). Monitoring services sit only on internal networks except Grafana (its published
+   port) and Alertmanager (its receivers), and only Grafana publishes a port.
 """
 import sys
 
@@ -26,7 +34,28 @@ REACH = [
     ("seed", "vote", True),
 ]
 DATA_STORES = ("redis", "db")
+MONITORING = ("prometheus", "alertmanager", "grafana", "loki", "alloy", "redis-exporter", "postgres-exporter",
+              "cadvisor")
+MONITORING_REACH = (
+    [("prometheus", target, True) for target in
+     ("vote", "worker", "result", "redis-exporter", "postgres-exporter", "cadvisor", "alertmanager")]
+    + [("redis-exporter", "redis", True), ("postgres-exporter", "db", True),
+       ("grafana", "prometheus", True), ("grafana", "loki", True), ("grafana", "alertmanager", True),
+       ("alloy", "loki", True)]
+    + [(name, store, False) for name in MONITORING for store in DATA_STORES
+       if (name, store) not in (("redis-exporter", "redis"), ("postgres-exporter", "db"))]
+)
+# Who may sit on the app's own networks at all.
+MEMBERS = {
+    "queue": {"vote", "worker", "redis", "redis-exporter"},
+    "store": {"worker", "result", "db", "postgres-exporter"},
+    "front-tier": {"vote", "result", "seed"},
+}
+# Monitoring services with a network that is not internal, and the one that publishes a port.
+MONITORING_OUTSIDE = {"grafana", "alertmanager"}
+MONITORING_PUBLISHED = {"grafana"}
 
+require_monitoring = "--require-monitoring" in sys.argv[1:]
 config = yaml.safe_load(sys.stdin)
 services = config["services"]
 defined = config.get("networks") or {}
@@ -87,8 +116,38 @@ for name, service in services.items():
         if target == management:
             problems.append(f"{name} publishes its management port {management} (/health, /ready, /metrics)")
 
+monitoring = [name for name in MONITORING if name in services]
+if require_monitoring and len(monitoring) < len(MONITORING):
+    problems.append(f"monitoring services missing: {sorted(set(MONITORING) - set(monitoring))}")
+if monitoring:
+    for a, b, share in MONITORING_REACH:
+        if a not in services or b not in services:
+            continue
+        common = networks_of(a) & networks_of(b)
+        if share and not common:
+            problems.append(f"{a} shares no network with {b}, but needs to reach it")
+        if not share and common:
+            problems.append(f"{a} shares {sorted(common)} with {b}: it must not reach {b}")
+    for name in monitoring:
+        for network in sorted(networks_of(name)):
+            settings = defined.get(network) or {}
+            if not settings.get("internal") and name not in MONITORING_OUTSIDE:
+                problems.append(f"{name} is on {network}, which is not internal: true")
+        if services[name].get("ports") and name not in MONITORING_PUBLISHED:
+            problems.append(f"{name} publishes ports {services[name]['ports']}: only Grafana may")
+for network, members in MEMBERS.items():
+    for name in services:
+        if network in networks_of(name) and name not in members:
+            problems.append(f"{name} is on {network}, which is only for {', '.join(sorted(members))}")
+
 if problems:
     print("network check failed:\n  " + "\n  ".join(problems))
     sys.exit(1)
-print(f"networks ok: {sorted(defined)}; vote reaches redis only, result db only, worker both;"
-      f" {', '.join(DATA_STORES)} internal and unpublished; no management port published")
+summary = (f"networks ok: {sorted(defined)}; vote reaches redis only, result db only, worker both;"
+           f" {', '.join(DATA_STORES)} internal and unpublished; no management port published")
+if monitoring:
+    summary += ("; monitoring: Prometheus reaches the app, exporters, cAdvisor and Alertmanager but no data"
+                " store, each exporter only its own store, only Grafana published")
+else:
+    summary += "; monitoring profile not in this file (no --profile monitoring)"
+print(summary)

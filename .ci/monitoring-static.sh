@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Checks of the alerting configuration that need no running app: Prometheus's configuration and rules
+# (promtool 2.42), the rules' unit tests and their coverage (a firing and a silent case per alert),
+# Alertmanager's configuration (amtool 0.25), the receiver of every severity and service, and the
+# inhibition rules, on a real Alertmanager started on loopback for a few seconds.
+# Installs Debian's prometheus and prometheus-alertmanager when missing. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[monitoring] %s\n' "$*"; }
+fail() {
+  printf '[monitoring] FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+need_apt=()
+command -v promtool >/dev/null || need_apt+=(prometheus)
+if ! command -v amtool >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then
+  need_apt+=(prometheus-alertmanager)
+fi
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  log "installing ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Wait for another apt-get (a parallel job) rather than fail on its lock.
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+log "$(promtool --version 2>&1 | head -n 1)"
+log "$(amtool --version 2>&1 | head -n 1)"
+
+prom_config=prometheus/prometheus.yml
+am_config=alertmanager/alertmanager.yml
+rule_files=(prometheus/rules/*.yml)
+test_files=(prometheus/tests/*.yml)
+
+# --- Prometheus -------------------------------------------------------------------------------------
+# check config also checks every rule file it names (rule_files: rules/*.yml).
+promtool check config "$prom_config" >/dev/null || { promtool check config "$prom_config"; fail "promtool check config $prom_config"; }
+log "promtool check config $prom_config: valid, with ${#rule_files[@]} rule files"
+promtool check rules "${rule_files[@]}" >/dev/null || { promtool check rules "${rule_files[@]}"; fail "promtool check rules"; }
+alerts=$(sed -n 's/^ *- alert: *\([A-Za-z0-9_]*\).*/\1/p' "${rule_files[@]}" | sort -u)
+records=$(awk '/^ *- record:/ { n++ } END { print n + 0 }' "${rule_files[@]}")
+log "promtool check rules: $(wc -w <<<"$alerts") alerts, $records recording rules"
+
+# One test file per rule file, and every alert tested both firing (exp_labels) and silent
+# (exp_alerts: []). The awk reads each test's alertname, then what is expected of it.
+for rules in "${rule_files[@]}"; do
+  [ -f "prometheus/tests/$(basename "$rules")" ] || fail "$rules has no test file prometheus/tests/$(basename "$rules")"
+done
+cases=$(awk '
+  /alertname:/ { match($0, /alertname: *[A-Za-z0-9_]+/); name = substr($0, RSTART, RLENGTH); sub(/alertname: */, "", name) }
+  /exp_alerts: *\[\]/ { print name " silent" }
+  /exp_labels:/ { print name " firing" }
+' "${test_files[@]}" | sort -u)
+for alert in $alerts; do
+  for kind in firing silent; do
+    grep -qx "$alert $kind" <<<"$cases" || fail "alert $alert has no $kind test case in prometheus/tests/"
+  done
+done
+log "coverage: every alert has a firing and a silent test case"
+
+promtool test rules "${test_files[@]}" >/dev/null 2>&1 || { promtool test rules "${test_files[@]}"; fail "promtool test rules"; }
+log "promtool test rules: ${#test_files[@]} test files pass"
+
+# --- Alertmanager -----------------------------------------------------------------------------------
+amtool check-config "$am_config" >/dev/null || { amtool check-config "$am_config"; fail "amtool check-config $am_config"; }
+log "amtool check-config $am_config: valid"
+
+# Routing: every severity the rules use (and none at all) for every service an alert can name (the
+# app's and the exporters' jobs, and any compose service cAdvisor reports).
+services=(vote worker result redis postgres cadvisor prometheus alertmanager grafana loki alloy redis-exporter postgres-exporter seed)
+routes=(page:page ticket:ticket none:ticket)
+routed=0
+for route in "${routes[@]}"; do
+  severity=${route%%:*} expected=${route#*:}
+  for service in "${services[@]}"; do
+    labels=(alertname=RoutingTest "service=$service")
+    [ "$severity" = none ] || labels+=("severity=$severity")
+    got=$(amtool config routes test --config.file="$am_config" "${labels[@]}" 2>/dev/null) ||
+      fail "amtool config routes test ${labels[*]}: amtool failed"
+    [ "$got" = "$expected" ] || fail "route of ${labels[*]}: got receiver '$got', expected '$expected'"
+    routed=$((routed + 1))
+  done
+done
+log "routing: $routed severity x service pairs reach the expected receiver (page -> page, ticket -> ticket, none -> ticket)"
+
+# Inhibition, for real: a throwaway Alertmanager on a free loopback port, fed alerts with amtool, asked
+# which are suppressed. Nothing leaves the machine (its receivers' addresses do not resolve here).
+tmp=$(mktemp -d)
+am_pid=
+cleanup() {
+  if [ -n "$am_pid" ]; then kill "$am_pid" 2>/dev/null || true; wait "$am_pid" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+port=
+for candidate in $(seq 19093 19193); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+done
+[ -n "$port" ] || fail "no free loopback port in 19093-19193 for the inhibition test"
+am_url=http://127.0.0.1:$port
+prometheus-alertmanager --config.file="$am_config" --storage.path="$tmp" --web.listen-address="127.0.0.1:$port" \
+  --cluster.listen-address= >"$tmp/alertmanager.log" 2>&1 &
+am_pid=$!
+deadline=$((SECONDS + 15))
+until amtool config show --alertmanager.url="$am_url" >/dev/null 2>&1; do
+  if ! kill -0 "$am_pid" 2>/dev/null || ((SECONDS >= deadline)); then
+    cat "$tmp/alertmanager.log" >&2
+    fail "Alertmanager did not start on $am_url"
+  fi
+  sleep 0.2
+done
+
+fire() { amtool alert add --alertmanager.url="$am_url" "alertname=$1" "service=$2" "severity=$3" >/dev/null; }
+# Waits (up to 5 s: the inhibitor learns of new alerts asynchronously) for an alert's state.
+expect() {
+  local alertname=$1 service=$2 severity=$3 want=$4 state='' until=$((SECONDS + 5))
+  while :; do
+    state=$(amtool alert query --alertmanager.url="$am_url" --active --inhibited -o extended \
+      "alertname=$alertname" "service=$service" "severity=$severity" | awk 'NR == 2 { print $NF }')
+    [ "$state" = "$want" ] && return 0
+    ((SECONDS < until)) || fail "inhibition: $alertname{service=$service, severity=$severity} is '${state:-absent}', expected '$want'"
+    sleep 0.2
+  done
+}
+inhibition_cases=0
+check() { expect "$@"; inhibition_cases=$((inhibition_cases + 1)); }
+
+# Redis down, with its symptoms and unrelated alerts around it.
+fire RedisDown redis page
+fire RedisNearMaxmemory redis ticket
+fire WorkerNotReady worker ticket
+fire QueueGrowing worker ticket
+fire QueueOld worker page
+fire QueueOld worker ticket
+fire Http5xxRatioHigh vote ticket
+fire Http5xxRatioHigh result ticket
+fire ResultDatabaseDisconnected result ticket
+fire VoteAvailabilityBudgetBurn vote page
+fire VoteAvailabilityBudgetBurn vote ticket
+fire VoteFreshnessBudgetBurn worker ticket
+fire ServiceDown worker page
+fire TargetDown worker ticket
+fire TargetDown vote ticket
+check RedisDown redis page active
+check RedisNearMaxmemory redis ticket suppressed
+check WorkerNotReady worker ticket suppressed
+check QueueGrowing worker ticket suppressed
+check QueueOld worker page suppressed
+check QueueOld worker ticket suppressed
+check Http5xxRatioHigh vote ticket suppressed
+check Http5xxRatioHigh result ticket active
+check ResultDatabaseDisconnected result ticket active
+check VoteAvailabilityBudgetBurn vote page active
+check VoteAvailabilityBudgetBurn vote ticket suppressed
+check VoteFreshnessBudgetBurn worker ticket active
+check ServiceDown worker page active
+check TargetDown worker ticket suppressed
+check TargetDown vote ticket active
+# Then PostgreSQL goes down too.
+fire PostgresDown postgres page
+fire PostgresNearMaxConnections postgres ticket
+check PostgresDown postgres page active
+check PostgresNearMaxConnections postgres ticket suppressed
+check ResultDatabaseDisconnected result ticket suppressed
+check Http5xxRatioHigh result ticket suppressed
+check VoteFreshnessBudgetBurn worker ticket active
+log "inhibition: $inhibition_cases alert states as expected on Alertmanager $(amtool --version 2>&1 | awk 'NR == 1 { print $3 }') at $am_url"
+
+log "all monitoring checks passed"
