@@ -6,6 +6,7 @@ import dev.votingapp.common.ConfigException;
 import dev.votingapp.common.Management;
 import dev.votingapp.common.ManagementServer;
 import dev.votingapp.common.Telemetry;
+import dev.votingapp.common.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -65,15 +66,17 @@ public final class Main {
       System.exit(Migrate.run(config, Integer.parseInt(env.getOrDefault("MIGRATE_WAIT_SECONDS", "60").trim())));
     }
 
-    PrometheusMeterRegistry registry = Telemetry.newRegistry(role.get().serviceLabel());
-    Vertx vertx = Telemetry.newVertx(registry);
-    Management management = new Management(vertx, registry);
+    Tracing tracing = Tracing.fromEnv(System.getenv(), role.get().serviceLabel());
+    PrometheusMeterRegistry registry = Telemetry.newRegistry(role.get().serviceLabel(), tracing);
+    Vertx vertx = Telemetry.newVertx(registry, tracing);
+    Management management = new Management(vertx, registry, tracing);
     int drainSeconds = role.get().servesTraffic() ? config.http().drainSeconds() : 0;
     onTermination(vertx, management, drainSeconds, log);
     ManagementServer server = new ManagementServer(management, config.http());
     vertx.deployVerticle(server)
         .compose(listening -> role.get().deploy(vertx, config, management))
-        .onSuccess(started -> log.info("Started {}; management on :{}", started, server.actualPort()))
+        .onSuccess(started -> log.info("Started {}; management on :{}{}", started, server.actualPort(),
+            tracing.enabled() ? "; tracing on" : ""))
         .onFailure(failed -> {
           log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
           vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));

@@ -40,7 +40,7 @@ final class AppProcess implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(output.toFile());
       builder.environment().keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("REDIS")
-          || name.endsWith("_PORT") || name.startsWith("OPTION_"));
+          || name.endsWith("_PORT") || name.startsWith("OPTION_") || name.startsWith("OTEL_"));
       builder.environment().putAll(env);
       return new AppProcess(builder.start(), output);
     } catch (IOException failed) {

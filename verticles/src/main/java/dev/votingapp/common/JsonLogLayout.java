@@ -5,11 +5,13 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
 
 /**
- * One JSON object per line (timestamp, level, logger, thread, message, role, error), the shape log
- * shippers such as Promtail/Loki parse without rules. The role comes from the logger context property
+ * One JSON object per line (timestamp, level, logger, thread, message, trace_id and span_id when written
+ * inside a span, role, error), the shape log shippers such as Alloy/Loki parse without rules. The role comes from the logger context property
  * "role" that the launcher sets.
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
@@ -23,6 +25,12 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     field(line, "logger", event.getLoggerName()).append(',');
     field(line, "thread", event.getThreadName()).append(',');
     field(line, "message", event.getFormattedMessage());
+    SpanContext span = Span.current().getSpanContext();
+    if (span.isValid()) { // written inside a span: the line and the trace find each other
+      line.append(',');
+      field(line, "trace_id", span.getTraceId()).append(',');
+      field(line, "span_id", span.getSpanId());
+    }
     String role = getContext() == null ? null : getContext().getProperty("role");
     if (role != null) {
       line.append(',');

@@ -8,9 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,7 @@ public final class Management {
 
   private final Vertx vertx;
   private final PrometheusMeterRegistry registry;
+  private final Tracing tracing;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final Set<String> names = ConcurrentHashMap.newKeySet();
@@ -42,8 +44,13 @@ public final class Management {
   private volatile boolean draining;
 
   public Management(Vertx vertx, PrometheusMeterRegistry registry) {
+    this(vertx, registry, Tracing.OFF);
+  }
+
+  public Management(Vertx vertx, PrometheusMeterRegistry registry, Tracing tracing) {
     this.vertx = vertx;
     this.registry = registry;
+    this.tracing = tracing;
     this.liveness = HealthChecks.create(vertx).register("event-loop", done -> done.complete(Status.OK()));
     this.readiness = HealthChecks.create(vertx).register("accepting", CHECK_TIMEOUT_MS, done -> done.complete(
         draining ? Status.KO(new JsonObject().put("error", "shutting down")) : Status.OK()));
@@ -75,6 +82,11 @@ public final class Management {
     return registry;
   }
 
+  /** The process's OpenTelemetry; {@link Tracing#OFF} unless OTEL_* variables turned it on. */
+  public Tracing tracing() {
+    return tracing;
+  }
+
   /**
    * A readiness check that asks a dependency (a PING, a SELECT 1): the future fails or times out when it
    * is down. At most one is in flight and its outcome is reused for {@link #CHECK_CACHE_MS}, so a flood
@@ -101,6 +113,19 @@ public final class Management {
     return this;
   }
 
+  /**
+   * Prometheus text, or OpenMetrics when the scraper asks for it (Prometheus does): only OpenMetrics
+   * carries the exemplars that link a latency bucket to a trace.
+   */
+  private void metrics(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, type).end(registry.scrape(type));
+  }
+
+  private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   /** From now on /ready answers 503, so load balancers stop sending traffic while the process shuts down. */
   public void drain() {
     draining = true;
@@ -114,7 +139,7 @@ public final class Management {
     Router router = Router.router(vertx);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/metrics").handler(this::metrics);
     router.errorHandler(400, BadRequests::reject);
     return router;
   }

@@ -107,6 +107,32 @@ public final class Sql {
             IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
               GRANT SELECT ON votes, vote_tally, voting_schema TO voting_reader;
             END IF;
+          END $$""")),
+      // The tally notification also names the commit's trace, when the writer set voting.trace in its
+      // transaction (the worker does, with tracing on), so the result service's push links to it.
+      new Migration(3, "the tally notification carries the commit's trace", List.of("""
+          CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            IF TG_OP = 'INSERT' THEN
+              INSERT INTO vote_tally AS t (vote, votes)
+                SELECT vote, count(*) FROM new_rows GROUP BY vote ORDER BY vote
+                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+            ELSIF TG_OP = 'DELETE' THEN
+              INSERT INTO vote_tally AS t (vote, votes)
+                SELECT vote, -count(*) FROM old_rows GROUP BY vote ORDER BY vote
+                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+            ELSIF TG_OP = 'UPDATE' THEN
+              INSERT INTO vote_tally AS t (vote, votes)
+                SELECT vote, sum(delta) FROM (
+                  SELECT vote, 1 AS delta FROM new_rows UNION ALL SELECT vote, -1 AS delta FROM old_rows) AS change
+                GROUP BY vote HAVING sum(delta) <> 0 ORDER BY vote
+                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+            ELSE -- TRUNCATE
+              UPDATE vote_tally SET votes = 0;
+            END IF;
+            PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text
+              || coalesce(',' || nullif(current_setting('voting.trace', true), ''), ''));
+            RETURN NULL;
           END $$""")));
 
   public static final int SCHEMA_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
@@ -139,13 +165,15 @@ public final class Sql {
 
   /**
    * One statement per batch: $1 voter ids, $2 options, $3 vote times in microseconds since the epoch
-   * (exact: integer microseconds, no floating point). A voter's row changes only for a newer vote, so a
+   * (exact: integer microseconds, no floating point), $4 the batch's traceparent or '' (for the tally
+   * notification, set for this transaction only). A voter's row changes only for a newer vote, so a
    * redelivered or late older vote never overwrites a newer one. Ids must be unique within a batch.
    */
   public static final String UPSERT_VOTES = """
+      WITH trace AS (SELECT set_config('voting.trace', $4, true))
       INSERT INTO votes (id, vote, voted_at)
       SELECT id, vote, TIMESTAMPTZ 'epoch' + ts * INTERVAL '1 microsecond'
-        FROM UNNEST($1::varchar[], $2::varchar[], $3::bigint[]) AS batch(id, vote, ts)
+        FROM UNNEST($1::varchar[], $2::varchar[], $3::bigint[]) AS batch(id, vote, ts), trace
       ON CONFLICT (id) DO UPDATE SET vote = EXCLUDED.vote, voted_at = EXCLUDED.voted_at
        WHERE votes.voted_at IS NULL OR votes.voted_at < EXCLUDED.voted_at""";
 

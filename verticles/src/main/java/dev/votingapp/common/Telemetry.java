@@ -1,5 +1,6 @@
 package dev.votingapp.common;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -9,12 +10,15 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.observability.HttpRequest;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -47,7 +51,14 @@ public final class Telemetry {
    * select ({@code service}: vote, worker, result, or all for a process running every role).
    */
   public static PrometheusMeterRegistry newRegistry(String service) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return newRegistry(service, Tracing.OFF);
+  }
+
+  /** With tracing on, latency samples taken inside a span carry its trace id as an exemplar. */
+  public static PrometheusMeterRegistry newRegistry(String service, Tracing tracing) {
+    PrometheusMeterRegistry registry = tracing.enabled()
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM, new TraceExemplars())
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config()
         .commonTags("application", APPLICATION, "service", service)
         .meterFilter(httpLatencyBuckets());
@@ -74,6 +85,11 @@ public final class Telemetry {
   }
 
   public static Vertx newVertx(PrometheusMeterRegistry registry) {
+    return newVertx(registry, Tracing.OFF);
+  }
+
+  /** With tracing on, Vert.x traces its HTTP servers and its Redis and PostgreSQL clients. */
+  public static Vertx newVertx(PrometheusMeterRegistry registry, Tracing tracing) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
@@ -85,10 +101,13 @@ public final class Telemetry {
             // No generated histograms (Micrometer's give ~70 buckets a series, up to 1e18 bytes for sizes):
             // latency gets the buckets of httpLatencyBuckets() instead.
             .setPublishQuantiles(false));
-    return Vertx.builder()
+    VertxBuilder builder = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    if (tracing.enabled()) {
+      builder.withTracer(new OpenTelemetryTracingFactory(tracing.openTelemetry()));
+    }
+    return builder.build();
   }
 
   static String method(HttpRequest request) {

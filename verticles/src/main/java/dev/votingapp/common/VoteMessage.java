@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A vote on the Redis queue, and the one place its format is written and read. The reference worker
@@ -11,11 +12,14 @@ import java.time.Instant;
  * on Redis's clock (the vote service's push script stamps it), so the last vote of a voter wins even
  * when votes are processed out of order and vote instances' clocks disagree.
  */
-public record VoteMessage(String voterId, String vote, long timestampMicros) {
+public record VoteMessage(String voterId, String vote, long timestampMicros, String traceparent, String tracestate) {
 
   public static final String VOTER_ID = "voter_id";
   public static final String VOTE = "vote";
   public static final String TIMESTAMP = "ts";
+  /** W3C trace context of the request that queued the vote, when tracing is on; readers that do not trace ignore it. */
+  public static final String TRACEPARENT = "traceparent";
+  public static final String TRACESTATE = "tracestate";
 
   /** The timestamp of a message that has none (the reference vote app sends none). */
   public static final long NO_TIMESTAMP = -1;
@@ -39,6 +43,10 @@ public record VoteMessage(String voterId, String vote, long timestampMicros) {
     }
   }
 
+  public VoteMessage(String voterId, String vote, long timestampMicros) {
+    this(voterId, vote, timestampMicros, null, null);
+  }
+
   public static VoteMessage now(String voterId, String vote) {
     return new VoteMessage(voterId, vote, micros(Instant.now()));
   }
@@ -53,11 +61,17 @@ public record VoteMessage(String voterId, String vote, long timestampMicros) {
   }
 
   public VoteMessage at(long micros) {
-    return new VoteMessage(voterId, vote, micros);
+    return new VoteMessage(voterId, vote, micros, traceparent, tracestate);
   }
 
   public String toJson() {
     JsonObject json = new JsonObject().put(VOTER_ID, voterId).put(VOTE, vote);
+    if (traceparent != null) {
+      json.put(TRACEPARENT, traceparent);
+    }
+    if (tracestate != null) {
+      json.put(TRACESTATE, tracestate);
+    }
     if (hasTimestamp()) {
       json.put(TIMESTAMP, timestampMicros);
     }
@@ -69,7 +83,21 @@ public record VoteMessage(String voterId, String vote, long timestampMicros) {
    * push script appends Redis's time and the brace, in the same atomic step as the RPUSH.
    */
   public static String withoutTimestamp(String voterId, String vote) {
-    String json = new JsonObject().put(VOTER_ID, voterId).put(VOTE, vote).encode();
+    return withoutTimestamp(voterId, vote, Map.of());
+  }
+
+  /** With the W3C trace headers of the request ({@code traceparent}, {@code tracestate}), when it has any. */
+  public static String withoutTimestamp(String voterId, String vote, Map<String, String> trace) {
+    JsonObject message = new JsonObject().put(VOTER_ID, voterId).put(VOTE, vote);
+    String traceparent = trace.get(TRACEPARENT);
+    if (traceparent != null) {
+      message.put(TRACEPARENT, traceparent);
+      String tracestate = trace.get(TRACESTATE);
+      if (tracestate != null && !tracestate.isEmpty()) {
+        message.put(TRACESTATE, tracestate);
+      }
+    }
+    String json = message.encode();
     return json.substring(0, json.length() - 1) + ",\"" + TIMESTAMP + "\":";
   }
 
@@ -99,14 +127,17 @@ public record VoteMessage(String voterId, String vote, long timestampMicros) {
     if (options.byId(option).isEmpty()) {
       return Parsed.invalid("unknown_option", "vote must be one of the configured options (a, b)");
     }
+    // Trace context is a hint: one that is not a string is left out, never a reason to refuse the vote.
+    String traceparent = json.getValue(TRACEPARENT) instanceof String text ? text : null;
+    String tracestate = json.getValue(TRACESTATE) instanceof String text ? text : null;
     Object ts = json.getValue(TIMESTAMP);
     if (ts == null) {
-      return new Parsed(new VoteMessage(id, option, NO_TIMESTAMP), null, null);
+      return new Parsed(new VoteMessage(id, option, NO_TIMESTAMP, traceparent, tracestate), null, null);
     }
     if (!(ts instanceof Integer || ts instanceof Long) || ((Number) ts).longValue() < 0) {
       return Parsed.invalid("bad_timestamp", "ts must be microseconds since the epoch");
     }
-    return new Parsed(new VoteMessage(id, option, ((Number) ts).longValue()), null, null);
+    return new Parsed(new VoteMessage(id, option, ((Number) ts).longValue(), traceparent, tracestate), null, null);
   }
 
   private static boolean printable(String value) {

@@ -6,13 +6,20 @@ import dev.votingapp.common.Outage;
 import dev.votingapp.common.PgLink;
 import dev.votingapp.common.Retry;
 import dev.votingapp.common.Sql;
+import dev.votingapp.common.Tracing;
 import dev.votingapp.common.VoteMessage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +41,8 @@ final class TallyFeed extends VerticleBase {
   /** Request: the current tally as JSON (fails with 503 before the first read). */
   static final String CURRENT = "result.tally.current";
   static final long MIN_PUSH_GAP_MS = 50;
+  /** At most this many commits' traces are linked from one push. */
+  private static final int MAX_LINKS = 128;
 
   private static final Logger LOG = LoggerFactory.getLogger(TallyFeed.class);
 
@@ -53,6 +62,8 @@ final class TallyFeed extends VerticleBase {
   private long lastPushNanos;
   /** Commit time (from the NOTIFY payload) of the oldest change not pushed yet, or -1. */
   private long oldestUnpushedMicros = -1;
+  /** The traces of the commits not pushed yet (from the NOTIFY payload, with tracing on); bounded. */
+  private final List<SpanContext> unpushedCommits = new ArrayList<>();
   private volatile boolean schemaReady;
   private volatile boolean stopping;
 
@@ -121,13 +132,21 @@ final class TallyFeed extends VerticleBase {
     }
   }
 
+  /** The payload is the commit's time in microseconds, then, with tracing on, a comma and its traceparent. */
   private void notified(String payload) {
     metrics.notification();
+    int comma = payload.indexOf(',');
     if (oldestUnpushedMicros < 0) {
       try {
-        oldestUnpushedMicros = Long.parseLong(payload);
+        oldestUnpushedMicros = Long.parseLong(comma < 0 ? payload : payload.substring(0, comma));
       } catch (NumberFormatException notOurs) {
         // a NOTIFY from some other writer: still a reason to read
+      }
+    }
+    if (comma >= 0 && management.tracing().enabled() && unpushedCommits.size() < MAX_LINKS) {
+      SpanContext commit = Tracing.spanContext(payload.substring(comma + 1), null);
+      if (commit.isValid()) {
+        unpushedCommits.add(commit);
       }
     }
     refresh();
@@ -174,11 +193,26 @@ final class TallyFeed extends VerticleBase {
   private void push() {
     pushTimer = -1;
     lastPushNanos = System.nanoTime();
+    Span span = pushSpan();
     vertx.eventBus().publish(ADDRESS, current.toJson());
+    span.end();
     if (oldestUnpushedMicros >= 0) {
       metrics.commitToPush(VoteMessage.micros(Instant.now()) - oldestUnpushedMicros);
       oldestUnpushedMicros = -1;
     }
+  }
+
+  /** A span per push, linked to the commits that caused it (the worker's batch spans), where they are known. */
+  private Span pushSpan() {
+    if (!management.tracing().enabled()) {
+      return Span.getInvalid();
+    }
+    SpanBuilder builder = management.tracing().tracer().spanBuilder("push tally").setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "websocket")
+        .setAttribute("messaging.destination.name", "/ws");
+    unpushedCommits.forEach(builder::addLink);
+    unpushedCommits.clear();
+    return builder.startSpan();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +52,12 @@ final class VoteQueue {
         "Redis at " + config.safeUrl() + " answers again");
   }
 
-  /** Completes once Redis has appended the vote to the queue. */
-  Future<Void> push(String voterId, String option) {
-    return PUSH.run(redis::send, keys, List.of(VoteMessage.withoutTimestamp(voterId, option)))
+  /**
+   * Completes once Redis has appended the vote to the queue. {@code trace}: the W3C headers of the
+   * request's span (empty with tracing off), carried in the message to the worker.
+   */
+  Future<Void> push(String voterId, String option, Map<String, String> trace) {
+    return PUSH.run(redis::send, keys, List.of(VoteMessage.withoutTimestamp(voterId, option, trace)))
         .timeout(PUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .andThen(done -> {

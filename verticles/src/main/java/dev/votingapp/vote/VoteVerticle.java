@@ -120,7 +120,7 @@ public final class VoteVerticle extends VerticleBase {
 
   /** The checkmark is shown only after Redis acknowledged the vote; otherwise the voter is told it did not count. */
   private void queueVote(RoutingContext ctx, String voterId, String option) {
-    queue.push(voterId, option).onComplete(pushed -> {
+    queue.push(voterId, option, management.tracing().currentHeaders()).onComplete(pushed -> {
       if (pushed.succeeded()) {
         metrics.accept(option);
         sendPage(ctx, 200, page.voted(option), voterId);

@@ -1,7 +1,9 @@
 package dev.votingapp.worker;
 
+import dev.votingapp.common.Tracing;
 import dev.votingapp.common.VoteMessage;
 import dev.votingapp.common.VoteOptions;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ final class Batch {
   final int clamped;
   final List<VoteMessage> votes;
   final List<DeadLetter> dead;
+  /** The trace of every vote that came with one (the request that queued it): the batch span links to them. */
+  final List<SpanContext> traces;
 
   record DeadLetter(String reason, String detail, String original) {
     String toJson(String workerId) {
@@ -42,12 +46,14 @@ final class Batch {
     }
   }
 
-  private Batch(int messages, int valid, int clamped, List<VoteMessage> votes, List<DeadLetter> dead) {
+  private Batch(int messages, int valid, int clamped, List<VoteMessage> votes, List<DeadLetter> dead,
+                List<SpanContext> traces) {
     this.messages = messages;
     this.valid = valid;
     this.clamped = clamped;
     this.votes = votes;
     this.dead = dead;
+    this.traces = traces;
   }
 
   /**
@@ -59,6 +65,7 @@ final class Batch {
   static Batch parse(Claim claim, VoteOptions options) {
     Map<String, VoteMessage> latest = new LinkedHashMap<>();
     List<DeadLetter> dead = new ArrayList<>();
+    List<SpanContext> traces = new ArrayList<>();
     int valid = 0;
     int clamped = 0;
     for (String message : claim.messages()) {
@@ -76,9 +83,13 @@ final class Batch {
         clamped++;
       }
       valid++;
+      SpanContext trace = Tracing.spanContext(vote.traceparent(), vote.tracestate());
+      if (trace.isValid()) { // a missing or malformed traceparent is no link, and no error
+        traces.add(trace);
+      }
       // Later in the queue wins a tie: that is the order they were queued in.
       latest.merge(vote.voterId(), vote, (kept, next) -> next.timestampMicros() >= kept.timestampMicros() ? next : kept);
     }
-    return new Batch(claim.messages().size(), valid, clamped, new ArrayList<>(latest.values()), dead);
+    return new Batch(claim.messages().size(), valid, clamped, new ArrayList<>(latest.values()), dead, traces);
   }
 }

@@ -38,6 +38,7 @@ final class Lane {
   private final int batchSize;
   private final long timeoutMs;
   private final String workerId;
+  private final BatchSpans spans;
   private final Health health;
   private final Promise<Void> stopped = Promise.promise();
   private boolean checkLeftovers = true;
@@ -47,7 +48,7 @@ final class Lane {
   private volatile String problem;
 
   Lane(int index, Vertx vertx, LaneQueue queue, VoteStore store, WorkerMetrics metrics, VoteOptions options,
-       int batchSize, long timeoutMs, String workerId, Health health) {
+       int batchSize, long timeoutMs, String workerId, BatchSpans spans, Health health) {
     this.index = index;
     this.vertx = vertx;
     this.queue = queue;
@@ -57,6 +58,7 @@ final class Lane {
     this.batchSize = batchSize;
     this.timeoutMs = timeoutMs;
     this.workerId = workerId;
+    this.spans = spans;
     this.health = health;
   }
 
@@ -118,7 +120,12 @@ final class Lane {
   private Future<Void> process(Claim claim) {
     long claimedAtNanos = System.nanoTime();
     Batch batch = Batch.parse(claim, options);
-    return store.upsert(batch.votes)
+    return spans.around(batch, traceparent -> write(batch, claimedAtNanos, traceparent));
+  }
+
+  /** Commit, then release the processing list with the dead letters in one step. */
+  private Future<Void> write(Batch batch, long claimedAtNanos, String traceparent) {
+    return store.upsert(batch.votes, traceparent)
         .recover(DependencyFailure.of(Dependency.POSTGRES))
         .compose(refused -> {
           long commitMicros = VoteMessage.micros(Instant.now());

@@ -29,28 +29,28 @@ final class VoteStore {
    * refuses the data itself (SQLSTATE class 22, e.g. a character it cannot store), each vote is written
    * on its own so only the bad ones are refused and the rest still land.
    */
-  Future<List<Refused>> upsert(List<VoteMessage> votes) {
+  Future<List<Refused>> upsert(List<VoteMessage> votes, String traceparent) {
     if (votes.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return link.run(pool -> pool.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes))
+    return link.run(pool -> pool.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes, traceparent))
         .<List<Refused>>map(done -> List.of())
         .recover(failure -> isDataError(failure)
-            ? pool.withConnection(connection -> oneByOne(connection, votes))
+            ? pool.withConnection(connection -> oneByOne(connection, votes, traceparent))
             : Future.failedFuture(failure)));
   }
 
-  private static Future<List<Refused>> oneByOne(SqlConnection connection, List<VoteMessage> votes) {
+  private static Future<List<Refused>> oneByOne(SqlConnection connection, List<VoteMessage> votes, String traceparent) {
     List<Refused> refused = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (VoteMessage vote : votes) {
-      chain = chain.compose(previous -> writeOne(connection, vote, refused));
+      chain = chain.compose(previous -> writeOne(connection, vote, traceparent, refused));
     }
     return chain.map(done -> refused);
   }
 
-  private static Future<Void> writeOne(SqlConnection connection, VoteMessage vote, List<Refused> refused) {
-    return connection.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(List.of(vote)))
+  private static Future<Void> writeOne(SqlConnection connection, VoteMessage vote, String traceparent, List<Refused> refused) {
+    return connection.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(List.of(vote), traceparent))
         .<Void>mapEmpty()
         .recover(failure -> {
           if (!isDataError(failure)) {
@@ -65,7 +65,7 @@ final class VoteStore {
    * Rows in voter-id order: concurrent batches (lanes, workers) then lock the rows they share in the
    * same order and cannot deadlock each other.
    */
-  private static Tuple tuple(List<VoteMessage> unordered) {
+  private static Tuple tuple(List<VoteMessage> unordered, String traceparent) {
     List<VoteMessage> votes = new ArrayList<>(unordered);
     votes.sort(Comparator.comparing(VoteMessage::voterId));
     String[] ids = new String[votes.size()];
@@ -77,7 +77,7 @@ final class VoteStore {
       options[i] = vote.vote();
       times[i] = vote.timestampMicros();
     }
-    return Tuple.of(ids, options, times);
+    return Tuple.of(ids, options, times, traceparent);
   }
 
   private static boolean isDataError(Throwable failure) {

@@ -122,10 +122,11 @@ public final class WorkerVerticle extends VerticleBase {
     if (stopping) {
       return;
     }
+    BatchSpans spans = new BatchSpans(vertx, management.tracing(), config.redis().queueKey());
     for (int i = 0; i < config.worker().concurrency(); i++) {
       VoteStore store = new VoteStore(new PgLink(vertx, config.pg(), 1, "voting-worker", config.worker().timeoutMs()));
       Lane lane = new Lane(i, vertx, queue.lane(i), store, metrics, config.options(), config.worker().batchSize(),
-          config.worker().timeoutMs(), config.worker().id(), new Lane.Health() {
+          config.worker().timeoutMs(), config.worker().id(), spans, new Lane.Health() {
             @Override
             public void failed(Throwable cause) {
               laneFailed(cause);

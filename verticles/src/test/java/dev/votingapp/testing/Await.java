@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waiting in tests: for a future, or for a condition, always with a deadline, never a bare sleep. */
 public final class Await {
@@ -25,6 +28,16 @@ public final class Await {
     } catch (TimeoutException | InterruptedException notInTime) {
       throw new IllegalStateException("future not complete within " + DEFAULT, notInTime);
     }
+  }
+
+  /** Polls until the supplier has a value; fails with the description after the deadline. */
+  public static <T> T untilPresent(String description, Duration deadline, Supplier<Optional<T>> value) {
+    AtomicReference<T> found = new AtomicReference<>();
+    until(description, deadline, () -> {
+      value.get().ifPresent(found::set);
+      return found.get() != null;
+    });
+    return found.get();
   }
 
   /** Polls the condition every 50 ms until it holds; fails with the description after the deadline. */

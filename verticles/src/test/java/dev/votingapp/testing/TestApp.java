@@ -5,6 +5,7 @@ import dev.votingapp.common.Management;
 import dev.votingapp.common.ManagementServer;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Telemetry;
+import dev.votingapp.common.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
@@ -17,12 +18,20 @@ import java.util.Map;
  */
 public final class TestApp implements AutoCloseable {
 
-  public final PrometheusMeterRegistry registry = Telemetry.newRegistry("all");
-  public final Vertx vertx = Telemetry.newVertx(registry);
-  public final Management management = new Management(vertx, registry);
+  public final PrometheusMeterRegistry registry;
+  public final Vertx vertx;
+  public final Management management;
   private final ManagementServer server;
 
   public TestApp() {
+    this(Tracing.OFF);
+  }
+
+  /** With tracing as the launcher sets it up (the test gives it an OpenTelemetry of its own). */
+  public TestApp(Tracing tracing) {
+    registry = Telemetry.newRegistry("all", tracing);
+    vertx = Telemetry.newVertx(registry, tracing);
+    management = new Management(vertx, registry, tracing);
     server = new ManagementServer(management, config(Map.of()).http());
     Await.result(vertx.deployVerticle(server));
   }
