@@ -15,8 +15,8 @@ every problem.
    PostgreSQL only; Grafana reaches Prometheus, Loki and Alertmanager, Alloy reaches Loki, and none of
    them the data stores. Only the services that need them sit on the app's networks (queue: vote,
    worker, redis, redis-exporter; store: worker, result, db, postgres-exporter; front-tier: vote,
-   result, seed). Monitoring services sit only on internal networks except Grafana (its published
-   port) and Alertmanager (its receivers), and only Grafana publishes a port.
+   result, seed). Monitoring services sit only on internal networks except Grafana and Jaeger (their
+   published UIs) and Alertmanager (its receivers), and only Grafana and Jaeger's UI publish a port.
 """
 import sys
 
@@ -35,13 +35,15 @@ REACH = [
 ]
 DATA_STORES = ("redis", "db")
 MONITORING = ("prometheus", "alertmanager", "grafana", "loki", "alloy", "redis-exporter", "postgres-exporter",
-              "cadvisor")
+              "cadvisor", "jaeger")
 MONITORING_REACH = (
     [("prometheus", target, True) for target in
      ("vote", "worker", "result", "redis-exporter", "postgres-exporter", "cadvisor", "alertmanager")]
     + [("redis-exporter", "redis", True), ("postgres-exporter", "db", True),
        ("grafana", "prometheus", True), ("grafana", "loki", True), ("grafana", "alertmanager", True),
-       ("alloy", "loki", True)]
+       ("alloy", "loki", True), ("grafana", "jaeger", True)]
+    # The roles send their spans to Jaeger.
+    + [(role, "jaeger", True) for role in ("vote", "worker", "result")]
     + [(name, store, False) for name in MONITORING for store in DATA_STORES
        if (name, store) not in (("redis-exporter", "redis"), ("postgres-exporter", "db"))]
 )
@@ -52,8 +54,8 @@ MEMBERS = {
     "front-tier": {"vote", "result", "seed"},
 }
 # Monitoring services with a network that is not internal, and the one that publishes a port.
-MONITORING_OUTSIDE = {"grafana", "alertmanager"}
-MONITORING_PUBLISHED = {"grafana"}
+MONITORING_OUTSIDE = {"grafana", "alertmanager", "jaeger"}
+MONITORING_PUBLISHED = {"grafana", "jaeger"}
 
 require_monitoring = "--require-monitoring" in sys.argv[1:]
 config = yaml.safe_load(sys.stdin)
@@ -134,7 +136,7 @@ if monitoring:
             if not settings.get("internal") and name not in MONITORING_OUTSIDE:
                 problems.append(f"{name} is on {network}, which is not internal: true")
         if services[name].get("ports") and name not in MONITORING_PUBLISHED:
-            problems.append(f"{name} publishes ports {services[name]['ports']}: only Grafana may")
+            problems.append(f"{name} publishes ports {services[name]['ports']}: only Grafana and Jaeger's UI may")
 for network, members in MEMBERS.items():
     for name in services:
         if network in networks_of(name) and name not in members:
@@ -147,7 +149,7 @@ summary = (f"networks ok: {sorted(defined)}; vote reaches redis only, result db 
            f" {', '.join(DATA_STORES)} internal and unpublished; no management port published")
 if monitoring:
     summary += ("; monitoring: Prometheus reaches the app, exporters, cAdvisor and Alertmanager but no data"
-                " store, each exporter only its own store, only Grafana published")
+                " store, each exporter only its own store, the roles reach Jaeger, only Grafana and Jaeger's UI published")
 else:
     summary += "; monitoring profile not in this file (no --profile monitoring)"
 print(summary)

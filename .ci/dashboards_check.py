@@ -212,8 +212,8 @@ def main():
         given[name.lstrip("$")] = value
 
     allowed = provisioned_datasources()
-    if set(allowed) != {"prometheus", "loki", "alertmanager"}:
-        problem("grafana/provisioning/datasources", f"provisions uids {sorted(allowed)}, expected alertmanager, loki, prometheus")
+    if set(allowed) != {"prometheus", "loki", "alertmanager", "jaeger"}:
+        problem("grafana/provisioning/datasources", f"provisions uids {sorted(allowed)}, expected alertmanager, jaeger, loki, prometheus")
     metrics, labels = contract()
     files = sorted(glob.glob(os.path.join(DASHBOARDS, "*.json")))
     if not files:

@@ -10,6 +10,8 @@
 #   BENCH_REDIS_PORT   first port tried for the private Redis (default 6390)
 #   BENCH_VOTE_PORT    first port tried for the vote service (default 5600)
 #   BENCH_MANAGEMENT_PORT  first port tried for its management port: /ready, /metrics (default 5680)
+#   BENCH_TRACING=1    with tracing on: every request sampled, spans exported over OTLP/HTTP to a sink
+#                      this script starts on loopback (it answers 200 and keeps nothing)
 #   BUILD=1            rebuild launcher/target/voting-app.jar even when it exists
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -32,6 +34,7 @@ show_logs() {
 
 stop_services() {
   stop_role vote
+  stop_role sink
 }
 trap_cleanup
 
@@ -71,8 +74,25 @@ start_redis "${BENCH_REDIS_PORT:-6390}"
 # --- vote service --------------------------------------------------------------------------------
 VOTE_PORT=$(free_port "${BENCH_VOTE_PORT:-5600}")
 MANAGEMENT_PORT=$(free_port "${BENCH_MANAGEMENT_PORT:-5680}" "$VOTE_PORT")
+tracing=()
+if [[ -n ${BENCH_TRACING:-} ]]; then
+  SINK_PORT=$(free_port 4318 "$VOTE_PORT" "$MANAGEMENT_PORT")
+  log "tracing on: spans to an OTLP/HTTP sink on $HOST:$SINK_PORT"
+  python3 -c 'import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer((sys.argv[1], int(sys.argv[2])), Sink).serve_forever()' "$HOST" "$SINK_PORT" &
+  PIDS[sink]=$!
+  tracing=("OTEL_EXPORTER_OTLP_ENDPOINT=http://$HOST:$SINK_PORT" "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
+    "OTEL_TRACES_SAMPLER=always_on")
+fi
 log "starting the vote service on $HOST:$VOTE_PORT (management on $MANAGEMENT_PORT)"
-VOTE_PORT=$VOTE_PORT MANAGEMENT_PORT=$MANAGEMENT_PORT REDIS_URL="redis://$HOST:$REDIS_PORT" \
+env "${tracing[@]}" VOTE_PORT="$VOTE_PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" REDIS_URL="redis://$HOST:$REDIS_PORT" \
   java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
 PIDS[vote]=$!
 wait_ready "vote service" "$MANAGEMENT_PORT" "${PIDS[vote]}" 30 "30 s"

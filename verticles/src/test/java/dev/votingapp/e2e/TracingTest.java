@@ -26,6 +26,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -143,6 +144,8 @@ class TracingTest {
         .enabled()).isFalse();
     assertThat(Tracing.OFF.tracer().spanBuilder("anything").startSpan().isRecording()).isFalse();
     try (TestApp untraced = new TestApp(); RedisKeys keys = new RedisKeys(untraced.vertx, TestServers.redisUrl(), queue)) {
+      // No tracer at all, not even the no-op one Vert.x would load from the class path.
+      assertThat(((VertxInternal) untraced.vertx).tracer()).isNull();
       VoteService vote = Await.result(VoteService.deploy(untraced.vertx, config, untraced.management, 1));
       assertThat(new Browser(vote.port()).postForm("/", "vote=a").statusCode()).isEqualTo(200);
       assertThat(new JsonObject(keys.range(queue).get(0)).containsKey("traceparent")).isFalse();
