@@ -3,14 +3,17 @@ package dev.votingapp.launcher;
 import ch.qos.logback.classic.LoggerContext;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.ConfigException;
+import dev.votingapp.common.LogLayout;
 import dev.votingapp.common.Management;
 import dev.votingapp.common.ManagementServer;
+import dev.votingapp.common.PortInUse;
 import dev.votingapp.common.Telemetry;
 import dev.votingapp.common.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +37,8 @@ public final class Main {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    // Before the first logger exists: the layout reads it once.
+    chooseLogFormat(System.getenv("LOG_FORMAT"), args.length == 1 && Role.DEV.roleName().equals(args[0]));
     if (args.length == 1 && "seed".equals(args[0])) {
       System.exit(Seed.run());
     }
@@ -78,9 +83,29 @@ public final class Main {
         .onSuccess(started -> log.info("Started {}; management on :{}{}", started, server.actualPort(),
             tracing.enabled() ? "; tracing on" : ""))
         .onFailure(failed -> {
-          log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
+          if (failed instanceof PortInUse) {
+            // Said in full by the message; a stack trace would only bury it.
+            log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage());
+          } else {
+            log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
+          }
           vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));
         });
+  }
+
+  /**
+   * LOG_FORMAT: json (one object per line, for Loki; the default of every role but dev) or text (one
+   * short line per event for a person; the default of dev). Anything else stops the process.
+   */
+  static void chooseLogFormat(String configured, boolean dev) {
+    String format = configured == null || configured.isBlank()
+        ? (dev ? "text" : "json")
+        : configured.trim().toLowerCase(Locale.ROOT);
+    if (!format.equals("json") && !format.equals("text")) {
+      System.err.println("Invalid configuration: LOG_FORMAT must be json or text, not '" + configured.trim() + "'");
+      System.exit(EXIT_CONFIG);
+    }
+    System.setProperty(LogLayout.PROPERTY, format);
   }
 
   /** Embedded Redis and PostgreSQL, stopped and removed when the JVM exits (after Vert.x has closed). */

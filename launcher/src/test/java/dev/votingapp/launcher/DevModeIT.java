@@ -28,6 +28,9 @@ class DevModeIT {
       Await.until("every role ready", start, () -> management.isOk("/ready"));
       Path folder = embeddedFolder(dev.output());
       assertThat(folder).isDirectory();
+      assertThat(dev.output()).as("dev logs one short human line per event by default")
+          .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  dev    Started dev: vote on :\\d+")
+          .doesNotContain("{\"timestamp\"");
       assertThat(processesUsing(folder)).as("embedded servers running from the folder").isNotEmpty();
 
       assertThat(ballot.get("/").body()).contains("Cats vs Dogs!");
@@ -46,7 +49,7 @@ class DevModeIT {
   }
 
   private static Path embeddedFolder(String output) {
-    Matcher folder = Pattern.compile("Embedded Redis and PostgreSQL running in (\\S+?)\"").matcher(output);
+    Matcher folder = Pattern.compile("Embedded Redis and PostgreSQL running in (\\S+)$", Pattern.MULTILINE).matcher(output);
     assertThat(folder.find()).as("the dev role names its folder in the log").isTrue();
     return Path.of(folder.group(1));
   }

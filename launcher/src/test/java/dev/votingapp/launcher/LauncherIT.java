@@ -30,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The runnable jar: role selection, configuration errors, JSON logs, graceful shutdown on SIGTERM. */
 class LauncherIT {
@@ -61,6 +63,37 @@ class LauncherIT {
     try (AppProcess app = AppProcess.start(env, "vote")) {
       assertThat(app.exitCode(START)).isEqualTo(1);
       assertThat(app.output()).contains("VOTE_PORT", "REDIS_URL", "PGPASSWORD_FILE");
+    }
+  }
+
+  /**
+   * A port that is taken (another copy of the app, say): exit 1 with one line that names the port and
+   * the variable that moves it, and no stack trace, whichever role and whichever of its ports.
+   */
+  @ParameterizedTest(name = "{0} with {1} taken")
+  @CsvSource({"vote, VOTE_PORT", "vote, MANAGEMENT_PORT", "result, RESULT_PORT", "worker, MANAGEMENT_PORT"})
+  void aPortInUseIsNamedWithTheVariableThatMovesIt(String role, String variable) throws Exception {
+    PgConfig database = TestServers.newDatabase();
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+      Map<String, String> env = new java.util.HashMap<>(TestApp.pgEnv(database));
+      env.putAll(Map.of("VOTE_PORT", "0", "RESULT_PORT", "0", "MANAGEMENT_PORT", "0",
+          "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", TestServers.uniqueKey("port-in-use")));
+      env.put(variable, String.valueOf(taken.getLocalPort()));
+      try (AppProcess app = AppProcess.start(env, role)) {
+        assertThat(app.exitCode(START)).isEqualTo(1);
+        assertThat(app.output())
+            .contains("Could not start " + role + ": port " + taken.getLocalPort() + " (" + variable + ") is already in use",
+                "set " + variable + " to a free port")
+            .doesNotContain("Exception", "\\tat ", "Promise already completed", "Address already in use");
+      }
+    }
+  }
+
+  @Test
+  void anUnknownLogFormatIsRefused() throws Exception {
+    try (AppProcess app = AppProcess.start(Map.of("LOG_FORMAT", "yaml"), "vote")) {
+      assertThat(app.exitCode(START)).isEqualTo(1);
+      assertThat(app.output()).contains("LOG_FORMAT must be json or text, not 'yaml'");
     }
   }
 

@@ -96,7 +96,7 @@ public final class Management {
   public Management check(String name, Supplier<Future<?>> probe) {
     if (names.add(name)) {
       CachedCheck check = new CachedCheck(probe, CHECK_TIMEOUT_MS, CHECK_CACHE_MS);
-      readiness.register(name, 2 * CHECK_TIMEOUT_MS, done -> check.run().onComplete(result -> done.complete(
+      readiness.register(name, 2 * CHECK_TIMEOUT_MS, done -> check.run().onComplete(result -> done.tryComplete(
           result.succeeded() ? Status.OK() : Status.KO(new JsonObject().put("error", String.valueOf(result.cause().getMessage()))))));
     }
     return this;

@@ -23,9 +23,8 @@ public final class ManagementServer extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(0, SAMPLE_EVERY_MS, tick -> management.sample());
-    return vertx.createHttpServer(HttpServers.options(http))
-        .requestHandler(management.router())
-        .listen(http.managementPort())
+    HttpServer created = vertx.createHttpServer(HttpServers.options(http)).requestHandler(management.router());
+    return HttpServers.listen(created, http.managementPort(), "MANAGEMENT_PORT")
         .onSuccess(listening -> server = listening);
   }
 

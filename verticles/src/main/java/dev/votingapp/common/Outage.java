@@ -16,6 +16,7 @@ public final class Outage {
   private final String recovered;
   private final AtomicLong since = new AtomicLong(NONE);
   private volatile String reason;
+  private boolean expected;
 
   /**
    * @param failing   logged with the first error, e.g. "Redis at redis://redis:6379 is not answering"
@@ -27,11 +28,24 @@ public final class Outage {
     this.recovered = recovered;
   }
 
+  /**
+   * Marks this outage as a normal state of starting (say, waiting for another role to create the schema):
+   * its start is logged at INFO, not as a warning.
+   */
+  public Outage expected() {
+    expected = true;
+    return this;
+  }
+
   public void failed(Throwable cause) {
     String message = cause == null ? "unknown" : String.valueOf(cause.getMessage());
     if (since.compareAndSet(NONE, System.nanoTime())) {
       reason = message;
-      log.warn("{}: {}", failing, message);
+      if (expected) {
+        log.info("{} ({})", failing, message);
+      } else {
+        log.warn("{}: {}", failing, message);
+      }
     }
   }
 

@@ -33,6 +33,9 @@ public final class Retry {
     attempt.get().onComplete(result -> {
       if (result.succeeded()) {
         done.tryComplete(result.result());
+      } else if (stopped.getAsBoolean()) {
+        // Failed because the process is closing its clients: not an outage worth reporting.
+        done.tryFail("stopped before it succeeded");
       } else {
         onFailure.accept(result.cause());
         vertx.setTimer(delayMs, retry -> tryOnce(vertx, delayMs, stopped, attempt, onFailure, done));

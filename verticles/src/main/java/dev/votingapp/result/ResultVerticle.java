@@ -70,11 +70,11 @@ final class ResultVerticle extends VerticleBase {
     });
     long pingEveryMs = Math.max(1_000, config.http().idleTimeoutSeconds() * 1_000L / 3);
     pingTimer = vertx.setPeriodic(pingEveryMs, tick -> clients.pingAll());
-    return vertx.createHttpServer(HttpServers.options(config.http())
+    HttpServer created = vertx.createHttpServer(HttpServers.options(config.http())
             .setMaxWebSocketFrameSize(MAX_FRAME_BYTES)
             .setMaxWebSocketMessageSize(MAX_FRAME_BYTES))
-        .requestHandler(router())
-        .listen(config.http().resultPort())
+        .requestHandler(router());
+    return HttpServers.listen(created, config.http().resultPort(), "RESULT_PORT")
         .onSuccess(listening -> server = listening);
   }
 

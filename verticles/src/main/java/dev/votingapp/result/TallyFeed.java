@@ -78,8 +78,8 @@ final class TallyFeed extends VerticleBase {
   public Future<?> start() {
     store = new TallyStore(new PgLink(vertx, config.pg(), 1, "voting-result", 5_000), config.options());
     readOutage = new Outage(LOG, "Cannot read the tally, showing the last one", "Tally reads work again");
-    schemaOutage = new Outage(LOG, "The schema is not in place yet (the worker or the migrate command creates it); "
-        + "checking every second", "The schema is in place");
+    schemaOutage = new Outage(LOG, "Waiting for the schema (the worker or the migrate command creates it); "
+        + "checking every second", "The schema is in place").expected();
     management.check("postgres", store::ping)
         .state("schema", () -> schemaReady ? null : "schema not in place yet")
         .state("listen", () -> listening() ? null : "not listening for tally notifications");
@@ -95,7 +95,7 @@ final class TallyFeed extends VerticleBase {
 
   private Future<Void> awaitSchema() {
     return store.schemaReady().compose(ready -> ready ? Future.succeededFuture()
-        : Future.failedFuture("the schema is older than this version needs"));
+        : Future.failedFuture("missing, or older than this version needs"));
   }
 
   private boolean listening() {

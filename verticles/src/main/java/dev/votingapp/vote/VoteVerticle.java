@@ -60,9 +60,8 @@ public final class VoteVerticle extends VerticleBase {
     return BallotPage.render(vertx, config.options(), config.hostname())
         .compose(rendered -> {
           page = rendered;
-          return vertx.createHttpServer(HttpServers.options(config.http()))
-              .requestHandler(router())
-              .listen(config.http().votePort());
+          HttpServer created = vertx.createHttpServer(HttpServers.options(config.http())).requestHandler(router());
+          return HttpServers.listen(created, config.http().votePort(), "VOTE_PORT");
         })
         .onSuccess(listening -> server = listening);
   }
