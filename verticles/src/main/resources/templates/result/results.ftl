@@ -24,6 +24,8 @@
 </#list>
     </div>
     <p id="total">${total}</p>
+    <#-- What a screen reader announces when the tally changes; result.js updates it at most every few seconds. -->
+    <p id="live-summary" class="visually-hidden" aria-live="polite"><#list options as option>${option.label} ${option.percent}%, </#list>${total}</p>
     <p id="status" class="status" role="status" hidden>Disconnected: the results are not live. Reconnecting…</p>
   </main>
 </body>

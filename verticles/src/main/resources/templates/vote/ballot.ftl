@@ -11,7 +11,7 @@
 </head>
 <body>
   <main id="content-container">
-    <h3>${title}</h3>
+    <h1>${title}</h1>
 <#if notice?has_content>
     <p class="notice" role="alert">${notice}</p>
 </#if>

@@ -9,6 +9,11 @@
   var MIN_DELAY_MS = 500;
   var MAX_DELAY_MS = 10000;
   var NOTICE_AFTER_MS = 5000;
+  // A screen reader hears the tally at most this often, however fast the votes come.
+  var ANNOUNCE_EVERY_MS = 5000;
+  var lastAnnouncedAt = 0;
+  var announceTimer = null;
+  var latest = null;
   var delay = MIN_DELAY_MS;
   var noticeTimer = null;
 
@@ -33,6 +38,37 @@
       if (count) { count.textContent = String(option.votes); }
     });
     document.getElementById('total').textContent = votesText(tally.total);
+    latest = tally;
+    announceSoon();
+  }
+
+  // "Cats 55.0%, Dogs 45.0%, 20 votes": the same words as the server renders into #live-summary.
+  function summary(tally) {
+    return tally.options.map(function (option) {
+      return option.label + ' ' + percent(option.votes, tally.total) + '%, ';
+    }).join('') + votesText(tally.total);
+  }
+
+  function announce() {
+    announceTimer = null;
+    lastAnnouncedAt = Date.now();
+    var region = document.getElementById('live-summary');
+    var text = summary(latest);
+    if (region && region.textContent !== text) {
+      region.textContent = text;
+    }
+  }
+
+  function announceSoon() {
+    if (announceTimer !== null) {
+      return; // the pending announcement will read the latest tally
+    }
+    var wait = lastAnnouncedAt + ANNOUNCE_EVERY_MS - Date.now();
+    if (wait <= 0) {
+      announce();
+    } else {
+      announceTimer = window.setTimeout(announce, wait);
+    }
   }
 
   function showDisconnected(disconnected) {

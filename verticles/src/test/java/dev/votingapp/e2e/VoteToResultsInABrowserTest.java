@@ -61,7 +61,7 @@ class VoteToResultsInABrowserTest {
         // Vote in another tab, by clicking the button, as a voter does.
         WebDriver ballot = browser.switchTo().newWindow(WindowType.TAB);
         ballot.get("http://127.0.0.1:" + vote.port() + "/");
-        assertThat(ballot.findElement(By.tagName("h3")).getText()).isEqualTo("Cats vs Dogs!");
+        assertThat(ballot.findElement(By.tagName("h1")).getText()).isEqualTo("Cats vs Dogs!");
         ballot.findElement(By.id("b")).click();
         // The click submits the form: the page is replaced, so look the button up again until it shows the vote.
         Await.until("the ballot marks the vote", SOON, () -> {

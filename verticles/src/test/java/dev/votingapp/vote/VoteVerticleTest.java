@@ -66,7 +66,7 @@ class VoteVerticleTest {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
     assertThat(page.body())
-        .contains("<title>Cats vs Dogs!</title>", "<h3>Cats vs Dogs!</h3>")
+        .contains("<title>Cats vs Dogs!</title>", "<h1>Cats vs Dogs!</h1>")
         .contains("name=\"vote\" class=\"a\" value=\"a\">Cats</button>")
         .contains("name=\"vote\" class=\"b\" value=\"b\">Dogs</button>")
         .contains("(Tip: you can change your vote)")
