@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""What `terraform validate` would catch in the configurations that need the AWS provider (which
+cannot be downloaded here), as far as plain reading can:
+- every argument of a `module` block is a variable of that module, and every variable of the module
+  without a default is given (the meta-arguments source, count, for_each, depends_on, providers aside);
+- every `var.X` used in a folder is declared there, every variable is used (beyond its own validation),
+  and every `module.M.O` names an output of M;
+- every key of environments/*.tfvars (and release.tfvars.example) is a root variable, and staging and
+  production set the same keys (they differ only in values).
+
+usage: check_wiring.py TERRAFORM_DIR
+"""
+import pathlib
+import re
+import sys
+
+META = {"source", "count", "for_each", "depends_on", "providers", "version"}
+
+
+def strip_comments(text):
+    out, in_str, i = [], False, 0
+    while i < len(text):
+        c = text[i]
+        if in_str:
+            if c == "\\":
+                out.append(text[i:i + 2])
+                i += 2
+                continue
+            if c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c == "#" or text.startswith("//", i):
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def blocks(text, kind):
+    """(name, body) of each top-level `kind "name" {` block."""
+    for m in re.finditer(r'^%s\s+"([^"]+)"\s*\{' % kind, text, re.M):
+        depth, i, in_str = 1, m.end(), False
+        while depth and i < len(text):
+            c = text[i]
+            if in_str:
+                if c == "\\":
+                    i += 1
+                elif c == '"':
+                    in_str = False
+            elif c == '"':
+                in_str = True
+            elif c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            i += 1
+        yield m.group(1), text[m.end():i - 1]
+
+
+def top_level_args(body):
+    """Argument names at depth 0 of a block body."""
+    names, depth = [], 0
+    for line in body.splitlines():
+        if depth == 0:
+            m = re.match(r'\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=(?!=)', line)
+            if m:
+                names.append(m.group(1))
+        depth += line.count("{") + line.count("[") + line.count("(") - line.count("}") - line.count("]") - line.count(")")
+    return names
+
+
+def folder(path):
+    text = "\n".join(strip_comments(p.read_text()) for p in sorted(path.glob("*.tf")))
+    variables = {n: ("default" in top_level_args(b)) for n, b in blocks(text, "variable")}
+    outputs = {n for n, _ in blocks(text, "output")}
+    return text, variables, outputs
+
+
+root = pathlib.Path(sys.argv[1])
+problems, modules_checked = [], 0
+for cfg in [root, root / "bootstrap"] + sorted(p for p in (root / "modules").iterdir() if p.is_dir()):
+    text, variables, _ = folder(cfg)
+    for used in sorted(set(re.findall(r'\bvar\.([A-Za-z_][A-Za-z0-9_]*)', text)) - set(variables)):
+        problems.append(f"{cfg}: var.{used} is used but not declared")
+    outside_variables = text
+    for _, b in blocks(text, "variable"):
+        outside_variables = outside_variables.replace(b, "")
+    for v in sorted(v for v in variables if not re.search(r'\bvar\.%s\b' % re.escape(v), outside_variables)):
+        problems.append(f"{cfg}: variable {v} is declared but never used (outside validations)")
+    called = {}
+    for name, body in blocks(text, "module"):
+        src = re.search(r'^\s*source\s*=\s*"([^"]+)"', body, re.M).group(1)
+        if not src.startswith("."):
+            continue
+        _, mvars, mouts = folder((cfg / src).resolve())
+        called[name] = mouts
+        modules_checked += 1
+        given = set(top_level_args(body)) - META
+        for a in sorted(given - set(mvars)):
+            problems.append(f"{cfg}: module {name} ({src}) has no variable {a}")
+        for v in sorted(n for n, has_default in mvars.items() if not has_default and n not in given):
+            problems.append(f"{cfg}: module {name} ({src}) needs {v}, not given")
+    for m, o in sorted(set(re.findall(r'\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_]*)', text))):
+        if m not in called:
+            problems.append(f"{cfg}: module.{m} is used but not called")
+        elif o not in called[m]:
+            problems.append(f"{cfg}: module.{m}.{o}: the module has no such output")
+
+_, root_vars, _ = folder(root)
+keysets = {}
+for tfvars in sorted((root / "environments").glob("*.tfvars*")):
+    keys = set(top_level_args(strip_comments(tfvars.read_text())))
+    keysets[tfvars.name] = keys
+    for k in sorted(keys - set(root_vars)):
+        problems.append(f"{tfvars}: {k} is not a variable of {root}")
+if keysets.get("staging.tfvars") != keysets.get("production.tfvars"):
+    problems.append("environments/staging.tfvars and production.tfvars must set the same variables: "
+                    f"{sorted((keysets.get('staging.tfvars') or set()) ^ (keysets.get('production.tfvars') or set()))}")
+given = set().union(*keysets.values()) if keysets else set()
+for v in sorted(n for n, has_default in root_vars.items() if not has_default and n not in given):
+    problems.append(f"{root}: variable {v} has no default and no tfvars file sets it")
+
+for p in problems:
+    print(p)
+print(f"{modules_checked} module calls and {len(keysets)} variable files checked, {len(problems)} problems")
+sys.exit(1 if problems else 0)

@@ -1,0 +1,68 @@
+# The Docker host: one EC2 instance with its role, no SSH key and no port 22 (Session Manager only),
+# IMDSv2, an encrypted gp3 root volume, and the data volume (Docker's data: the database, Redis,
+# monitoring) attached, which outlives the instance. Every decision comes from the policy module.
+
+resource "aws_iam_role" "this" {
+  name               = "${var.name}-host"
+  description        = "Docker host of ${var.name}"
+  assume_role_policy = var.assume_role_policy_json
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${var.name}-host"
+  role   = aws_iam_role.this.id
+  policy = var.instance_policy_json
+}
+
+resource "aws_iam_instance_profile" "this" {
+  name = "${var.name}-host"
+  role = aws_iam_role.this.name
+}
+
+resource "aws_instance" "this" {
+  ami                    = var.ami_id
+  instance_type          = var.instance_type
+  subnet_id              = var.subnet_id
+  vpc_security_group_ids = var.security_group_ids
+  iam_instance_profile   = aws_iam_instance_profile.this.name
+  ebs_optimized          = true
+  monitoring             = var.detailed_monitoring
+
+  # A new user data (new images, a new bundle) is a new instance; the data volume carries the state.
+  user_data                   = var.user_data
+  user_data_replace_on_change = true
+
+  metadata_options {
+    http_endpoint               = var.metadata_options.http_endpoint
+    http_tokens                 = var.metadata_options.http_tokens
+    http_put_response_hop_limit = var.metadata_options.http_put_response_hop_limit
+    http_protocol_ipv6          = var.metadata_options.http_protocol_ipv6
+    instance_metadata_tags      = var.metadata_options.instance_metadata_tags
+  }
+
+  root_block_device {
+    volume_type           = "gp3"
+    volume_size           = var.root_volume_size
+    encrypted             = true
+    kms_key_id            = var.kms_key_arn
+    delete_on_termination = true
+  }
+
+  tags = { Name = var.name }
+
+  lifecycle {
+    # A newer AMI is taken on purpose (ami_id), never because the latest one moved.
+    ignore_changes = [ami]
+  }
+
+  # The role must have its permissions before the first boot asks for the secret.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+resource "aws_volume_attachment" "data" {
+  device_name = "/dev/sdf"
+  volume_id   = var.data_volume_id
+  instance_id = aws_instance.this.id
+  # Stop the instance cleanly before detaching: docker's data must not be cut mid-write.
+  stop_instance_before_detaching = true
+}
