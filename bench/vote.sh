@@ -10,6 +10,8 @@
 #   BENCH_REDIS_PORT   first port tried for the private Redis (default 6390)
 #   BENCH_VOTE_PORT    first port tried for the vote service (default 5600)
 #   BENCH_MANAGEMENT_PORT  first port tried for its management port: /ready, /metrics (default 5680)
+#   BENCH_WAIT_REPLICAS=1  with a replica of the private Redis and REDIS_WAIT_REPLICAS=1: every vote is
+#                      acknowledged only once the replica has it (the cost of surviving a failover)
 #   BENCH_TRACING=1    with tracing on: every request sampled, spans exported over OTLP/HTTP to a sink
 #                      this script starts on loopback (it answers 200 and keeps nothing)
 #   BUILD=1            rebuild launcher/target/voting-app.jar even when it exists
@@ -35,6 +37,7 @@ show_logs() {
 stop_services() {
   stop_role vote
   stop_role sink
+  stop_role replica
 }
 trap_cleanup
 
@@ -71,6 +74,22 @@ WORK=$(mktemp -d -t vote-bench.XXXXXX)
 # --- private Redis -------------------------------------------------------------------------------
 start_redis "${BENCH_REDIS_PORT:-6390}"
 
+wait_replicas=()
+if [[ -n ${BENCH_WAIT_REPLICAS:-} ]]; then
+  REPLICA_PORT=$(free_port $((REDIS_PORT + 1)) "$REDIS_PORT")
+  mkdir "$WORK/replica"
+  log "starting a replica on $HOST:$REPLICA_PORT; votes wait for it (REDIS_WAIT_REPLICAS=1)"
+  redis-server --port "$REPLICA_PORT" --bind "$HOST" --save "" --appendonly no --daemonize no \
+    --replicaof "$HOST" "$REDIS_PORT" --dir "$WORK/replica" >"$WORK/replica.log" 2>&1 &
+  PIDS[replica]=$!
+  deadline=$((SECONDS + 10))
+  until redis-cli -h "$HOST" -p "$REPLICA_PORT" info replication 2>/dev/null | grep -q "master_link_status:up"; do
+    ((SECONDS < deadline)) || die "the replica did not sync within 10 s"
+    sleep 0.1
+  done
+  wait_replicas=("REDIS_WAIT_REPLICAS=1")
+fi
+
 # --- vote service --------------------------------------------------------------------------------
 VOTE_PORT=$(free_port "${BENCH_VOTE_PORT:-5600}")
 MANAGEMENT_PORT=$(free_port "${BENCH_MANAGEMENT_PORT:-5680}" "$VOTE_PORT")
@@ -92,7 +111,7 @@ http.server.ThreadingHTTPServer((sys.argv[1], int(sys.argv[2])), Sink).serve_for
     "OTEL_TRACES_SAMPLER=always_on")
 fi
 log "starting the vote service on $HOST:$VOTE_PORT (management on $MANAGEMENT_PORT)"
-env "${tracing[@]}" VOTE_PORT="$VOTE_PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" REDIS_URL="redis://$HOST:$REDIS_PORT" \
+env "${tracing[@]}" "${wait_replicas[@]}" VOTE_PORT="$VOTE_PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" REDIS_URL="redis://$HOST:$REDIS_PORT" \
   java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
 PIDS[vote]=$!
 wait_ready "vote service" "$MANAGEMENT_PORT" "${PIDS[vote]}" 30 "30 s"

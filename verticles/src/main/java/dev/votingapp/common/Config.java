@@ -39,7 +39,8 @@ public record Config(
         env.redisUrl("REDIS_URL", "redis://localhost:6379"),
         env.secret("REDIS_PASSWORD"),
         env.string("REDIS_QUEUE", "votes"),
-        env.readableFile("REDIS_CA_CERT"));
+        env.readableFile("REDIS_CA_CERT"),
+        env.intIn("REDIS_WAIT_REPLICAS", 0, 0, 16));
     env.check(redis.queueKey().length() <= 200, "REDIS_QUEUE must be at most 200 characters");
     PgConfig pg = new PgConfig(
         env.string("PGHOST", "localhost"),

@@ -12,11 +12,18 @@ import io.vertx.redis.client.RedisOptions;
  * @param queueKey  the Redis list votes go through ("votes", as the reference app uses)
  * @param caCert    REDIS_CA_CERT: PEM file of the CA of a rediss:// server's certificate, or null for
  *                  the JVM's trusted CAs; the server's host name is always verified
+ * @param waitReplicas REDIS_WAIT_REPLICAS: a vote is acknowledged only once Redis's WAIT says this many
+ *                  replicas have it, so a failover to one of them cannot lose it; 0 (the default) does
+ *                  not wait, as a single Redis with AOF needs
  */
-public record RedisConfig(String url, String password, String queueKey, String caCert) {
+public record RedisConfig(String url, String password, String queueKey, String caCert, int waitReplicas) {
 
   public RedisConfig(String url, String password, String queueKey) {
-    this(url, password, queueKey, null);
+    this(url, password, queueKey, null, 0);
+  }
+
+  public RedisConfig(String url, String password, String queueKey, String caCert) {
+    this(url, password, queueKey, caCert, 0);
   }
 
   public String safeUrl() {
@@ -55,6 +62,6 @@ public record RedisConfig(String url, String password, String queueKey, String c
   @Override
   public String toString() {
     return "RedisConfig[url=" + safeUrl() + ", password=" + (password == null ? "none" : "***")
-        + ", queueKey=" + queueKey + ", tls=" + tls() + "]";
+        + ", queueKey=" + queueKey + ", tls=" + tls() + (waitReplicas > 0 ? ", waitReplicas=" + waitReplicas : "") + "]";
   }
 }

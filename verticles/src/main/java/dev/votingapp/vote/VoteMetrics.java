@@ -30,9 +30,10 @@ final class VoteMetrics {
   }
 
   void redisFailure(Throwable cause) {
-    String kind = cause instanceof TimeoutException ? "timeout" : "error";
+    String kind = cause instanceof TimeoutException ? "timeout"
+        : cause instanceof VoteQueue.NotReplicated ? "not_replicated" : "error";
     Counter.builder("votes.redis.failures")
-        .description("Votes not queued because Redis failed or did not answer in time")
+        .description("Votes not acknowledged because Redis failed, did not answer in time, or its replicas did not confirm them (REDIS_WAIT_REPLICAS)")
         .tag("kind", kind)
         .register(registry)
         .increment();

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ final class VoteQueue {
 
   /** Leaves a wide margin under the 2 s a voter may wait for the page. */
   static final long PUSH_TIMEOUT_MS = 1_000;
+
+  /** How long WAIT may hold a vote for its replicas: the rest of the push's time, less a margin for the round trip. */
+  static final long WAIT_TIMEOUT_MS = PUSH_TIMEOUT_MS - 200;
 
   /**
    * KEYS: queue, clock. ARGV: messages without their timestamp ({@link VoteMessage#withoutTimestamp}).
@@ -48,7 +52,7 @@ final class VoteQueue {
     this.config = config;
     this.redis = Redis.createClient(vertx, config.options(16));
     this.keys = List.of(config.queueKey(), VoteClock.key(config.queueKey()));
-    this.outage = new Outage(LOG, "Redis at " + config.safeUrl() + " is not answering, votes are refused with 503",
+    this.outage = new Outage(LOG, "Redis at " + config.safeUrl() + " cannot take votes, they are refused with 503",
         "Redis at " + config.safeUrl() + " answers again");
   }
 
@@ -57,9 +61,12 @@ final class VoteQueue {
    * request's span (empty with tracing off), carried in the message to the worker.
    */
   Future<Void> push(String voterId, String option, Map<String, String> trace) {
-    return PUSH.run(redis::send, keys, List.of(VoteMessage.withoutTimestamp(voterId, option, trace)))
+    List<String> message = List.of(VoteMessage.withoutTimestamp(voterId, option, trace));
+    Future<Void> appended = config.waitReplicas() == 0
+        ? PUSH.run(redis::send, keys, message).mapEmpty()
+        : redis.connect().compose(connection -> pushAndWait(connection, message).eventually(connection::close));
+    return appended
         .timeout(PUSH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .<Void>mapEmpty()
         .andThen(done -> {
           if (done.succeeded()) {
             outage.recovered();
@@ -67,6 +74,28 @@ final class VoteQueue {
             outage.failed(done.cause());
           }
         });
+  }
+
+  /**
+   * WAIT counts the replicas that have every write this connection made, so it must follow the push on
+   * the same connection. Fewer than REDIS_WAIT_REPLICAS in time fails the vote (503): it is in the
+   * primary's list, but a failover now could lose it, so the voter is not told it counts. A retry by
+   * the voter is harmless, since the last vote of a voter wins.
+   */
+  private Future<Void> pushAndWait(RedisConnection connection, List<String> message) {
+    return PUSH.run(connection::send, keys, message)
+        .compose(pushed -> connection.send(Request.cmd(Command.WAIT).arg(config.waitReplicas()).arg(WAIT_TIMEOUT_MS)))
+        .compose(replicas -> replicas.toInteger() >= config.waitReplicas()
+            ? Future.succeededFuture()
+            : Future.failedFuture(new NotReplicated(replicas.toInteger(), config.waitReplicas())));
+  }
+
+  /** The vote reached the primary, but not enough replicas within the time a voter may wait. */
+  static final class NotReplicated extends RuntimeException {
+    NotReplicated(int replicas, int wanted) {
+      super("only " + replicas + " of the " + wanted + " replicas REDIS_WAIT_REPLICAS asks for confirmed the vote within "
+          + WAIT_TIMEOUT_MS + " ms", null, false, false);
+    }
   }
 
   /** Readiness: Redis answers PING. */

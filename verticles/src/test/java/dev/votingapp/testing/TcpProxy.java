@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx;
-  private final String targetHost;
-  private final int targetPort;
+  private volatile String targetHost;
+  private volatile int targetPort;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
   private final NetClient client;
@@ -43,6 +43,18 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * Points the proxy at another server and drops every connection to the old one, as a managed Redis's
+   * primary endpoint (a DNS name) moves to the promoted replica in a failover.
+   */
+  public void retarget(String host, int port) {
+    targetHost = host;
+    targetPort = port;
+    sockets.forEach(NetSocket::close);
+    sockets.clear();
+    pairs.clear();
   }
 
   /** Connections are forwarded again. */

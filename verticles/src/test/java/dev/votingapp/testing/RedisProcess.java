@@ -1,0 +1,143 @@
+package dev.votingapp.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Debian's redis-server as a process of the test's own, on a loopback port, that the test can pause
+ * (SIGSTOP), resume, kill with SIGKILL, or make a replica of another. Skipped where it is not
+ * installed, unless REQUIRE_REDIS_SERVER is set (CI sets it).
+ */
+public final class RedisProcess implements AutoCloseable {
+
+  private static final String REDIS_SERVER = "/usr/bin/redis-server";
+  private static final Duration SOON = Duration.ofSeconds(20);
+
+  private final Process process;
+  private final int port;
+
+  private RedisProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** A Redis with no persistence, in {@code dir}; extra arguments as redis-server takes them ("--replicaof", "127.0.0.1", "6379"). */
+  public static RedisProcess start(Path dir, String... arguments) throws IOException {
+    boolean installed = new File(REDIS_SERVER).canExecute();
+    if (!installed && System.getenv("REQUIRE_REDIS_SERVER") != null) {
+      throw new IllegalStateException("REQUIRE_REDIS_SERVER is set but " + REDIS_SERVER + " is missing");
+    }
+    Assumptions.assumeTrue(installed, "Debian's redis-server is not installed (apt-get install redis-server)");
+    int port = FreePort.find();
+    List<String> command = new ArrayList<>(List.of(REDIS_SERVER, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump-" + port + ".rdb"));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
+    RedisProcess redis = new RedisProcess(process, port);
+    Await.until("redis-server listening on " + port, SOON, redis::answers);
+    return redis;
+  }
+
+  /** A replica of {@code primary}, with its first sync done. */
+  public static RedisProcess replicaOf(RedisProcess primary, Path dir) throws IOException {
+    RedisProcess replica = start(dir, "--replicaof", "127.0.0.1", String.valueOf(primary.port));
+    Await.until("replica in sync with " + primary.port, SOON,
+        () -> replica.command("INFO", "replication").contains("master_link_status:up"));
+    return replica;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  public void pause() {
+    signal("STOP");
+  }
+
+  public void resume() {
+    signal("CONT");
+  }
+
+  /** SIGKILL: whatever it had not replicated yet is gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
+  /** REPLICAOF NO ONE: the replica becomes a primary, as a failover does. */
+  public void promote() {
+    String reply = command("REPLICAOF", "NO", "ONE");
+    if (!reply.startsWith("+OK")) {
+      throw new IllegalStateException("REPLICAOF NO ONE answered " + reply);
+    }
+  }
+
+  /** One command over a plain socket (RESP), its raw reply. */
+  public String command(String... words) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(5_000);
+      StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
+      for (String word : words) {
+        request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+      }
+      OutputStream out = socket.getOutputStream();
+      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      int n = in.read(buffer);
+      // A bulk reply may come in several reads; INFO fits in a few, read what is there.
+      StringBuilder reply = new StringBuilder(new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8));
+      while (in.available() > 0 && (n = in.read(buffer)) > 0) {
+        reply.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+      }
+      return reply.toString();
+    } catch (IOException failed) {
+      throw new IllegalStateException("redis-server on " + port + ": " + failed.getMessage(), failed);
+    }
+  }
+
+  private boolean answers() {
+    if (!process.isAlive()) {
+      throw new AssertionError("redis-server exited: " + process.exitValue());
+    }
+    try {
+      return command("PING").startsWith("+PONG");
+    } catch (IllegalStateException notYet) {
+      return false;
+    }
+  }
+
+  private void signal(String name) {
+    try {
+      int status = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start().waitFor();
+      if (status != 0) {
+        throw new IllegalStateException("kill -" + name + " exited " + status);
+      }
+    } catch (IOException | InterruptedException failed) {
+      throw new IllegalStateException("kill -" + name, failed);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      resume();
+      process.destroyForcibly();
+    }
+  }
+}
