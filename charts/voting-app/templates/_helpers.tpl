@@ -1,0 +1,399 @@
+{{/* Names, labels, images and the pieces every role's pod shares. */}}
+
+{{- define "voting-app.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "voting-app.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The roles in the order every template renders them. */}}
+{{- define "voting-app.roles" -}}
+vote worker result
+{{- end }}
+
+{{/* The name of one component's objects: <fullname>-<component>. Call with (dict "root" $ "component" "vote"). */}}
+{{- define "voting-app.componentName" -}}
+{{- printf "%s-%s" (include "voting-app.fullname" .root | trunc 50 | trimSuffix "-") .component }}
+{{- end }}
+
+{{- define "voting-app.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "voting-app.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{- define "voting-app.labels" -}}
+{{ include "voting-app.selectorLabels" . }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: voting-app
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+{{- end }}
+
+{{/* Every pod of the release carries these (the default-deny network policy selects them). */}}
+{{- define "voting-app.releaseSelector" -}}
+app.kubernetes.io/name: {{ include "voting-app.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{/*
+An image reference: repository@digest when a digest is given, else repository:tag.
+Call with (dict "root" $ "role" "vote" "image" .Values.vote.image).
+*/}}
+{{- define "voting-app.image" -}}
+{{- $repository := .image.repository | default (printf "%s/%s" .root.Values.image.repositoryPrefix .role) }}
+{{- if .image.digest }}
+{{- printf "%s@%s" $repository .image.digest }}
+{{- else }}
+{{- printf "%s:%s" $repository (.image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/* A third-party image (dev mode): repository@digest or repository:tag. */}}
+{{- define "voting-app.plainImage" -}}
+{{- if .digest }}
+{{- printf "%s@%s" .repository .digest }}
+{{- else }}
+{{- printf "%s:%s" .repository .tag }}
+{{- end }}
+{{- end }}
+
+{{- define "voting-app.secretName" -}}
+{{- .Values.secrets.existingSecret | default (printf "%s-credentials" (include "voting-app.fullname" .)) }}
+{{- end }}
+
+{{/* Where the pods find Redis and PostgreSQL: the dev-mode Services, or the external hosts. */}}
+{{- define "voting-app.redisHost" -}}
+{{- if .Values.dev.enabled }}{{ include "voting-app.componentName" (dict "root" . "component" "redis") }}{{ else }}{{ .Values.redis.host }}{{ end }}
+{{- end }}
+{{- define "voting-app.redisPort" -}}
+{{- if .Values.dev.enabled }}6379{{ else }}{{ .Values.redis.port }}{{ end }}
+{{- end }}
+{{- define "voting-app.redisTls" -}}
+{{- if and .Values.redis.tls.enabled (not .Values.dev.enabled) }}true{{ end }}
+{{- end }}
+{{- define "voting-app.redisUrl" -}}
+{{- printf "%s://%s:%s/%d" (ternary "rediss" "redis" (eq (include "voting-app.redisTls" .) "true")) (include "voting-app.redisHost" .) (include "voting-app.redisPort" .) (int .Values.redis.database) }}
+{{- end }}
+{{- define "voting-app.pgHost" -}}
+{{- if .Values.dev.enabled }}{{ include "voting-app.componentName" (dict "root" . "component" "postgresql") }}{{ else }}{{ .Values.postgresql.host }}{{ end }}
+{{- end }}
+{{- define "voting-app.pgPort" -}}
+{{- if .Values.dev.enabled }}5432{{ else }}{{ .Values.postgresql.port }}{{ end }}
+{{- end }}
+{{- define "voting-app.pgSslMode" -}}
+{{- if .Values.dev.enabled }}disable{{ else }}{{ .Values.postgresql.sslMode }}{{ end }}
+{{- end }}
+
+{{/*
+A memory quantity in MiB, rounded down: 384Mi, 1Gi, 512M, 1G, 400000Ki, 402653184 (bytes).
+The schema only lets such forms through for limits.memory.
+*/}}
+{{- define "voting-app.mebibytes" -}}
+{{- $q := toString . }}
+{{- if hasSuffix "Gi" $q }}{{ mul (trimSuffix "Gi" $q | int64) 1024 }}
+{{- else if hasSuffix "Mi" $q }}{{ trimSuffix "Mi" $q | int64 }}
+{{- else if hasSuffix "Ki" $q }}{{ div (trimSuffix "Ki" $q | int64) 1024 }}
+{{- else if hasSuffix "G" $q }}{{ div (mul (trimSuffix "G" $q | int64) 1000000000) 1048576 }}
+{{- else if hasSuffix "M" $q }}{{ div (mul (trimSuffix "M" $q | int64) 1000000) 1048576 }}
+{{- else if hasSuffix "k" $q }}{{ div (mul (trimSuffix "k" $q | int64) 1000) 1048576 }}
+{{- else }}{{ div ($q | int64) 1048576 }}
+{{- end }}
+{{- end }}
+
+{{/* JAVA_TOOL_OPTIONS from a memory limit: the heap and direct memory as shares of it. */}}
+{{- define "voting-app.javaToolOptions" -}}
+{{- $limit := include "voting-app.mebibytes" .limit | int64 }}
+{{- $heap := div (mul $limit .root.Values.jvm.heapPercent) 100 }}
+{{- $direct := div (mul $limit .root.Values.jvm.directMemoryPercent) 100 }}
+{{- printf "-Xmx%dm -XX:MaxDirectMemorySize=%dm %s" $heap $direct .root.Values.jvm.extraOptions | trim }}
+{{- end }}
+
+{{/*
+The pod and container security context of the app's pods: the restricted Pod Security Standard,
+as the image's own user (65532, distroless nonroot), with a read-only root file system.
+*/}}
+{{- define "voting-app.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 65532
+runAsGroup: 65532
+fsGroup: 65532
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "voting-app.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: ["ALL"]
+{{- end }}
+
+{{/* The probes of an app container, all on the management port. */}}
+{{- define "voting-app.probes" -}}
+{{- $p := .Values.probes -}}
+startupProbe:
+  httpGet:
+    path: /health
+    port: management
+  periodSeconds: {{ $p.startup.periodSeconds }}
+  failureThreshold: {{ $p.startup.failureThreshold }}
+  timeoutSeconds: {{ $p.startup.timeoutSeconds }}
+livenessProbe:
+  httpGet:
+    path: /health
+    port: management
+  periodSeconds: {{ $p.liveness.periodSeconds }}
+  failureThreshold: {{ $p.liveness.failureThreshold }}
+  timeoutSeconds: {{ $p.liveness.timeoutSeconds }}
+readinessProbe:
+  httpGet:
+    path: /ready
+    port: management
+  periodSeconds: {{ $p.readiness.periodSeconds }}
+  failureThreshold: {{ $p.readiness.failureThreshold }}
+  timeoutSeconds: {{ $p.readiness.timeoutSeconds }}
+{{- end }}
+
+{{/* Where password files are mounted in every pod that needs one. */}}
+{{- define "voting-app.secretsDir" -}}/var/run/secrets/voting-app{{- end }}
+{{- define "voting-app.caDir" -}}/var/run/voting-app-ca{{- end }}
+
+{{/*
+Environment of an app container: what the role reads (README, "Configuration"), passwords as files.
+Call with (dict "root" $ "role" "vote").
+*/}}
+{{- define "voting-app.env" -}}
+{{- $v := .root.Values }}
+{{- $role := .role }}
+{{- $secrets := include "voting-app.secretsDir" . }}
+- name: MANAGEMENT_PORT
+  value: {{ $v.app.managementPort | quote }}
+- name: LOG_LEVEL
+  value: {{ $v.app.logLevel | quote }}
+- name: OPTION_A
+  value: {{ $v.app.optionA | quote }}
+- name: OPTION_B
+  value: {{ $v.app.optionB | quote }}
+- name: HTTP_IDLE_TIMEOUT_SECONDS
+  value: {{ $v.app.httpIdleTimeoutSeconds | quote }}
+- name: JAVA_TOOL_OPTIONS
+  value: {{ include "voting-app.javaToolOptions" (dict "root" .root "limit" (index $v $role).resources.limits.memory) | quote }}
+{{- if has $role (list "vote" "result") }}
+- name: SHUTDOWN_DRAIN_SECONDS
+  value: {{ $v.app.shutdownDrainSeconds | quote }}
+{{- end }}
+{{- if eq $role "vote" }}
+- name: VOTE_PORT
+  value: "5000"
+{{- end }}
+{{- if eq $role "result" }}
+- name: RESULT_PORT
+  value: "5001"
+- name: RESULT_MAX_CLIENTS
+  value: {{ $v.result.maxClients | quote }}
+- name: RESULT_POLL_MS
+  value: {{ $v.result.pollMs | quote }}
+{{- with $v.result.allowedOrigins }}
+- name: RESULT_ALLOWED_ORIGINS
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- if has $role (list "vote" "worker") }}
+- name: REDIS_URL
+  value: {{ include "voting-app.redisUrl" .root | quote }}
+- name: REDIS_QUEUE
+  value: {{ $v.redis.queue | quote }}
+{{- if $v.redis.auth.enabled }}
+- name: REDIS_PASSWORD_FILE
+  value: {{ printf "%s/redis-password" $secrets }}
+{{- end }}
+{{- if and (include "voting-app.redisTls" .root) (or $v.redis.tls.ca.secretName $v.redis.tls.ca.configMapName) }}
+- name: REDIS_CA_CERT
+  value: {{ printf "%s/redis/%s" (include "voting-app.caDir" .) $v.redis.tls.ca.key }}
+{{- end }}
+{{- end }}
+{{- if has $role (list "worker" "result" "migrate") }}
+- name: PGHOST
+  value: {{ include "voting-app.pgHost" .root | quote }}
+- name: PGPORT
+  value: {{ include "voting-app.pgPort" .root | quote }}
+- name: PGDATABASE
+  value: {{ $v.postgresql.database | quote }}
+- name: PGUSER
+  value: {{ ternary $v.result.databaseUser $v.postgresql.user (eq $role "result") | quote }}
+- name: PGPASSWORD_FILE
+  value: {{ printf "%s/pg-password" $secrets }}
+- name: PGSSLMODE
+  value: {{ include "voting-app.pgSslMode" .root | quote }}
+{{- if and (not $v.dev.enabled) (or $v.postgresql.sslRootCert.secretName $v.postgresql.sslRootCert.configMapName) }}
+- name: PGSSLROOTCERT
+  value: {{ printf "%s/postgresql/%s" (include "voting-app.caDir" .) $v.postgresql.sslRootCert.key }}
+{{- end }}
+{{- end }}
+{{- if eq $role "worker" }}
+- name: WORKER_BATCH_SIZE
+  value: {{ $v.worker.batchSize | quote }}
+- name: WORKER_CONCURRENCY
+  value: {{ $v.worker.concurrency | quote }}
+- name: WORKER_TIMEOUT_MS
+  value: {{ $v.worker.timeoutMs | quote }}
+{{- end }}
+{{- if and $v.tracing.enabled (ne $role "migrate") }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ $v.tracing.endpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ $v.tracing.protocol | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ $v.tracing.sampler | quote }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ $v.tracing.samplerArg | quote }}
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ printf "deployment.environment=%s,k8s.namespace.name=%s" .root.Release.Namespace .root.Release.Namespace | quote }}
+{{- end }}
+{{- end }}
+
+{{/*
+The password files a role reads, and the CA files: volumes (one Secret, only the keys the role needs).
+Call with (dict "root" $ "role" "vote").
+*/}}
+{{- define "voting-app.secretVolumes" -}}
+{{- $v := .root.Values }}
+{{- $role := .role }}
+{{- $items := list }}
+{{- if and (has $role (list "vote" "worker")) $v.redis.auth.enabled }}
+{{- $items = append $items (dict "key" $v.secrets.keys.redisPassword "path" "redis-password") }}
+{{- end }}
+{{- if eq $role "result" }}
+{{- $items = append $items (dict "key" $v.secrets.keys.resultDbPassword "path" "pg-password") }}
+{{- else if has $role (list "worker" "migrate") }}
+{{- $items = append $items (dict "key" $v.secrets.keys.postgresPassword "path" "pg-password") }}
+{{- end }}
+- name: tmp
+  emptyDir:
+    sizeLimit: 64Mi
+{{- if $items }}
+- name: passwords
+  secret:
+    secretName: {{ include "voting-app.secretName" .root }}
+    defaultMode: 0440
+    items:
+      {{- toYaml $items | nindent 6 }}
+{{- end }}
+{{- if and (has $role (list "vote" "worker")) (include "voting-app.redisTls" .root) }}
+{{- with $v.redis.tls.ca }}
+{{- if .secretName }}
+- name: redis-ca
+  secret:
+    secretName: {{ .secretName }}
+    items: [{key: {{ .key }}, path: {{ .key }}}]
+{{- else if .configMapName }}
+- name: redis-ca
+  configMap:
+    name: {{ .configMapName }}
+    items: [{key: {{ .key }}, path: {{ .key }}}]
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and (has $role (list "worker" "result" "migrate")) (not $v.dev.enabled) }}
+{{- with $v.postgresql.sslRootCert }}
+{{- if .secretName }}
+- name: postgresql-ca
+  secret:
+    secretName: {{ .secretName }}
+    items: [{key: {{ .key }}, path: {{ .key }}}]
+{{- else if .configMapName }}
+- name: postgresql-ca
+  configMap:
+    name: {{ .configMapName }}
+    items: [{key: {{ .key }}, path: {{ .key }}}]
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The mounts matching voting-app.secretVolumes (the same dict). */}}
+{{- define "voting-app.secretMounts" -}}
+{{- $v := .root.Values }}
+{{- $role := .role }}
+- name: tmp
+  mountPath: /tmp
+{{- if or (and (has $role (list "vote" "worker")) $v.redis.auth.enabled) (has $role (list "worker" "result" "migrate")) }}
+- name: passwords
+  mountPath: {{ include "voting-app.secretsDir" . }}
+  readOnly: true
+{{- end }}
+{{- if and (has $role (list "vote" "worker")) (include "voting-app.redisTls" .root) (or $v.redis.tls.ca.secretName $v.redis.tls.ca.configMapName) }}
+- name: redis-ca
+  mountPath: {{ printf "%s/redis" (include "voting-app.caDir" .) }}
+  readOnly: true
+{{- end }}
+{{- if and (has $role (list "worker" "result" "migrate")) (not $v.dev.enabled) (or $v.postgresql.sslRootCert.secretName $v.postgresql.sslRootCert.configMapName) }}
+- name: postgresql-ca
+  mountPath: {{ printf "%s/postgresql" (include "voting-app.caDir" .) }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* Topology spread across zones and nodes for one component's pods. */}}
+{{- define "voting-app.topologySpread" -}}
+{{- $t := .root.Values.topologySpread }}
+- maxSkew: {{ $t.zone.maxSkew }}
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: {{ $t.zone.whenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "voting-app.selectorLabels" . | nindent 6 }}
+  matchLabelKeys: ["pod-template-hash"]
+- maxSkew: {{ $t.hostname.maxSkew }}
+  topologyKey: kubernetes.io/hostname
+  whenUnsatisfiable: {{ $t.hostname.whenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "voting-app.selectorLabels" . | nindent 6 }}
+  matchLabelKeys: ["pod-template-hash"]
+{{- end }}
+
+{{/* Checks across values that the schema cannot express; a clear message instead of a broken release. */}}
+{{- define "voting-app.validate" -}}
+{{- $v := .Values }}
+{{- if and $v.vote.canary.enabled (not $v.istio.enabled) }}
+{{- fail "vote.canary.enabled needs istio.enabled: without Istio nothing can split traffic by weight" }}
+{{- end }}
+{{- if and $v.istio.enabled $v.ingress.enabled }}
+{{- fail "set either ingress.enabled or istio.enabled: with Istio the Gateway and VirtualServices take traffic in" }}
+{{- end }}
+{{- if and $v.externalSecrets.enabled (not $v.externalSecrets.roleArn) }}
+{{- fail "externalSecrets.enabled needs externalSecrets.roleArn: the IAM role (IRSA) the SecretStore reads AWS Secrets Manager with" }}
+{{- end }}
+{{- if and $v.externalSecrets.enabled $v.secrets.existingSecret }}
+{{- fail "set either secrets.existingSecret or externalSecrets.enabled: External Secrets makes the Secret <fullname>-credentials itself" }}
+{{- end }}
+{{- if and $v.dev.enabled (not $v.redis.auth.enabled) }}
+{{- fail "dev.enabled runs Redis with a password: keep redis.auth.enabled true" }}
+{{- end }}
+{{- if gt (add $v.jvm.heapPercent $v.jvm.directMemoryPercent) 80 }}
+{{- fail "jvm.heapPercent + jvm.directMemoryPercent must leave at least 20% of the memory limit to the JVM's other memory" }}
+{{- end }}
+{{- if and $v.worker.keda.enabled (gt (int $v.worker.keda.minReplicaCount) (int $v.worker.keda.maxReplicaCount)) }}
+{{- fail "worker.keda.minReplicaCount must not exceed worker.keda.maxReplicaCount" }}
+{{- end }}
+{{- range $role := list "vote" "result" }}
+{{- $a := (index $v $role).autoscaling }}
+{{- if and $a.enabled (gt (int $a.minReplicas) (int $a.maxReplicas)) }}
+{{- fail (printf "%s.autoscaling.minReplicas must not exceed %s.autoscaling.maxReplicas" $role $role) }}
+{{- end }}
+{{- end }}
+{{- end }}
