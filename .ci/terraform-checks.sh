@@ -2,10 +2,15 @@
 # Offline checks of terraform/ (the AWS provider cannot be downloaded here, so nothing that needs it):
 #   1. terraform fmt -check -recursive;
 #   2. every variable has a description, a type and a validation (.ci/terraform/check_variables.py),
-#      and the configurations that need the AWS provider are wired right (.ci/terraform/check_wiring.py:
-#      module arguments, var.* and module.*.* references, tfvars keys);
+#      and the configurations that need the AWS provider (the single host's root and terraform/eks) are
+#      wired right (.ci/terraform/check_wiring.py: module arguments, var.* and module.*.* references,
+#      tfvars keys, ephemeral values); terraform/eks's tfvars agree with argocd/values/<env>.yaml
+#      (.ci/terraform/check_eks_chart_values.py);
 #   3. the provider-free policy module: validate, and `terraform test` (IAM without wildcards, PutObject
 #      only on backups/*, one secret, no open ingress unless asked, IMDSv2, invalid inputs refused);
+#      the same for the EKS environment's provider-free module, modules/eks-policy (issue 17: data
+#      stores reachable from the nodes' group only, TLS everywhere, no wildcard IAM, RDS and ElastiCache
+#      settings, max_connections from the app's pools), and shellcheck of terraform/eks/install.sh;
 #   4. its rendered user data and secret-fetching script (with and without monitoring) pass shellcheck;
 #   5. its secret readers match docker-compose.yml (.ci/terraform/compose_secret_readers.py);
 #   6. the secret-fetching script, for real: Debian's awscli against a loopback GetSecretValue stand-in
@@ -78,6 +83,11 @@ log "fmt: terraform/ and .ci/terraform/ are formatted"
 /usr/bin/python3 .ci/terraform/check_wiring.py terraform | sed 's/^/[terraform] wiring: /' ||
   die "wiring: see above"
 
+# The EKS environment's tfvars against the chart's values Argo CD deploys (pool maxima behind
+# max_connections, the data tiers' CIDRs, the IRSA role, the secrets' names).
+/usr/bin/python3 .ci/terraform/check_eks_chart_values.py . | sed 's/^/[terraform] eks vs chart values: /' ||
+  die "eks vs chart values: see above"
+
 # ---- 3. the policy module ----
 policy=terraform/modules/policy
 export TF_DATA_DIR="$work/policy-data"
@@ -94,6 +104,25 @@ if ! tf -chdir="$policy" test >"$work/test.log" 2>&1; then
   die "terraform test in $policy: see the failed runs above"
 fi
 log "policy module: valid; $(grep -E '^(Success|Failure)!' "$work/test.log")"
+
+# The EKS environment's decisions (terraform/eks, issue 17).
+eks_policy=terraform/modules/eks-policy
+export TF_DATA_DIR="$work/eks-policy-data"
+tf -chdir="$eks_policy" init -backend=false >"$work/eks-init.log" 2>&1 || {
+  cat "$work/eks-init.log"
+  die "terraform init in $eks_policy"
+}
+tf -chdir="$eks_policy" validate >"$work/eks-validate.log" 2>&1 || {
+  cat "$work/eks-validate.log"
+  die "terraform validate in $eks_policy"
+}
+if ! tf -chdir="$eks_policy" test >"$work/eks-test.log" 2>&1; then
+  cat "$work/eks-test.log"
+  die "terraform test in $eks_policy: see the failed runs above"
+fi
+log "eks-policy module: valid; $(grep -E '^(Success|Failure)!' "$work/eks-test.log")"
+shellcheck -s bash terraform/eks/install.sh || die "shellcheck: terraform/eks/install.sh has the findings above"
+log "terraform/eks/install.sh: shellcheck clean"
 
 # ---- 4. rendered scripts, shellcheck ----
 render=.ci/terraform/render

@@ -24,8 +24,8 @@ variable "keys" {
   type        = list(string)
 
   validation {
-    condition     = length(var.keys) > 0 && alltrue([for k in var.keys : can(regex("^[a-z][a-z0-9_]*$", k))])
-    error_message = "keys must be a non-empty list of snake_case names."
+    condition     = length(var.keys) > 0 && alltrue([for k in var.keys : can(regex("^[a-z][a-z0-9_-]*$", k))])
+    error_message = "keys must be a non-empty list of lower-case names (letters, digits, _ and -; the chart's remote refs use auth-token and password)."
   }
 }
 

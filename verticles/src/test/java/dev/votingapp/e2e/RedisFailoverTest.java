@@ -68,7 +68,8 @@ class RedisFailoverTest {
   }
 
   /**
-   * A burst of votes, the replica falling behind (paused) during the last of it, then the primary killed
+   * A burst of votes, the replica falling behind during the last of it (its replication link black-holed:
+   * the primary's stream goes nowhere), then the primary killed
    * with SIGKILL, the replica promoted and the "primary endpoint" (a TCP proxy standing in for
    * ElastiCache's DNS name) moved to it, and a new replica attached. Votes go on after the failover.
    * Every vote that got 200 reaches the table with the voter's choice; the services found the new
@@ -77,8 +78,9 @@ class RedisFailoverTest {
   @Test
   void everyAcknowledgedVoteReachesTheTableAcrossAFailover() throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (RedisProcess primary = RedisProcess.start(dir); RedisProcess replica = RedisProcess.replicaOf(primary, dir);
-         TestApp app = new TestApp(); Db db = new Db(app.vertx, database);
+    try (RedisProcess primary = RedisProcess.start(dir); TestApp app = new TestApp();
+         TcpProxy link = new TcpProxy(app.vertx, "127.0.0.1", primary.port());
+         RedisProcess replica = RedisProcess.replicaOf(link.port(), dir); Db db = new Db(app.vertx, database);
          TcpProxy endpoint = new TcpProxy(app.vertx, "127.0.0.1", primary.port())) {
       db.migrate();
       Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
@@ -89,12 +91,13 @@ class RedisFailoverTest {
       Config config = TestApp.config(env);
       int port = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       Map<String, String> acknowledged = new ConcurrentHashMap<>();
+      Await.until("the vote service takes votes", SOON, () -> vote(port, "voter-first", "b").statusCode() == 200);
+      acknowledged.put("voter-first", "b");
 
       burst(port, "before", 200, acknowledged);
-      replica.pause();
+      link.blackhole();
       burst(port, "lagging", 50, acknowledged);
       primary.kill();
-      replica.resume();
       replica.promote();
       endpoint.retarget("127.0.0.1", replica.port());
       try (RedisProcess newReplica = RedisProcess.replicaOf(replica, dir)) {

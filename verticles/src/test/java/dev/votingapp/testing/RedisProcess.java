@@ -51,8 +51,13 @@ public final class RedisProcess implements AutoCloseable {
 
   /** A replica of {@code primary}, with its first sync done. */
   public static RedisProcess replicaOf(RedisProcess primary, Path dir) throws IOException {
-    RedisProcess replica = start(dir, "--replicaof", "127.0.0.1", String.valueOf(primary.port));
-    Await.until("replica in sync with " + primary.port, SOON,
+    return replicaOf(primary.port, dir);
+  }
+
+  /** A replica of the primary at {@code primaryPort} (a proxy in front of it, say), with its first sync done. */
+  public static RedisProcess replicaOf(int primaryPort, Path dir) throws IOException {
+    RedisProcess replica = start(dir, "--replicaof", "127.0.0.1", String.valueOf(primaryPort));
+    Await.until("replica in sync with " + primaryPort, SOON,
         () -> replica.command("INFO", "replication").contains("master_link_status:up"));
     return replica;
   }

@@ -1,0 +1,189 @@
+# One EKS environment of the voting app, next to the single Docker host (../): a VPC over three
+# zones, an EKS cluster with managed node groups, RDS PostgreSQL 15 Multi-AZ, ElastiCache Redis 7
+# with replicas, the secrets External Secrets hands to the chart, the roles of External Secrets
+# (IRSA) and of the backup job (EKS Pod Identity), and the backup bucket. The decisions are made in
+# ../modules/eks-policy, which has no provider and is tested offline; the other modules only turn
+# them into resources. What runs in the cluster (KEDA, External Secrets, Argo CD, the chart through
+# Argo CD) is installed by install.sh (terraform/README.md, "EKS").
+
+data "aws_partition" "current" {}
+
+# ---- Key and secrets ----
+
+module "kms" {
+  source = "../modules/kms-key"
+
+  name        = local.name
+  description = "${local.name}: RDS storage and its master secret, ElastiCache at rest, the app's secrets, Kubernetes Secrets, the backup bucket"
+}
+
+# The Redis AUTH token, in the name and property the chart reads (argocd/values/<env>.yaml:
+# voting-app/<env>/redis, auth-token). The same ephemeral value goes to ElastiCache below.
+module "redis_auth" {
+  source = "../modules/secret"
+
+  name           = "voting-app/${var.environment}/redis"
+  description    = "AUTH token of ${local.name}'s ElastiCache replication group (JSON key auth-token)."
+  keys           = ["auth-token"]
+  kms_key_arn    = module.kms.arn
+  secret_version = var.secret_version
+}
+
+# The result service's read-only login role's password (voting-app/<env>/postgres-result, password).
+# The role itself is made once in the database (terraform/README.md, "EKS": after the first apply).
+module "result_db_password" {
+  source = "../modules/secret"
+
+  name           = "voting-app/${var.environment}/postgres-result"
+  description    = "Password of the result service's read-only PostgreSQL role (JSON key password)."
+  keys           = ["password"]
+  kms_key_arn    = module.kms.arn
+  secret_version = var.secret_version
+}
+
+# ---- The decisions ----
+
+module "policy" {
+  source = "../modules/eks-policy"
+
+  name                          = local.name
+  aws_partition                 = data.aws_partition.current.partition
+  aws_region                    = var.aws_region
+  aws_account_id                = var.aws_account_id
+  vpc_cidr                      = var.vpc_cidr
+  availability_zones            = var.availability_zones
+  cluster_endpoint_public_cidrs = var.cluster_endpoint_public_cidrs
+  load_balancer_ingress_cidrs   = var.load_balancer_ingress_cidrs
+  allow_ingress_from_anywhere   = var.allow_ingress_from_anywhere
+  app_namespace                 = local.namespace
+  oidc_provider_arn             = module.eks.oidc_provider_arn
+  admin_role_arns               = var.admin_role_arns
+  worker_max_replicas           = var.worker_max_replicas
+  worker_concurrency            = var.worker_concurrency
+  result_max_replicas           = var.result_max_replicas
+  db_instance_class             = var.db_instance_class
+  db_backup_retention_days      = var.db_backup_retention_days
+  redis_node_type               = var.redis_node_type
+  redis_replicas                = var.redis_replicas
+  kms_key_arn                   = module.kms.arn
+  app_secret_arns               = [module.rds.master_user_secret_arn, module.redis_auth.arn, module.result_db_password.arn]
+  backup_bucket_name            = var.backup_bucket_name
+  log_bucket_name               = var.log_bucket_name
+  backup_expiration_days        = var.backup_expiration_days
+}
+
+# ---- Network and cluster ----
+
+module "vpc" {
+  source = "../modules/vpc"
+
+  name                   = module.policy.name
+  cluster_name           = local.name
+  vpc_cidr               = var.vpc_cidr
+  subnets                = module.policy.subnets
+  nat_gateway_per_az     = var.nat_gateway_per_az
+  interface_endpoints    = module.policy.interface_endpoints
+  gateway_endpoints      = module.policy.gateway_endpoints
+  endpoint_ingress_rules = module.policy.endpoint_ingress_rules
+  node_security_group_id = module.eks.cluster_security_group_id
+  region                 = var.aws_region
+}
+
+module "eks" {
+  source = "../modules/eks-cluster"
+
+  name                            = module.policy.name
+  kubernetes_version              = var.kubernetes_version
+  subnet_ids                      = module.vpc.subnet_ids.nodes
+  access                          = module.policy.cluster_access
+  log_types                       = module.policy.cluster_log_types
+  log_retention_days              = var.log_retention_days
+  kms_key_arn                     = module.kms.arn
+  cluster_assume_role_policy_json = module.policy.cluster_assume_role_policy_json
+  cluster_role_managed_policies   = module.policy.cluster_role_managed_policies
+  node_assume_role_policy_json    = module.policy.node_assume_role_policy_json
+  node_role_managed_policies      = module.policy.node_role_managed_policies
+  admin_role_arns                 = module.policy.admin_role_arns
+  admin_access_policy_arn         = module.policy.admin_access_policy_arn
+  node_groups                     = var.node_groups
+  addon_versions                  = var.addon_versions
+}
+
+# ---- Data stores ----
+
+module "rds" {
+  source = "../modules/rds-postgres"
+
+  name                      = module.policy.name
+  vpc_id                    = module.vpc.vpc_id
+  subnet_ids                = module.vpc.subnet_ids.database
+  node_security_group_id    = module.eks.cluster_security_group_id
+  ingress_rules             = module.policy.postgres_ingress_rules
+  settings                  = module.policy.postgres_settings
+  parameters                = module.policy.postgres_parameters
+  port                      = 5432
+  allocated_storage_gib     = var.db_allocated_storage_gib
+  max_allocated_storage_gib = var.db_max_allocated_storage_gib
+}
+
+module "redis" {
+  source = "../modules/elasticache-redis"
+
+  name                   = module.policy.name
+  vpc_id                 = module.vpc.vpc_id
+  subnet_ids             = module.vpc.subnet_ids.cache
+  node_security_group_id = module.eks.cluster_security_group_id
+  ingress_rules          = module.policy.redis_ingress_rules
+  settings               = module.policy.redis_settings
+  parameters             = module.policy.redis_parameters
+  port                   = 6379
+  auth_token             = module.redis_auth.values["auth-token"]
+  auth_token_version     = var.secret_version
+}
+
+# ---- Workload identities ----
+
+# External Secrets' SecretStore (IRSA): the name argocd/values/<env>.yaml gives as externalSecrets.roleArn.
+module "secrets_role" {
+  source = "../modules/eks-workload-role"
+
+  name                    = "voting-app-${var.environment}-secrets"
+  assume_role_policy_json = module.policy.external_secrets_assume_role_policy_json
+  policy_json             = module.policy.external_secrets_policy_json
+}
+
+# The backup job (issue 13) through EKS Pod Identity: its ServiceAccount in the app's namespace.
+module "backup_role" {
+  source = "../modules/eks-workload-role"
+
+  name                    = "${local.name}-backup"
+  assume_role_policy_json = module.policy.pod_identity_assume_role_policy_json
+  policy_json             = module.policy.backup_policy_json
+  pod_identity = {
+    cluster_name    = module.eks.name
+    namespace       = local.namespace
+    service_account = module.policy.backup_service_account
+  }
+}
+
+# ---- Buckets ----
+
+module "log_bucket" {
+  source = "../modules/s3-bucket"
+
+  name            = var.log_bucket_name
+  kms_key_arn     = null # S3 delivers server access logs only to SSE-S3 buckets.
+  policy_json     = module.policy.bucket_policy_json.logs
+  lifecycle_rules = module.policy.lifecycle_rules.logs
+}
+
+module "backup_bucket" {
+  source = "../modules/s3-bucket"
+
+  name              = var.backup_bucket_name
+  kms_key_arn       = module.kms.arn
+  policy_json       = module.policy.bucket_policy_json.backup
+  lifecycle_rules   = module.policy.lifecycle_rules.backup
+  access_log_bucket = module.log_bucket.name
+  access_log_prefix = module.policy.access_log_prefix
+}

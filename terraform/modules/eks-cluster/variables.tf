@@ -1,0 +1,129 @@
+variable "name" {
+  description = "Cluster name."
+  type        = string
+  # no validation: modules/eks-policy validates the environment's name, which the cluster takes.
+}
+
+variable "kubernetes_version" {
+  description = "Kubernetes minor version of the control plane and the node groups, e.g. 1.33."
+  type        = string
+
+  validation {
+    condition     = can(regex("^1\\.(3[0-9])$", var.kubernetes_version))
+    error_message = "kubernetes_version must be 1.30-1.39 (a version EKS supports in standard support)."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private node subnets (three zones): the control plane's network interfaces and the nodes go there."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) == 3
+    error_message = "subnet_ids must be the three node subnets."
+  }
+}
+
+variable "access" {
+  description = "Access settings from modules/eks-policy (cluster_access): authentication_mode, bootstrap_cluster_creator_admin_permissions, endpoint_private_access, endpoint_public_access, public_access_cidrs."
+  type = object({
+    authentication_mode                         = string
+    bootstrap_cluster_creator_admin_permissions = bool
+    endpoint_private_access                     = bool
+    endpoint_public_access                      = bool
+    public_access_cidrs                         = list(string)
+  })
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "log_types" {
+  description = "Control plane log types (modules/eks-policy: all five)."
+  type        = list(string)
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "log_retention_days" {
+  description = "Days the control plane logs are kept in CloudWatch Logs."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = contains([30, 60, 90, 120, 150, 180, 365, 400, 545, 731], var.log_retention_days)
+    error_message = "log_retention_days must be a CloudWatch Logs retention: 30, 60, 90, 120, 150, 180, 365, 400, 545 or 731."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "The project's key: envelope encryption of Kubernetes Secrets in etcd."
+  type        = string
+  # no validation: modules/eks-policy validates kms_key_arn.
+}
+
+variable "cluster_assume_role_policy_json" {
+  description = "Trust policy of the cluster role (modules/eks-policy)."
+  type        = string
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "cluster_role_managed_policies" {
+  description = "AWS-managed policies of the cluster role (modules/eks-policy)."
+  type        = list(string)
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "node_assume_role_policy_json" {
+  description = "Trust policy of the node role (modules/eks-policy)."
+  type        = string
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "node_role_managed_policies" {
+  description = "AWS-managed policies of the node role (modules/eks-policy)."
+  type        = list(string)
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "admin_role_arns" {
+  description = "IAM roles given the admin access policy through access entries."
+  type        = list(string)
+  # no validation: modules/eks-policy validates admin_role_arns.
+}
+
+variable "admin_access_policy_arn" {
+  description = "The EKS access policy of the admins (AmazonEKSClusterAdminPolicy)."
+  type        = string
+  # no validation: modules/eks-policy makes it.
+}
+
+variable "node_groups" {
+  description = "Managed node groups by name: instance types, ON_DEMAND or SPOT, sizes. docs/capacity.md says how many nodes a rate needs."
+  type = map(object({
+    instance_types = list(string)
+    capacity_type  = string
+    min_size       = number
+    max_size       = number
+    desired_size   = number
+    disk_size_gib  = number
+  }))
+
+  validation {
+    condition = length(var.node_groups) > 0 && alltrue([
+      for g in values(var.node_groups) :
+      contains(["ON_DEMAND", "SPOT"], g.capacity_type) && g.min_size >= 1 && g.min_size <= g.desired_size
+      && g.desired_size <= g.max_size && g.max_size <= 450 && g.disk_size_gib >= 20 && length(g.instance_types) > 0
+      && alltrue([for t in g.instance_types : can(regex("^(m|c|r)[5-8][a-z]*\\.(large|[0-9]*xlarge)$", t))])
+    ])
+    error_message = "Each node group needs ON_DEMAND or SPOT, 1 <= min <= desired <= max <= 450, a disk of at least 20 GiB, and m/c/r instance types of generation 5-8 (large or bigger)."
+  }
+}
+
+variable "addon_versions" {
+  description = "Pinned versions of the EKS add-ons (vpc-cni, coredns, kube-proxy, eks-pod-identity-agent); a missing one takes EKS's default for the Kubernetes version. List them with: aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.addon_versions : contains(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"], k) && can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+-eksbuild\\.[0-9]+$", v))])
+    error_message = "addon_versions keys must be vpc-cni, coredns, kube-proxy or eks-pod-identity-agent, and values versions such as v1.19.2-eksbuild.1."
+  }
+}

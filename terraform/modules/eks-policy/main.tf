@@ -1,0 +1,350 @@
+# Every decision of the EKS environment, as plain values. No resource and no provider here: the AWS
+# modules (vpc, eks-cluster, rds-postgres, elasticache-redis, eks-workload-role) only turn these values
+# into resources, and tests/*.tftest.hcl check them offline.
+
+locals {
+  p = var.aws_partition
+
+  # ---- Subnets: three zones, four tiers ----
+  # Redis and PostgreSQL get tiers of their own, so the chart's network policies can name them
+  # (argocd/values/<env>.yaml: redis.cidrs and postgresql.cidrs are these /20 blocks).
+  tier_blocks = {
+    public   = cidrsubnet(var.vpc_cidr, 4, 0) # 10.x.0.0/20: the load balancer and the NAT gateways only
+    cache    = cidrsubnet(var.vpc_cidr, 4, 2) # 10.x.32.0/20: ElastiCache
+    database = cidrsubnet(var.vpc_cidr, 4, 3) # 10.x.48.0/20: RDS
+    nodes    = cidrsubnet(var.vpc_cidr, 1, 1) # 10.x.128.0/17: nodes and pods (the VPC CNI gives pods VPC addresses)
+  }
+  subnets = {
+    for tier, block in local.tier_blocks : tier => [
+      for i, az in var.availability_zones : {
+        az   = az
+        cidr = cidrsubnet(block, 2, i)
+      }
+    ]
+  }
+
+  # ---- Security group rules ----
+  # Keyed maps like modules/policy's: each rule names a CIDR or a peer group, never both. The peer
+  # "nodes" is the EKS cluster security group, which managed node groups (and so every pod, with the
+  # VPC CNI) carry. The data stores take their one port from it and from nothing else, and have no
+  # egress rule at all (answers to accepted connections pass anyway: groups are stateful).
+  redis_ingress_rules = {
+    "redis-from-nodes" = {
+      description = "Redis (${var.redis_port}/tcp, TLS) from the cluster's nodes and pods only"
+      from_port   = var.redis_port
+      to_port     = var.redis_port
+      ip_protocol = "tcp"
+      cidr        = null
+      peer        = "nodes"
+    }
+  }
+  postgres_ingress_rules = {
+    "postgres-from-nodes" = {
+      description = "PostgreSQL (${var.postgres_port}/tcp, TLS) from the cluster's nodes and pods only"
+      from_port   = var.postgres_port
+      to_port     = var.postgres_port
+      ip_protocol = "tcp"
+      cidr        = null
+      peer        = "nodes"
+    }
+  }
+  # The interface endpoints (ECR, STS, Secrets Manager, ...) answer HTTPS to the nodes only.
+  endpoint_ingress_rules = {
+    "https-from-nodes" = {
+      description = "HTTPS to the AWS API endpoints from the cluster's nodes and pods only"
+      from_port   = 443
+      to_port     = 443
+      ip_protocol = "tcp"
+      cidr        = null
+      peer        = "nodes"
+    }
+  }
+  data_egress_rules = {}
+
+  lb_ingress_cidrs = [
+    for c in var.load_balancer_ingress_cidrs : c
+    if var.allow_ingress_from_anywhere || !contains(["0.0.0.0/0", "::/0"], c)
+  ]
+
+  # Interface endpoints that take the image pulls, token exchanges and secret reads off the NAT
+  # gateways (S3, where ECR keeps the layers, is a free gateway endpoint). eks-auth serves EKS Pod
+  # Identity's credentials.
+  interface_endpoints = ["ecr.api", "ecr.dkr", "sts", "secretsmanager", "eks-auth", "logs"]
+  gateway_endpoints   = ["s3"]
+
+  # ---- EKS ----
+  cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+  cluster_access = {
+    # Access entries only: the aws-auth ConfigMap is never read, and whoever runs the apply is not
+    # made an admin behind anyone's back.
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+    endpoint_private_access                     = true
+    endpoint_public_access                      = length(var.cluster_endpoint_public_cidrs) > 0
+    public_access_cidrs                         = var.cluster_endpoint_public_cidrs
+  }
+  admin_access_policy_arn = "arn:${local.p}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  # AWS-managed policies are AWS's to keep narrow; the tests pin the exact list.
+  cluster_role_managed_policies = ["arn:${local.p}:iam::aws:policy/AmazonEKSClusterPolicy"]
+  node_role_managed_policies = [
+    "arn:${local.p}:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:${local.p}:iam::aws:policy/AmazonEKS_CNI_Policy",
+    "arn:${local.p}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+    "arn:${local.p}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+  ]
+
+  cluster_assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EksInThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
+    }]
+  }
+  node_assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Ec2InThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = ["sts:AssumeRole"]
+      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
+    }]
+  }
+
+  # ---- Workload identities ----
+  oidc_issuer = replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "")
+
+  # External Secrets, with IRSA: the chart's SecretStore asks a token for its own ServiceAccount
+  # (auth.jwt.serviceAccountRef), so the role trusts exactly that one, in that one namespace.
+  external_secrets_assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "TheSecretStoreServiceAccountOnly"
+      Effect    = "Allow"
+      Principal = { Federated = var.oidc_provider_arn }
+      Action    = ["sts:AssumeRoleWithWebIdentity"]
+      Condition = {
+        StringEquals = {
+          "${local.oidc_issuer}:sub" = "system:serviceaccount:${var.app_namespace}:${var.external_secrets_service_account}"
+          "${local.oidc_issuer}:aud" = "sts.amazonaws.com"
+        }
+      }
+    }]
+  }
+  external_secrets_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadTheStackSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        Resource = sort(var.app_secret_arns)
+      },
+      {
+        Sid       = "DecryptThroughSecretsManager"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt"]
+        Resource  = [var.kms_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.aws_region}.amazonaws.com" } }
+      },
+    ]
+  }
+
+  # The backup job, with EKS Pod Identity (the pod uses the SDK's default chain: no annotation, no
+  # token audience to get right). The same rights as the single host's backups: write under
+  # backups/, list it, read manifests, never read a dump or delete anything.
+  pod_identity_assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "EksPodIdentityInThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "pods.eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
+    }]
+  }
+  backup_bucket_arn = "arn:${local.p}:s3:::${var.backup_bucket_name}"
+  log_bucket_arn    = "arn:${local.p}:s3:::${var.log_bucket_name}"
+  backup_prefix     = "backups/"
+  backup_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "WriteBackups"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = ["${local.backup_bucket_arn}/${local.backup_prefix}*"]
+      },
+      {
+        Sid       = "ListBackups"
+        Effect    = "Allow"
+        Action    = ["s3:ListBucket"]
+        Resource  = [local.backup_bucket_arn]
+        Condition = { StringLike = { "s3:prefix" = ["${local.backup_prefix}*"] } }
+      },
+      {
+        Sid      = "ReadBackupManifests"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = ["${local.backup_bucket_arn}/${local.backup_prefix}*.manifest.json"]
+      },
+      {
+        Sid       = "EncryptBackupsThroughS3"
+        Effect    = "Allow"
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = [var.kms_key_arn]
+        Condition = { StringEquals = { "kms:ViaService" = "s3.${var.aws_region}.amazonaws.com" } }
+      },
+      {
+        Sid    = "NeverDeleteOrLoosenBackups"
+        Effect = "Deny"
+        Action = [
+          "s3:DeleteObject",
+          "s3:DeleteObjectVersion",
+          "s3:PutLifecycleConfiguration",
+          "s3:PutBucketVersioning",
+          "s3:PutBucketPolicy",
+          "s3:DeleteBucketPolicy",
+          "s3:PutBucketPublicAccessBlock",
+          "s3:PutEncryptionConfiguration",
+        ]
+        Resource = [local.backup_bucket_arn, "${local.backup_bucket_arn}/*"]
+      },
+    ]
+  }
+
+  # ---- Buckets (the s3-bucket module's inputs) ----
+  tls_only = {
+    for b, arn in { backup = local.backup_bucket_arn, logs = local.log_bucket_arn } : b => {
+      Sid                  = "DenyInsecureTransport"
+      Effect               = "Deny"
+      Principal            = "*"
+      Action               = "s3:*"
+      Resource             = [arn, "${arn}/*"]
+      Condition            = { Bool = { "aws:SecureTransport" = "false" } }
+    }
+  }
+  access_log_prefix = "s3-access/"
+  bucket_policies = {
+    backup = { Version = "2012-10-17", Statement = [local.tls_only.backup] }
+    logs = { Version = "2012-10-17", Statement = [local.tls_only.logs, {
+      Sid       = "S3ServerAccessLogsFromTheBackupBucket"
+      Effect    = "Allow"
+      Principal = { Service = "logging.s3.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "${local.log_bucket_arn}/${local.access_log_prefix}*"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.aws_account_id }
+        ArnLike      = { "aws:SourceArn" = [local.backup_bucket_arn] }
+      }
+    }] }
+  }
+  lifecycle_common = [
+    { id = "abort-incomplete-multipart-uploads", prefix = "", abort_incomplete_multipart_days = 7, noncurrent_version_expiration_days = null, transition_days = null, transition_storage_class = null, expiration_days = null },
+    { id = "expire-old-versions", prefix = "", abort_incomplete_multipart_days = null, noncurrent_version_expiration_days = 30, transition_days = null, transition_storage_class = null, expiration_days = null },
+  ]
+  lifecycle_rules = {
+    backup = concat(local.lifecycle_common, [
+      { id = "backups-colder-then-expire", prefix = local.backup_prefix, abort_incomplete_multipart_days = null, noncurrent_version_expiration_days = null, transition_days = 30, transition_storage_class = "GLACIER_IR", expiration_days = var.backup_expiration_days },
+    ])
+    logs = concat(local.lifecycle_common, [
+      { id = "expire-access-logs", prefix = "", abort_incomplete_multipart_days = null, noncurrent_version_expiration_days = null, transition_days = null, transition_storage_class = null, expiration_days = 90 },
+    ])
+  }
+
+  # ---- PostgreSQL: the connection budget and the parameter group ----
+  db_instance_memory_gib = {
+    "db.t4g.medium" = 4, "db.t4g.large" = 8,
+    "db.m7g.large"  = 8, "db.m7g.xlarge" = 16, "db.m7g.2xlarge" = 32, "db.m7g.4xlarge" = 64,
+    "db.r7g.large"  = 16, "db.r7g.xlarge" = 32, "db.r7g.2xlarge" = 64, "db.r7g.4xlarge" = 128, "db.r7g.8xlarge" = 256, "db.r7g.16xlarge" = 512,
+  }
+  # Per pod, from the code: a worker opens one admin connection plus one per lane
+  # (WorkerVerticle: PgLink of size 1 each); a result pod one pooled connection for the tally plus
+  # one LISTEN connection (TallyFeed); vote opens none.
+  connections = {
+    per_worker     = 1 + var.worker_concurrency
+    per_result     = 2
+    per_vote       = 0
+    workers        = var.worker_max_replicas * (1 + var.worker_concurrency)
+    results        = var.result_max_replicas * 2
+    app_with_surge = ceil((var.worker_max_replicas * (1 + var.worker_concurrency) + var.result_max_replicas * 2) * (100 + var.rollout_surge_percent) / 100)
+    operators      = var.operator_connections
+    reserved       = 3 # superuser_reserved_connections: rdsadmin and the master user in an emergency
+  }
+  # Rounded up to a multiple of 10, so small changes of replicas do not reboot the database
+  # (max_connections is static: it takes effect at the next reboot).
+  max_connections = ceil((local.connections.app_with_surge + local.connections.operators + local.connections.reserved) / 10) * 10
+  # AWS's default for the class: LEAST(DBInstanceClassMemory/9531392, 5000), DBInstanceClassMemory
+  # being about 90% of the class's memory. The variable's validation refuses a class under the budget.
+  db_default_max_connections = min(5000, floor(local.db_instance_memory_gib[var.db_instance_class] * 0.9 * 1073741824 / 9531392))
+
+  postgres_parameters = [
+    { name = "rds.force_ssl", value = "1", apply_method = "immediate" },
+    { name = "ssl_min_protocol_version", value = "TLSv1.2", apply_method = "immediate" },
+    { name = "password_encryption", value = "scram-sha-256", apply_method = "immediate" },
+    { name = "max_connections", value = tostring(local.max_connections), apply_method = "pending-reboot" },
+    # A session idle in a transaction holds the tally rows' locks and blocks every batch: cut it.
+    { name = "idle_in_transaction_session_timeout", value = "60000", apply_method = "immediate" },
+    { name = "log_min_duration_statement", value = "1000", apply_method = "immediate" },
+  ]
+
+  postgres_settings = {
+    engine                              = "postgres"
+    engine_major_version                = "15"
+    parameter_group_family              = "postgres15"
+    multi_az                            = true
+    storage_encrypted                   = true
+    kms_key_arn                         = var.kms_key_arn
+    publicly_accessible                 = false
+    deletion_protection                 = true
+    backup_retention_period             = var.db_backup_retention_days
+    manage_master_user_password         = true
+    master_user_secret_kms_key_arn      = var.kms_key_arn
+    iam_database_authentication_enabled = false
+    performance_insights_enabled        = true
+    copy_tags_to_snapshot               = true
+    skip_final_snapshot                 = false
+    auto_minor_version_upgrade          = true
+    enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+    instance_class                      = var.db_instance_class
+  }
+
+  # ---- Redis ----
+  # Cluster mode disabled: the queue is one list and the worker's Lua scripts touch several keys
+  # (queue, processing lists, registry, heartbeat, clock), which Redis Cluster refuses across slots.
+  redis_settings = {
+    engine                     = "redis"
+    engine_version             = "7.1"
+    parameter_group_family     = "redis7"
+    cluster_mode               = "disabled"
+    num_node_groups            = 1
+    replicas_per_node_group    = var.redis_replicas
+    automatic_failover_enabled = true
+    multi_az_enabled           = true
+    transit_encryption_enabled = true
+    transit_encryption_mode    = "required"
+    at_rest_encryption_enabled = true
+    kms_key_arn                = var.kms_key_arn
+    auth_token_required        = true
+    node_type                  = var.redis_node_type
+    snapshot_retention_limit   = 7
+  }
+  # noeviction: a full Redis refuses a new vote (503, the voter retries) instead of silently
+  # evicting queued ones; ElastiCache's default is volatile-lru. No AOF: ElastiCache does not offer it
+  # on Redis 7 (durability is the replicas plus REDIS_WAIT_REPLICAS).
+  redis_parameters = [
+    { name = "maxmemory-policy", value = "noeviction" },
+  ]
+
+  # What the tests look for, across every group of the environment.
+  all_ingress = merge(
+    { for k, r in local.redis_ingress_rules : "redis/${k}" => r },
+    { for k, r in local.postgres_ingress_rules : "postgres/${k}" => r },
+    { for k, r in local.endpoint_ingress_rules : "endpoints/${k}" => r },
+  )
+  data_store_cidr_rules = [for k, r in merge(local.redis_ingress_rules, local.postgres_ingress_rules) : k if r.cidr != null]
+}

@@ -1,0 +1,84 @@
+# Redis 7 on ElastiCache: one replication group with cluster mode disabled, one primary and replicas
+# in the other zones, automatic failover behind the primary endpoint, TLS required, encrypted at rest
+# with the project's key, an AUTH token. Reached from the cluster's nodes only.
+#
+# Cluster mode stays disabled: the queue is one list (one key cannot be spread over shards), and the
+# worker's Lua scripts touch the queue, its processing lists, the registry, the heartbeat and the
+# vote clock in one call, which Redis Cluster refuses unless every key hashes to one slot.
+# No AOF: ElastiCache does not offer appendonly on Redis 7. A vote's durability is the replicas plus
+# the acknowledgement rule REDIS_WAIT_REPLICAS (README); a failover to a replica that had not
+# received a write loses it unless that rule held the answer until a replica had it.
+
+resource "aws_elasticache_subnet_group" "this" {
+  name       = var.name
+  subnet_ids = var.subnet_ids
+}
+
+resource "aws_elasticache_parameter_group" "this" {
+  name        = var.name
+  family      = var.settings.parameter_group_family
+  description = "${var.name}: a full Redis refuses writes instead of evicting queued votes"
+
+  dynamic "parameter" {
+    for_each = var.parameters
+    content {
+      name  = parameter.value.name
+      value = parameter.value.value
+    }
+  }
+}
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-redis"
+  description = "ElastiCache Redis of ${var.name}: its port from the cluster's nodes only, no egress"
+  vpc_id      = var.vpc_id
+
+  tags = { Name = "${var.name}-redis" }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = var.ingress_rules
+
+  security_group_id            = aws_security_group.this.id
+  description                  = each.value.description
+  ip_protocol                  = each.value.ip_protocol
+  from_port                    = each.value.from_port
+  to_port                      = each.value.to_port
+  referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
+}
+
+resource "aws_elasticache_replication_group" "this" {
+  replication_group_id = var.name
+  description          = "${var.name}: the vote queue"
+  engine               = var.settings.engine
+  engine_version       = var.settings.engine_version
+  node_type            = var.settings.node_type
+  port                 = var.port
+  parameter_group_name = aws_elasticache_parameter_group.this.name
+  subnet_group_name    = aws_elasticache_subnet_group.this.name
+  security_group_ids   = [aws_security_group.this.id]
+
+  cluster_mode            = var.settings.cluster_mode
+  num_node_groups         = var.settings.num_node_groups
+  replicas_per_node_group = var.settings.replicas_per_node_group
+
+  automatic_failover_enabled = var.settings.automatic_failover_enabled
+  multi_az_enabled           = var.settings.multi_az_enabled
+
+  transit_encryption_enabled = var.settings.transit_encryption_enabled
+  transit_encryption_mode    = var.settings.transit_encryption_mode
+  at_rest_encryption_enabled = var.settings.at_rest_encryption_enabled
+  kms_key_id                 = var.settings.kms_key_arn
+
+  # Write-only (hashicorp/terraform-provider-aws#49268): the token is in neither plan nor state.
+  auth_token_wo              = var.auth_token
+  auth_token_wo_version      = var.auth_token_version
+  auth_token_update_strategy = "ROTATE"
+
+  # Daily snapshots: not a queue's durability (a snapshot is minutes old), but a way back after a
+  # mistake such as a FLUSHALL.
+  snapshot_retention_limit = var.settings.snapshot_retention_limit
+  snapshot_window          = "01:00-02:00"
+  maintenance_window       = "sun:04:30-sun:05:30"
+  apply_immediately        = false
+}

@@ -1,0 +1,19 @@
+output "primary_endpoint" {
+  description = "The primary endpoint's DNS name (the chart's redis.host): after a failover it names the new primary."
+  value       = aws_elasticache_replication_group.this.primary_endpoint_address
+}
+
+output "reader_endpoint" {
+  description = "The reader endpoint (replicas); the app does not use it."
+  value       = aws_elasticache_replication_group.this.reader_endpoint_address
+}
+
+output "port" {
+  description = "Redis's port."
+  value       = aws_elasticache_replication_group.this.port
+}
+
+output "security_group_id" {
+  description = "The group's security group."
+  value       = aws_security_group.this.id
+}

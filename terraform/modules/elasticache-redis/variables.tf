@@ -1,0 +1,103 @@
+variable "name" {
+  description = "Replication group id and name of its groups."
+  type        = string
+  # no validation: modules/eks-policy validates the environment's name.
+}
+
+variable "vpc_id" {
+  description = "VPC of the group's security group."
+  type        = string
+  # no validation: an id this configuration creates.
+}
+
+variable "subnet_ids" {
+  description = "The three cache subnets."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) == 3
+    error_message = "subnet_ids must be the three cache subnets (Multi-AZ)."
+  }
+}
+
+variable "node_security_group_id" {
+  description = "The cluster security group: peer \"nodes\" of the ingress rules."
+  type        = string
+  # no validation: an id this configuration creates.
+}
+
+variable "ingress_rules" {
+  description = "Ingress rules of the group (modules/eks-policy: the port from the nodes only)."
+  type = map(object({
+    description = string
+    from_port   = number
+    to_port     = number
+    ip_protocol = string
+    cidr        = string
+    peer        = string
+  }))
+
+  validation {
+    condition     = alltrue([for r in values(var.ingress_rules) : r.cidr == null && r.peer == "nodes"])
+    error_message = "ElastiCache takes connections from the nodes' security group only, never from a CIDR."
+  }
+}
+
+variable "settings" {
+  description = "The replication group's settings (modules/eks-policy redis_settings)."
+  type = object({
+    engine                     = string
+    engine_version             = string
+    parameter_group_family     = string
+    cluster_mode               = string
+    num_node_groups            = number
+    replicas_per_node_group    = number
+    automatic_failover_enabled = bool
+    multi_az_enabled           = bool
+    transit_encryption_enabled = bool
+    transit_encryption_mode    = string
+    at_rest_encryption_enabled = bool
+    kms_key_arn                = string
+    auth_token_required        = bool
+    node_type                  = string
+    snapshot_retention_limit   = number
+  })
+
+  validation {
+    condition     = var.settings.cluster_mode == "disabled" && var.settings.num_node_groups == 1
+    error_message = "Cluster mode must stay disabled (one shard): the queue is one list and the worker's Lua scripts touch several keys."
+  }
+}
+
+variable "parameters" {
+  description = "Parameters of the parameter group (modules/eks-policy: maxmemory-policy noeviction)."
+  type = list(object({
+    name  = string
+    value = string
+  }))
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "port" {
+  description = "Port Redis listens on."
+  type        = number
+  # no validation: modules/eks-policy validates redis_port.
+}
+
+variable "auth_token" {
+  description = "The AUTH token (ephemeral: the same value the secret module writes to Secrets Manager in the same apply); sent write-only, never in state."
+  type        = string
+  ephemeral   = true
+  sensitive   = true
+
+  validation {
+    condition     = length(var.auth_token) >= 16 && length(var.auth_token) <= 128 && !can(regex("[@\"/ ]", var.auth_token))
+    error_message = "The AUTH token must be 16-128 printable characters without @, \", / or spaces."
+  }
+}
+
+variable "auth_token_version" {
+  description = "Version of the AUTH token (the secret module's secret_version): a new one sends the new token, which ElastiCache accepts next to the old one (ROTATE) until the next change."
+  type        = number
+  # no validation: the secret module validates secret_version.
+}

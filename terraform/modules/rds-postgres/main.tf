@@ -1,0 +1,93 @@
+# PostgreSQL 15 on RDS: Multi-AZ (a synchronous standby in another zone, failover in one to two
+# minutes behind the same endpoint), storage encrypted with the project's key, TLS required
+# (rds.force_ssl), automated backups with point-in-time recovery, deletion protection and a final
+# snapshot, and the master password generated and kept by RDS in Secrets Manager (never in Terraform's
+# state). Reached from the cluster's nodes only. Settings from modules/eks-policy.
+
+resource "aws_db_subnet_group" "this" {
+  name       = var.name
+  subnet_ids = var.subnet_ids
+}
+
+resource "aws_db_parameter_group" "this" {
+  name_prefix = "${var.name}-"
+  family      = var.settings.parameter_group_family
+  description = "${var.name}: TLS only, max_connections sized for the app's pools"
+
+  dynamic "parameter" {
+    for_each = var.parameters
+    content {
+      name         = parameter.value.name
+      value        = parameter.value.value
+      apply_method = parameter.value.apply_method
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-postgres"
+  description = "RDS PostgreSQL of ${var.name}: its port from the cluster's nodes only, no egress"
+  vpc_id      = var.vpc_id
+
+  tags = { Name = "${var.name}-postgres" }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "this" {
+  for_each = var.ingress_rules
+
+  security_group_id            = aws_security_group.this.id
+  description                  = each.value.description
+  ip_protocol                  = each.value.ip_protocol
+  from_port                    = each.value.from_port
+  to_port                      = each.value.to_port
+  referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
+}
+
+resource "aws_db_instance" "this" {
+  identifier     = var.name
+  engine         = var.settings.engine
+  engine_version = var.settings.engine_major_version
+  instance_class = var.settings.instance_class
+  port           = var.port
+  # RDS always makes "postgres"; naming it again is not needed.
+  db_name = var.database_name == "postgres" ? null : var.database_name
+
+  username                      = var.master_username
+  manage_master_user_password   = var.settings.manage_master_user_password
+  master_user_secret_kms_key_id = var.settings.master_user_secret_kms_key_arn
+
+  allocated_storage     = var.allocated_storage_gib
+  max_allocated_storage = var.max_allocated_storage_gib
+  storage_type          = "gp3"
+  storage_encrypted     = var.settings.storage_encrypted
+  kms_key_id            = var.settings.kms_key_arn
+
+  multi_az               = var.settings.multi_az
+  db_subnet_group_name   = aws_db_subnet_group.this.name
+  vpc_security_group_ids = [aws_security_group.this.id]
+  publicly_accessible    = var.settings.publicly_accessible
+  parameter_group_name   = aws_db_parameter_group.this.name
+
+  backup_retention_period   = var.settings.backup_retention_period
+  backup_window             = "02:00-03:00"
+  maintenance_window        = "sun:03:30-sun:04:30"
+  copy_tags_to_snapshot     = var.settings.copy_tags_to_snapshot
+  deletion_protection       = var.settings.deletion_protection
+  skip_final_snapshot       = var.settings.skip_final_snapshot
+  final_snapshot_identifier = "${var.name}-final"
+
+  iam_database_authentication_enabled   = var.settings.iam_database_authentication_enabled
+  performance_insights_enabled          = var.settings.performance_insights_enabled
+  performance_insights_kms_key_id       = var.settings.kms_key_arn
+  performance_insights_retention_period = 7
+  enabled_cloudwatch_logs_exports       = var.settings.enabled_cloudwatch_logs_exports
+  auto_minor_version_upgrade            = var.settings.auto_minor_version_upgrade
+  ca_cert_identifier                    = "rds-ca-rsa2048-g1"
+
+  # A new parameter group (max_connections) waits for the maintenance window's reboot unless asked.
+  apply_immediately = false
+}

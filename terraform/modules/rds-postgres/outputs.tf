@@ -1,0 +1,19 @@
+output "address" {
+  description = "The instance's DNS name (the chart's postgresql.host); it follows a Multi-AZ failover."
+  value       = aws_db_instance.this.address
+}
+
+output "port" {
+  description = "PostgreSQL's port."
+  value       = aws_db_instance.this.port
+}
+
+output "master_user_secret_arn" {
+  description = "The Secrets Manager secret RDS keeps the master password in (JSON: username, password); RDS rotates it."
+  value       = aws_db_instance.this.master_user_secret[0].secret_arn
+}
+
+output "security_group_id" {
+  description = "The instance's security group."
+  value       = aws_security_group.this.id
+}

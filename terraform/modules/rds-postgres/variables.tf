@@ -1,0 +1,133 @@
+variable "name" {
+  description = "Identifier of the instance and name of its groups."
+  type        = string
+  # no validation: modules/eks-policy validates the environment's name.
+}
+
+variable "vpc_id" {
+  description = "VPC of the instance's security group."
+  type        = string
+  # no validation: an id this configuration creates.
+}
+
+variable "subnet_ids" {
+  description = "The three database subnets."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) == 3
+    error_message = "subnet_ids must be the three database subnets (Multi-AZ)."
+  }
+}
+
+variable "node_security_group_id" {
+  description = "The cluster security group: peer \"nodes\" of the ingress rules."
+  type        = string
+  # no validation: an id this configuration creates.
+}
+
+variable "ingress_rules" {
+  description = "Ingress rules of the instance's group (modules/eks-policy: the port from the nodes only)."
+  type = map(object({
+    description = string
+    from_port   = number
+    to_port     = number
+    ip_protocol = string
+    cidr        = string
+    peer        = string
+  }))
+
+  validation {
+    condition     = alltrue([for r in values(var.ingress_rules) : r.cidr == null && r.peer == "nodes"])
+    error_message = "RDS takes connections from the nodes' security group only, never from a CIDR."
+  }
+}
+
+variable "settings" {
+  description = "The instance's settings (modules/eks-policy postgres_settings)."
+  type = object({
+    engine                              = string
+    engine_major_version                = string
+    parameter_group_family              = string
+    multi_az                            = bool
+    storage_encrypted                   = bool
+    kms_key_arn                         = string
+    publicly_accessible                 = bool
+    deletion_protection                 = bool
+    backup_retention_period             = number
+    manage_master_user_password         = bool
+    master_user_secret_kms_key_arn      = string
+    iam_database_authentication_enabled = bool
+    performance_insights_enabled        = bool
+    copy_tags_to_snapshot               = bool
+    skip_final_snapshot                 = bool
+    auto_minor_version_upgrade          = bool
+    enabled_cloudwatch_logs_exports     = list(string)
+    instance_class                      = string
+  })
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "parameters" {
+  description = "Parameters of the parameter group (modules/eks-policy: rds.force_ssl, max_connections, ...)."
+  type = list(object({
+    name         = string
+    value        = string
+    apply_method = string
+  }))
+
+  validation {
+    condition     = contains([for p in var.parameters : "${p.name}=${p.value}"], "rds.force_ssl=1")
+    error_message = "The parameter group must set rds.force_ssl=1."
+  }
+}
+
+variable "port" {
+  description = "Port PostgreSQL listens on."
+  type        = number
+  # no validation: modules/eks-policy validates postgres_port.
+}
+
+variable "allocated_storage_gib" {
+  description = "Initial gp3 storage in GiB (storage autoscaling grows it up to max_allocated_storage_gib)."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.allocated_storage_gib >= 20 && var.allocated_storage_gib <= 65536
+    error_message = "allocated_storage_gib must be 20-65536."
+  }
+}
+
+variable "max_allocated_storage_gib" {
+  description = "Ceiling of storage autoscaling in GiB."
+  type        = number
+  default     = 500
+
+  validation {
+    condition     = var.max_allocated_storage_gib >= var.allocated_storage_gib && var.max_allocated_storage_gib <= 65536
+    error_message = "max_allocated_storage_gib must be at least allocated_storage_gib and at most 65536."
+  }
+}
+
+variable "master_username" {
+  description = "The master user: the schema's owner the worker and the migration Job log in with (the chart's postgresql.user)."
+  type        = string
+  default     = "postgres"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.master_username)) && !contains(["rdsadmin", "admin", "rds_superuser"], var.master_username)
+    error_message = "master_username must be a lower-case identifier, not a name RDS reserves."
+  }
+}
+
+variable "database_name" {
+  description = "The database the app uses (the chart's postgresql.database)."
+  type        = string
+  default     = "postgres"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.database_name))
+    error_message = "database_name must be a lower-case identifier."
+  }
+}

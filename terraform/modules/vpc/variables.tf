@@ -1,0 +1,72 @@
+variable "name" {
+  description = "Name prefix of the VPC and its parts."
+  type        = string
+  # no validation: modules/eks-policy validates the environment's name.
+}
+
+variable "cluster_name" {
+  description = "The EKS cluster's name, for the subnet tags the load balancer controller and Karpenter-style discovery read."
+  type        = string
+  # no validation: modules/eks-policy validates the environment's name, which the cluster takes.
+}
+
+variable "vpc_cidr" {
+  description = "The VPC's IPv4 /16."
+  type        = string
+  # no validation: modules/eks-policy validates vpc_cidr.
+}
+
+variable "subnets" {
+  description = "Subnets by tier (public, nodes, cache, database), each a list of {az, cidr}: modules/eks-policy's subnets output."
+  type = map(list(object({
+    az   = string
+    cidr = string
+  })))
+
+  validation {
+    condition     = toset(keys(var.subnets)) == toset(["public", "nodes", "cache", "database"])
+    error_message = "subnets must have exactly the tiers public, nodes, cache and database."
+  }
+}
+
+variable "nat_gateway_per_az" {
+  description = "One NAT gateway per zone (production: a zone's outage leaves the others their way out) or a single one (staging: cheaper)."
+  type        = bool
+}
+
+variable "interface_endpoints" {
+  description = "AWS services reached through interface endpoints in the node subnets (modules/eks-policy)."
+  type        = list(string)
+  # no validation: modules/eks-policy decides the list.
+}
+
+variable "gateway_endpoints" {
+  description = "AWS services reached through gateway endpoints on the private route tables (modules/eks-policy)."
+  type        = list(string)
+  # no validation: modules/eks-policy decides the list.
+}
+
+variable "endpoint_ingress_rules" {
+  description = "Ingress rules of the endpoints' security group (peer \"nodes\" only), from modules/eks-policy."
+  type = map(object({
+    description = string
+    from_port   = number
+    to_port     = number
+    ip_protocol = string
+    cidr        = string
+    peer        = string
+  }))
+  # no validation: modules/eks-policy makes and tests them.
+}
+
+variable "node_security_group_id" {
+  description = "The EKS cluster security group (every managed node, hence every pod, carries it): peer \"nodes\" of the rules."
+  type        = string
+  # no validation: an id this configuration creates.
+}
+
+variable "region" {
+  description = "AWS region of the endpoints' service names."
+  type        = string
+  # no validation: modules/eks-policy validates aws_region.
+}
