@@ -395,6 +395,9 @@ class WorkerVerticleTest {
       proxy.cut();
 
       Await.until("not ready while Redis is away", DRAIN, () -> Readiness.down(probe.get("/ready")).contains("redis"));
+      // Away until a lane has met the outage, not only the readiness check: a lane busy with PostgreSQL
+      // for the whole cut would reconnect on its next call and never see it.
+      Await.until("a lane failed on Redis", DRAIN, () -> failures(worker, "redis") >= 1);
 
       proxy.restore();
 
