@@ -14,8 +14,8 @@ every problem.
    Alertmanager, but neither Redis nor PostgreSQL; redis-exporter reaches Redis only, postgres-exporter
    PostgreSQL only; Grafana reaches Prometheus, Loki and Alertmanager, Alloy reaches Loki, and none of
    them the data stores. Only the services that need them sit on the app's networks (queue: vote,
-   worker, redis, redis-exporter; store: worker, result, db, postgres-exporter; front-tier: vote,
-   result, seed). Monitoring services sit only on internal networks except Grafana and Jaeger (their
+   worker, redis, redis-exporter; store: worker, result, db, postgres-exporter, loadtest; front-tier:
+   vote, result, seed, loadtest). Monitoring services sit only on internal networks except Grafana and Jaeger (their
    published UIs) and Alertmanager (its receivers), and only Grafana and Jaeger's UI publish a port.
 """
 import sys
@@ -32,6 +32,11 @@ REACH = [
     ("worker", "redis", True),
     ("worker", "db", True),
     ("seed", "vote", True),
+    # The load-test kit (profile loadtest) reads the votes table to check the count, but never Redis.
+    ("loadtest", "vote", True),
+    ("loadtest", "result", True),
+    ("loadtest", "db", True),
+    ("loadtest", "redis", False),
 ]
 DATA_STORES = ("redis", "db")
 MONITORING = ("prometheus", "alertmanager", "grafana", "loki", "alloy", "redis-exporter", "postgres-exporter",
@@ -50,8 +55,8 @@ MONITORING_REACH = (
 # Who may sit on the app's own networks at all.
 MEMBERS = {
     "queue": {"vote", "worker", "redis", "redis-exporter"},
-    "store": {"worker", "result", "db", "postgres-exporter"},
-    "front-tier": {"vote", "result", "seed"},
+    "store": {"worker", "result", "db", "postgres-exporter", "loadtest"},
+    "front-tier": {"vote", "result", "seed", "loadtest"},
 }
 # Monitoring services with a network that is not internal, and the one that publishes a port.
 MONITORING_OUTSIDE = {"grafana", "alertmanager", "jaeger"}

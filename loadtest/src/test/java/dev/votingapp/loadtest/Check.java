@@ -1,0 +1,91 @@
+package dev.votingapp.loadtest;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The end of a run: wait for the queue to drain, let /api/results catch up, read the votes table, and
+ * compare everything with what the clients were told ({@link Verdict}); then what the watchers saw.
+ */
+final class Check {
+
+  /** How long /api/results may take to show the committed tally (NOTIFY, or the safety-net poll). */
+  static final long SETTLE_MILLIS = 20_000;
+
+  private final Run run;
+  private final Store store;
+  private final Tally pgBaseline;
+  private final Drain drain;
+  private final Watchers watchers;
+
+  Check(Run run, Store store, Tally pgBaseline, Drain drain, Watchers watchers) {
+    this.run = run;
+    this.store = store;
+    this.pgBaseline = pgBaseline;
+    this.drain = drain;
+    this.watchers = watchers;
+  }
+
+  void run(Summary summary) throws InterruptedException {
+    try {
+      summary.drained(drain.await(run.config.integer("drain.timeout", 1, 86_400)));
+    } catch (IOException notDrained) {
+      summary.problem(notDrained.getMessage());
+    }
+    try {
+      Tally pgCounts = store == null ? null : Tally.empty(run.options).plus(store.counts());
+      Tally results = settle(pgCounts);
+      Map<String, String> rows = store == null ? null : store.rows(run.prefix);
+      if (store != null) {
+        // Read again after the rows: a row that arrived in between would otherwise differ from the counts.
+        pgCounts = Tally.empty(run.options).plus(store.counts());
+      }
+      Verdict.Outcome outcome = Verdict.compute(new Verdict.Inputs(run.ledger.voters(), run.prefix,
+          run.resultsBaseline, results, pgBaseline, rows, pgCounts));
+      summary.correctness(outcome, results, pgCounts, store == null ? null : store.where());
+    } catch (IOException | IllegalArgumentException unreadable) {
+      summary.problem("could not read the final tally: " + unreadable.getMessage());
+    }
+    watched(summary);
+  }
+
+  /** Polls /api/results until it equals PostgreSQL's count (or, without PostgreSQL, until it holds still). */
+  private Tally settle(Tally pgCounts) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
+    Tally previous = null;
+    while (true) {
+      Tally now = Tally.parse(Http.get(run.resultUrl + "/api/results"));
+      boolean settled = pgCounts != null ? now.sameCounts(pgCounts) : now.equals(previous);
+      if (settled || System.currentTimeMillis() > deadline) {
+        return now;
+      }
+      previous = now;
+      Thread.sleep(1000);
+    }
+  }
+
+  /** The watchers' last tally must be the final one; and how long they waited for one while votes flowed. */
+  private void watched(Summary summary) throws InterruptedException {
+    if (watchers.count() == 0) {
+      return;
+    }
+    Tally results = null;
+    Tally seen = null;
+    long deadline = System.currentTimeMillis() + 5_000;
+    do {
+      try {
+        results = Tally.parse(Http.get(run.resultUrl + "/api/results"));
+      } catch (IOException | IllegalArgumentException unreadable) {
+        results = null;
+      }
+      seen = watchers.lastTally();
+      if (seen != null && seen.equals(results)) {
+        break;
+      }
+      Thread.sleep(250);
+    } while (System.currentTimeMillis() < deadline);
+    long[] changes = run.changeTimes();
+    long longest = watchers.longestWait(changes, run.firstArrivalMillis.get(), System.currentTimeMillis());
+    summary.watchers(watchers, seen, results, longest, changes.length);
+  }
+}
