@@ -37,16 +37,22 @@ REACH = [
     ("loadtest", "result", True),
     ("loadtest", "db", True),
     ("loadtest", "redis", False),
+    # Profile ops: the backup dumps PostgreSQL and reads the queue depth; the drill restores into PostgreSQL.
+    ("backup", "db", True),
+    ("backup", "redis", True),
+    ("restore-drill", "db", True),
+    ("restore-drill", "redis", False),
 ]
 DATA_STORES = ("redis", "db")
 MONITORING = ("prometheus", "alertmanager", "grafana", "loki", "alloy", "redis-exporter", "postgres-exporter",
-              "cadvisor", "jaeger")
+              "cadvisor", "jaeger", "pushgateway")
 MONITORING_REACH = (
     [("prometheus", target, True) for target in
      ("vote", "worker", "result", "redis-exporter", "postgres-exporter", "cadvisor", "alertmanager")]
     + [("redis-exporter", "redis", True), ("postgres-exporter", "db", True),
        ("grafana", "prometheus", True), ("grafana", "loki", True), ("grafana", "alertmanager", True),
-       ("alloy", "loki", True), ("grafana", "jaeger", True)]
+       ("alloy", "loki", True), ("grafana", "jaeger", True),
+       ("prometheus", "pushgateway", True), ("backup", "pushgateway", True), ("restore-drill", "pushgateway", True)]
     # The roles send their spans to Jaeger.
     + [(role, "jaeger", True) for role in ("vote", "worker", "result")]
     + [(name, store, False) for name in MONITORING for store in DATA_STORES
@@ -54,8 +60,8 @@ MONITORING_REACH = (
 )
 # Who may sit on the app's own networks at all.
 MEMBERS = {
-    "queue": {"vote", "worker", "redis", "redis-exporter"},
-    "store": {"worker", "result", "db", "postgres-exporter", "loadtest"},
+    "queue": {"vote", "worker", "redis", "redis-exporter", "backup"},
+    "store": {"worker", "result", "db", "postgres-exporter", "loadtest", "backup", "restore-drill"},
     "front-tier": {"vote", "result", "seed", "loadtest"},
 }
 # Monitoring services with a network that is not internal, and the one that publishes a port.

@@ -68,7 +68,7 @@ log "amtool check-config $am_config: valid"
 
 # Routing: every severity the rules use (and none at all) for every service an alert can name (the
 # app's and the exporters' jobs, and any compose service cAdvisor reports).
-services=(vote worker result redis postgres cadvisor prometheus alertmanager grafana loki alloy redis-exporter postgres-exporter seed)
+services=(vote worker result redis postgres cadvisor prometheus alertmanager grafana loki alloy redis-exporter postgres-exporter seed backup restore-drill pushgateway)
 routes=(page:page ticket:ticket none:ticket)
 routed=0
 for route in "${routes[@]}"; do

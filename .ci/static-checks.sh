@@ -68,7 +68,7 @@ log "$dashboards"
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
 bash .ci/monitoring-static.sh
 
-scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh loadtest/*.sh)
+scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh loadtest/*.sh docker/backup/bin/*)
 shellcheck "${scripts[@]}"
 log "shellcheck: ${#scripts[@]} scripts clean"
 
