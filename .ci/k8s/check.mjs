@@ -78,6 +78,9 @@ function podSpecs(objects) {
   for (const o of objects) {
     if (["Deployment", "StatefulSet", "Job", "DaemonSet"].includes(o.kind)) {
       out.push({ owner: o, spec: o.spec.template.spec, labels: o.spec.template.metadata?.labels ?? {} });
+    } else if (o.kind === "CronJob") {
+      const template = o.spec.jobTemplate.spec.template;
+      out.push({ owner: o, spec: template.spec, labels: template.metadata?.labels ?? {} });
     }
   }
   return out;
@@ -97,7 +100,11 @@ const imageUser = /^USER\s+(\d+):(\d+)/m.exec(dockerfile);
 const APP_UID = Number(imageUser[1]);
 const compose = readYaml(path.join(repo, "docker-compose.yml"));
 const composeUid = (service) => Number(String(compose.services[service].user).split(":")[0]);
-const EXPECTED_UID = { redis: composeUid("redis"), postgresql: composeUid("db") };
+// The backup image's user (docker/backup/Dockerfile, USER uid:gid) runs both backup CronJobs.
+const backupUser = /^USER\s+(\d+):(\d+)/m.exec(fs.readFileSync(path.join(repo, "docker/backup/Dockerfile"), "utf8"));
+const BACKUP_UID = Number(backupUser[1]);
+const BACKUP_COMPONENTS = ["backup", "restore-drill"];
+const EXPECTED_UID = { redis: composeUid("redis"), postgresql: composeUid("db"), backup: BACKUP_UID, "restore-drill": BACKUP_UID };
 
 // Every environment variable the app reads, from its sources (Java, and logback.xml's ${NAME}): the chart
 // must pass nothing else.
@@ -161,7 +168,8 @@ function checkPodSecurity(caseName, pod) {
 // ---- Resources and probes -----------------------------------------------------------------------------
 function checkContainers(caseName, pod, values) {
   const where = `${caseName}: ${id(pod.owner)}`;
-  const longRunning = pod.owner.kind !== "Job";
+  // Jobs (the migration, the backup CronJobs) run to completion and serve nothing: no probes.
+  const longRunning = !["Job", "CronJob"].includes(pod.owner.kind);
   for (const c of pod.spec.containers) {
     const w = `${where} container ${c.name}`;
     const r = c.resources ?? {};
@@ -172,7 +180,9 @@ function checkContainers(caseName, pod, values) {
         check(Boolean(c[probe]), w, `has no ${probe}`);
       }
     }
-    const isApp = c.image.includes(values.image.repositoryPrefix) || ["vote", "worker", "result", "migrate"].includes(c.name);
+    // The backup image (<prefix>/backup) is shell and PostgreSQL's tools, not the JVM: checkBackups.
+    const isApp = !BACKUP_COMPONENTS.includes(component(pod.labels))
+      && (c.image.includes(values.image.repositoryPrefix) || ["vote", "worker", "result", "migrate"].includes(c.name));
     if (!isApp) continue;
     // The app's probes: liveness /health, readiness /ready, startup /health, all on the management port.
     if (longRunning) {
@@ -200,7 +210,7 @@ function checkContainers(caseName, pod, values) {
 }
 
 // ---- Passwords: files only, never a literal --------------------------------------------------------
-const SECRETISH = /(PASSWORD|SECRET|TOKEN|PASSWD|AUTH)/i;
+const SECRETISH = /(PASSWORD|SECRET|TOKEN|PASSWD|AUTH|IDENTITY)/i;
 function checkPasswords(caseName, objects, pods) {
   for (const o of objects.filter((x) => x.kind === "Secret")) {
     check(!o.data && !o.stringData, `${caseName}: ${id(o)}`, "the chart renders a Secret with data: a literal password in the manifests");
@@ -227,6 +237,83 @@ function checkPasswords(caseName, objects, pods) {
         }
       }
     }
+  }
+}
+
+// ---- CA files: every pod that reaches a store over TLS with its own CA mounts it -------------------------
+// A file an environment value names: the item of a mounted Secret or ConfigMap volume, or undefined.
+function mountedItem(pod, c, file) {
+  const mount = (c.volumeMounts ?? []).find((m) => file.startsWith(m.mountPath + "/"));
+  const volume = mount && (pod.spec.volumes ?? []).find((v) => v.name === mount.name);
+  const source = volume?.secret ?? volume?.configMap;
+  const name = mount && file.slice(mount.mountPath.length + 1);
+  // Without items every key is a file of the same name.
+  const item = source?.items ? source.items.find((i) => i.path === name) : source && !name.includes("/") && { key: name, path: name };
+  return item && { volume, item };
+}
+function checkCas(caseName, values, pods) {
+  const redisCa = values.redis.tls.enabled && !values.dev.enabled && (values.redis.tls.ca.secretName || values.redis.tls.ca.configMapName);
+  const pgCa = !values.dev.enabled && (values.postgresql.sslRootCert.secretName || values.postgresql.sslRootCert.configMapName);
+  const uses = { REDIS_CA_CERT: ["vote", "worker", "backup"], PGSSLROOTCERT: ["worker", "result", "migrate", "backup", "restore-drill"] };
+  for (const pod of pods) {
+    const comp = component(pod.labels);
+    for (const c of pod.spec.containers) {
+      const w = `${caseName}: ${id(pod.owner)} container ${c.name}`;
+      const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+      for (const [name, configured] of [["REDIS_CA_CERT", redisCa], ["PGSSLROOTCERT", pgCa]]) {
+        const wanted = Boolean(configured) && uses[name].includes(comp);
+        check(wanted === (env[name] !== undefined), w, wanted ? `needs ${name} (the CA is configured)` : `sets ${name}, which it does not need`);
+        if (env[name] !== undefined) check(Boolean(mountedItem(pod, c, env[name])), w, `${name}=${env[name]} is not a file of a mounted Secret or ConfigMap`);
+      }
+    }
+  }
+}
+
+// ---- Backups: the CronJobs of docker/backup ------------------------------------------------------------
+function checkBackups(caseName, values, objects, pods) {
+  const b = values.backup;
+  const cronJobs = objects.filter((o) => o.kind === "CronJob");
+  const wanted = b.enabled ? (b.drill.enabled ? ["backup", "restore-drill"] : ["backup"]) : [];
+  check(isDeepStrictEqual(cronJobs.map((o) => component(o.metadata.labels)).sort(), wanted), `${caseName}: backup`,
+    `CronJobs ${cronJobs.map(id)} rendered, expected the components ${wanted}`);
+  const identity = b.drill.identitySecret.name;
+  for (const cj of cronJobs) {
+    const w = `${caseName}: ${id(cj)}`;
+    const comp = component(cj.metadata.labels);
+    const job = cj.spec.jobTemplate.spec;
+    check(cj.spec.concurrencyPolicy === "Forbid", w, `concurrencyPolicy must be Forbid (is ${cj.spec.concurrencyPolicy}): two runs must never overlap`);
+    check(Number.isInteger(cj.spec.startingDeadlineSeconds) && cj.spec.startingDeadlineSeconds > 0, w,
+      "needs startingDeadlineSeconds: a start missed by longer waits for the next schedule");
+    check(Number.isInteger(job.backoffLimit) && job.backoffLimit >= 0, w, "needs backoffLimit in its jobTemplate");
+    check(Number.isInteger(job.activeDeadlineSeconds) && job.activeDeadlineSeconds > 0, w, "needs activeDeadlineSeconds in its jobTemplate: a hung run must end");
+    const pod = pods.find((p) => p.owner === cj);
+    for (const c of pod.spec.containers) {
+      const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+      const wc = `${w} container ${c.name}`;
+      check(Boolean(env.PGPASSWORD_FILE) && Boolean(mountedItem(pod, c, env.PGPASSWORD_FILE.value ?? "")?.volume.secret), wc, "needs PGPASSWORD_FILE, a file of a mounted Secret");
+      check(!env.PGPASSWORD && !env.REDIS_PASSWORD, wc, "passes a password as an environment value");
+      if (comp === "backup") {
+        if (values.redis.auth.enabled) {
+          check(Boolean(mountedItem(pod, c, env.REDIS_PASSWORD_FILE?.value ?? "")?.volume.secret), wc, "needs REDIS_PASSWORD_FILE, a file of a mounted Secret");
+        }
+        const recipients = mountedItem(pod, c, env.BACKUP_AGE_RECIPIENTS_FILE?.value ?? "");
+        const cm = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === recipients?.volume.configMap?.name);
+        const keys = cm?.data?.[recipients?.item.key] ?? "";
+        check(Boolean(cm) && /^age1[a-z0-9]{58}$/m.test(keys) && !/AGE-SECRET-KEY/i.test(keys), wc,
+          "BACKUP_AGE_RECIPIENTS_FILE must be a mounted ConfigMap of age public keys (age1...), never a private key");
+        check(!env.BACKUP_AGE_IDENTITY_FILE, wc, "the backup must never get the age private key (BACKUP_AGE_IDENTITY_FILE)");
+      } else {
+        const key = mountedItem(pod, c, env.BACKUP_AGE_IDENTITY_FILE?.value ?? "");
+        check(key?.volume.secret?.secretName === identity, wc, `BACKUP_AGE_IDENTITY_FILE must be a file of the mounted Secret ${identity}`);
+        check(!Object.keys(env).some((n) => n.startsWith("REDIS_")), wc, "the drill never talks to Redis: no REDIS_* variable");
+      }
+    }
+  }
+  // Only the drill's pod mounts the age identity: no other pod of the release, not even in another volume.
+  for (const pod of pods) {
+    const mounts = (pod.spec.volumes ?? []).filter((v) => identity && v.secret?.secretName === identity);
+    check(mounts.length === 0 || component(pod.labels) === "restore-drill", `${caseName}: ${id(pod.owner)}`,
+      `mounts the age identity Secret ${identity}: only the restore drill may`);
   }
 }
 
@@ -292,6 +379,9 @@ function allowedBy(policies, self, other, port, direction) {
     && portMatches(rule.ports, direction === "Ingress" ? self : other, port)));
 }
 
+// The restore drill's PostgreSQL port (backup.drill.pgPort; empty: postgresql.port).
+const drillPgPort = (values) => Number(values.backup.drill.pgPort || values.postgresql.port);
+
 function endpoints(values, pods) {
   const np = values.networkPolicy;
   const ext = [];
@@ -302,6 +392,8 @@ function endpoints(values, pods) {
   peer("prometheus", np.monitoring, [{ port: 9090, protocol: "TCP" }]);
   peer("kube-dns", np.dns, [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }]);
   peer("keda-operator", np.keda, [{ port: 8080, protocol: "TCP" }]);
+  const pg = values.backup.networkPolicy.pushgateway;
+  peer("pushgateway", pg, [{ port: pg.port, protocol: "TCP" }]);
   const t = values.tracing.networkPolicy;
   ext.push({ name: "otel-collector", namespace: t.namespace, labels: t.podLabels, ports: [{ port: t.port, protocol: "TCP" }] });
   // Pods that must get nothing: another app in our namespace, a pod in another namespace.
@@ -312,15 +404,23 @@ function endpoints(values, pods) {
   const firstIp = (cidrs, fallback) => (cidrs.length ? cidrs[0].split("/")[0].replace(/\.0$/, ".10") : fallback);
   const redisPort = values.redis.port;
   const pgPort = values.postgresql.port;
+  const pgPorts = [...new Set([pgPort, drillPgPort(values)])].map((port) => ({ port, protocol: "TCP" }));
   const allPorts = [redisPort, pgPort, 443, 80, 53, values.tracing.networkPolicy.port].map((port) => ({ port, protocol: "TCP" }));
   ext.push({ name: "external-redis", ip: firstIp(values.redis.cidrs, "10.200.0.10"), ports: [{ port: redisPort, protocol: "TCP" }] });
-  ext.push({ name: "external-postgresql", ip: firstIp(values.postgresql.cidrs, "10.201.0.10"), ports: [{ port: pgPort, protocol: "TCP" }] });
+  ext.push({ name: "external-postgresql", ip: firstIp(values.postgresql.cidrs, "10.201.0.10"), ports: pgPorts });
   ext.push({ name: "internet", ip: "203.0.113.10", ports: allPorts });
+  // An address inside the cluster (backup.networkPolicy.clusterCidrs): HTTPS "outside the cluster" must
+  // not reach it.
+  const clusterCidrs = values.backup.networkPolicy.clusterCidrs;
+  if (clusterCidrs.length) ext.push({ name: "cluster-address", ip: firstIp(clusterCidrs, ""), ports: allPorts });
   // Ours: one endpoint per rendered pod template, listening on its container ports.
   const ours = pods.map((pod) => ({
     name: pod.labels["app.kubernetes.io/track"] === "canary" ? "vote-canary" : component(pod.labels),
     namespace, labels: pod.labels, ours: true,
-    ports: pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? "TCP", name: p.name }))),
+    // Plus a port no container declares: a rule open on every port shows there, and a pod that serves
+    // nothing (the Jobs) is still probed for ingress.
+    ports: [...pod.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? "TCP", name: p.name }))),
+      { port: 65000, protocol: "TCP", name: "undeclared" }],
   }));
   return [...ours, ...ext];
 }
@@ -370,6 +470,18 @@ function expectedFlows(values, all) {
   store([...votes, "worker"], "redis", "external-redis", values.redis, 6379);
   store(["worker", "result", "migrate"], "postgresql", "external-postgresql", values.postgresql, 5432);
   if (values.dev.enabled) add("keda-operator", "redis", 6379);
+  // The backup CronJobs: DNS, PostgreSQL (the drill on its own port), Redis for the backup's queue
+  // depth, HTTPS outside the cluster (S3, STS), the Pushgateway when results are pushed; nothing in.
+  const jobs = BACKUP_COMPONENTS.filter((n) => names.has(n));
+  jobs.forEach((j) => {
+    add(j, "kube-dns", 53, "UDP");
+    add(j, "kube-dns", 53, "TCP");
+    add(j, "internet", 443);
+    if (values.backup.pushgatewayUrl) add(j, "pushgateway", values.backup.networkPolicy.pushgateway.port);
+  });
+  store(["backup"], "redis", "external-redis", values.redis, 6379);
+  store(["backup"], "postgresql", "external-postgresql", values.postgresql, 5432);
+  store(["restore-drill"], "postgresql", "external-postgresql", { ...values.postgresql, port: drillPgPort(values) }, 5432);
   if (values.tracing.enabled) {
     apps.forEach((a) => add(a, "otel-collector", values.tracing.networkPolicy.port));
   }
@@ -503,7 +615,8 @@ function checkSecretsAndMesh(caseName, values, objects, pods) {
     const es = objects.find((o) => o.kind === "ExternalSecret");
     const store = objects.find((o) => o.kind === "SecretStore");
     if (check(Boolean(es && store), `${caseName}: external secrets`, "needs an ExternalSecret and a SecretStore")) {
-      check(mountedSecrets.has(es.spec.target.name) && mountedSecrets.size <= 1 + (values.redis.tls.ca.secretName ? 1 : 0) + (values.postgresql.sslRootCert.secretName ? 1 : 0),
+      const identity = values.backup.enabled && values.backup.drill.enabled ? 1 : 0;
+      check(mountedSecrets.has(es.spec.target.name) && mountedSecrets.size <= 1 + identity + (values.redis.tls.ca.secretName ? 1 : 0) + (values.postgresql.sslRootCert.secretName ? 1 : 0),
         `${caseName}: ${id(es)}`, `makes ${es.spec.target.name}, but the pods mount ${[...mountedSecrets]}`);
       const keys = es.spec.data.map((d) => d.secretKey);
       for (const k of Object.values(values.secrets.keys)) {
@@ -627,6 +740,8 @@ for (const c of cases) {
   check(resultUser === values.result.databaseUser && resultUser !== values.postgresql.user, `${c.name}: result`,
     `must log in with the read-only role ${values.result.databaseUser}, not ${resultUser}`);
   checkPasswords(c.name, objects, pods);
+  checkCas(c.name, values, pods);
+  checkBackups(c.name, values, objects, pods);
   const matrix = checkNetworkPolicies(c.name, values, objects, pods);
   checkScaling(c.name, values, objects, c.fullname);
   checkMonitoring(c.name, values, objects);

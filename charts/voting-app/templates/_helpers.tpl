@@ -220,10 +220,7 @@ Call with (dict "root" $ "role" "vote").
 - name: REDIS_PASSWORD_FILE
   value: {{ printf "%s/redis-password" $secrets }}
 {{- end }}
-{{- if and (include "voting-app.redisTls" .root) (or $v.redis.tls.ca.secretName $v.redis.tls.ca.configMapName) }}
-- name: REDIS_CA_CERT
-  value: {{ printf "%s/redis/%s" (include "voting-app.caDir" .) $v.redis.tls.ca.key }}
-{{- end }}
+{{- include "voting-app.caEnv" (dict "root" .root "redis" true) }}
 {{- end }}
 {{- if has $role (list "worker" "result" "migrate") }}
 - name: PGHOST
@@ -238,10 +235,7 @@ Call with (dict "root" $ "role" "vote").
   value: {{ printf "%s/pg-password" $secrets }}
 - name: PGSSLMODE
   value: {{ include "voting-app.pgSslMode" .root | quote }}
-{{- if and (not $v.dev.enabled) (or $v.postgresql.sslRootCert.secretName $v.postgresql.sslRootCert.configMapName) }}
-- name: PGSSLROOTCERT
-  value: {{ printf "%s/postgresql/%s" (include "voting-app.caDir" .) $v.postgresql.sslRootCert.key }}
-{{- end }}
+{{- include "voting-app.caEnv" (dict "root" .root "postgresql" true) }}
 {{- end }}
 {{- if eq $role "worker" }}
 - name: WORKER_BATCH_SIZE
@@ -292,36 +286,7 @@ Call with (dict "root" $ "role" "vote").
     items:
       {{- toYaml $items | nindent 6 }}
 {{- end }}
-{{- if and (has $role (list "vote" "worker")) (include "voting-app.redisTls" .root) }}
-{{- with $v.redis.tls.ca }}
-{{- if .secretName }}
-- name: redis-ca
-  secret:
-    secretName: {{ .secretName }}
-    items: [{key: {{ .key }}, path: {{ .key }}}]
-{{- else if .configMapName }}
-- name: redis-ca
-  configMap:
-    name: {{ .configMapName }}
-    items: [{key: {{ .key }}, path: {{ .key }}}]
-{{- end }}
-{{- end }}
-{{- end }}
-{{- if and (has $role (list "worker" "result" "migrate")) (not $v.dev.enabled) }}
-{{- with $v.postgresql.sslRootCert }}
-{{- if .secretName }}
-- name: postgresql-ca
-  secret:
-    secretName: {{ .secretName }}
-    items: [{key: {{ .key }}, path: {{ .key }}}]
-{{- else if .configMapName }}
-- name: postgresql-ca
-  configMap:
-    name: {{ .configMapName }}
-    items: [{key: {{ .key }}, path: {{ .key }}}]
-{{- end }}
-{{- end }}
-{{- end }}
+{{- include "voting-app.caVolumes" (dict "root" .root "redis" (has $role (list "vote" "worker")) "postgresql" (has $role (list "worker" "result" "migrate"))) }}
 {{- end }}
 
 {{/* The mounts matching voting-app.secretVolumes (the same dict). */}}
@@ -335,15 +300,60 @@ Call with (dict "root" $ "role" "vote").
   mountPath: {{ include "voting-app.secretsDir" . }}
   readOnly: true
 {{- end }}
-{{- if and (has $role (list "vote" "worker")) (include "voting-app.redisTls" .root) (or $v.redis.tls.ca.secretName $v.redis.tls.ca.configMapName) }}
-- name: redis-ca
-  mountPath: {{ printf "%s/redis" (include "voting-app.caDir" .) }}
+{{- include "voting-app.caMounts" (dict "root" .root "redis" (has $role (list "vote" "worker")) "postgresql" (has $role (list "worker" "result" "migrate"))) }}
+{{- end }}
+
+{{/*
+The CAs of Redis (REDIS_CA_CERT, redis.tls.ca) and PostgreSQL (PGSSLROOTCERT, postgresql.sslRootCert):
+variables, volumes and mounts, for the pods that talk to each over TLS; every pod that reaches a store
+(the app's roles, the migration Job, the backup CronJobs) takes them from here.
+Call with (dict "root" $ "redis" BOOL "postgresql" BOOL).
+*/}}
+{{- define "voting-app.redisCa" -}}
+{{- $v := .Values }}{{ if and (include "voting-app.redisTls" .) (or $v.redis.tls.ca.secretName $v.redis.tls.ca.configMapName) }}true{{ end }}
+{{- end }}
+{{- define "voting-app.postgresqlCa" -}}
+{{- $v := .Values }}{{ if and (not $v.dev.enabled) (or $v.postgresql.sslRootCert.secretName $v.postgresql.sslRootCert.configMapName) }}true{{ end }}
+{{- end }}
+
+{{- define "voting-app.caEnv" -}}
+{{- $v := .root.Values }}
+{{- if and .redis (include "voting-app.redisCa" .root) }}
+- name: REDIS_CA_CERT
+  value: {{ printf "%s/redis/%s" (include "voting-app.caDir" .) $v.redis.tls.ca.key }}
+{{- end }}
+{{- if and .postgresql (include "voting-app.postgresqlCa" .root) }}
+- name: PGSSLROOTCERT
+  value: {{ printf "%s/postgresql/%s" (include "voting-app.caDir" .) $v.postgresql.sslRootCert.key }}
+{{- end }}
+{{- end }}
+
+{{- define "voting-app.caVolumes" -}}
+{{- $v := .root.Values }}
+{{- range $store := list "redis" "postgresql" }}
+{{- if and (index $ $store) (include (printf "voting-app.%sCa" $store) $.root) }}
+{{- with ternary $v.redis.tls.ca $v.postgresql.sslRootCert (eq $store "redis") }}
+- name: {{ $store }}-ca
+{{- if .secretName }}
+  secret:
+    secretName: {{ .secretName }}
+{{- else }}
+  configMap:
+    name: {{ .configMapName }}
+{{- end }}
+    items: [{key: {{ .key }}, path: {{ .key }}}]
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "voting-app.caMounts" -}}
+{{- range $store := list "redis" "postgresql" }}
+{{- if and (index $ $store) (include (printf "voting-app.%sCa" $store) $.root) }}
+- name: {{ $store }}-ca
+  mountPath: {{ printf "%s/%s" (include "voting-app.caDir" $) $store }}
   readOnly: true
 {{- end }}
-{{- if and (has $role (list "worker" "result" "migrate")) (not $v.dev.enabled) (or $v.postgresql.sslRootCert.secretName $v.postgresql.sslRootCert.configMapName) }}
-- name: postgresql-ca
-  mountPath: {{ printf "%s/postgresql" (include "voting-app.caDir" .) }}
-  readOnly: true
 {{- end }}
 {{- end }}
 
