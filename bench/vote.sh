@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the vote service: POST / vote=a with wrk, against the service and a private Redis,
-# all three on this machine and on loopback only.
+# all three on this machine and on loopback only; then the same process's GET of the ballot, and the
+# ratio of the two (a vote's cost against a page view's).
 #
 #   bash bench/vote.sh
 #
@@ -45,6 +46,16 @@ run_wrk() {
   local duration=$1 out=$2
   shift 2
   if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$@" -s "$LUA" "http://$HOST:$VOTE_PORT/" >"$out"; then
+    cat "$out" >&2
+    die "wrk failed"
+  fi
+}
+
+# The same process's GET of the ballot, the yardstick a vote's cost is judged against (a POST costs the
+# page plus one Redis append).
+run_wrk_get() {
+  local duration=$1 out=$2
+  if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "http://$HOST:$VOTE_PORT/" >"$out"; then
     cat "$out" >&2
     die "wrk failed"
   fi
@@ -127,6 +138,9 @@ echo "== wrk output (measured run) =="
 cat "$WORK/measured.txt"
 echo
 
+log "the ballot's GET in the same process: $DURATION, $CONNECTIONS connections"
+run_wrk_get "$DURATION" "$WORK/get.txt"
+
 # Graceful stop first: the service finishes the requests still in flight when wrk stopped, so the
 # queue length read afterwards is final.
 stop_role vote
@@ -145,6 +159,10 @@ echo "requests/s: ${rps:-?}"
 echo "latency p50: $(figure p50_ms "$WORK/measured.txt") ms  p90: $(figure p90_ms "$WORK/measured.txt") ms" \
   " p99: $(figure p99_ms "$WORK/measured.txt") ms  p99.9: $(figure p99_9_ms "$WORK/measured.txt") ms"
 echo "non-2xx responses: $bad (warm-up: $warm_bad)"
+get_rps=$(sed -n 's/^Requests\/sec:[[:space:]]*//p' "$WORK/get.txt")
+echo "ballot GET, same process, after the votes: ${get_rps:-?} requests/s;" \
+  "vote POST / ballot GET: $(awk -v p="${rps:-0}" -v g="${get_rps:-0}" 'BEGIN { if (g > 0) printf "%.2f", p / g; else print "?" }')"
+
 if [[ -n $socket_errors ]]; then
   echo "socket errors:${socket_errors#*:}"
 fi
