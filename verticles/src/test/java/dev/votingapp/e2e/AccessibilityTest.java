@@ -14,8 +14,6 @@ import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -62,7 +59,7 @@ class AccessibilityTest {
         browser.findElement(By.id("b")).click();
         Await.until("the ballot marks the vote", SOON, () -> !enabled(browser, "b"));
         assertNoViolations(browser, "ballot after a vote, " + width.getKey());
-        screenshot(browser, "ballot-" + width.getKey() + ".png");
+        chromium.screenshot("ballot-" + width.getKey() + ".png");
 
         // A vote the form cannot send: the same page, with the notice saying why.
         browser.executeScript("var form = document.getElementById('choice');"
@@ -101,7 +98,7 @@ class AccessibilityTest {
           browser.get(results);
           Await.until("many votes shown", SOON, () -> text(browser, "total").equals("2221 votes"));
           assertNoViolations(browser, "results with many votes, " + width.getKey());
-          screenshot(browser, "results-" + width.getKey() + ".png");
+          chromium.screenshot("results-" + width.getKey() + ".png");
         }
       } finally {
         server.close();
@@ -182,12 +179,5 @@ class AccessibilityTest {
 
   private static String text(ChromeDriver browser, String id) {
     return browser.findElement(By.id(id)).getText();
-  }
-
-  private static void screenshot(ChromeDriver browser, String name) throws Exception {
-    String dir = System.getenv("SCREENSHOTS_DIR");
-    Path file = (dir == null || dir.isBlank() ? Path.of("target", "screenshots") : Path.of(dir)).resolve(name);
-    Files.createDirectories(file.getParent());
-    Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
   }
 }

@@ -13,15 +13,12 @@ import dev.votingapp.testing.TestServers;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
@@ -72,14 +69,14 @@ class VoteToResultsInABrowserTest {
           }
         });
         assertThat(ballot.findElement(By.id("b")).getText()).contains("Dogs", "\u2714");
-        screenshot(browser, "ballot.png");
+        chromium.screenshot("e2e-ballot.png");
 
         browser.switchTo().window(results);
         Await.until("1 vote and 100% for Dogs on the open page", SOON,
             () -> text(browser, "total").equals("1 vote") && text(browser, "percent-b").equals("100.0%"));
         assertThat(text(browser, "percent-a")).isEqualTo("0.0%");
         assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
-        screenshot(browser, "results.png");
+        chromium.screenshot("e2e-results.png");
       }
     }
   }
@@ -121,12 +118,5 @@ class VoteToResultsInABrowserTest {
 
   private static String text(WebDriver browser, String id) {
     return browser.findElement(By.id(id)).getText();
-  }
-
-  /** Kept in target/ to look at. */
-  private static void screenshot(ChromeDriver browser, String name) throws Exception {
-    Path file = Path.of("target", "screenshots", name);
-    Files.createDirectories(file.getParent());
-    Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -43,6 +44,17 @@ public final class HeadlessChromium implements AutoCloseable {
 
   public ChromeDriver driver() {
     return driver;
+  }
+
+  /**
+   * Saves what the browser shows as {@code name}: in SCREENSHOTS_DIR when set (the README's pictures come
+   * from {@code SCREENSHOTS_DIR=$PWD/docs/screenshots}), else in target/screenshots, to look at.
+   */
+  public void screenshot(String name) throws IOException {
+    String dir = System.getenv("SCREENSHOTS_DIR");
+    Path file = (dir == null || dir.isBlank() ? Path.of("target", "screenshots") : Path.of(dir)).resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
   }
 
   @Override

@@ -52,9 +52,7 @@ public final class TcpProxy implements AutoCloseable {
   public void retarget(String host, int port) {
     targetHost = host;
     targetPort = port;
-    sockets.forEach(NetSocket::close);
-    sockets.clear();
-    pairs.clear();
+    dropAll();
   }
 
   /** Connections are forwarded again. */
@@ -65,6 +63,10 @@ public final class TcpProxy implements AutoCloseable {
   /** Drops every open connection, and every new one at once, until {@link #restore()}. */
   public void cut() {
     refusing = true;
+    dropAll();
+  }
+
+  private void dropAll() {
     sockets.forEach(NetSocket::close);
     sockets.clear();
     pairs.clear();
