@@ -121,14 +121,17 @@ http.server.ThreadingHTTPServer((sys.argv[1], int(sys.argv[2])), Sink).serve_for
   tracing=("OTEL_EXPORTER_OTLP_ENDPOINT=http://$HOST:$SINK_PORT" "OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf"
     "OTEL_TRACES_SAMPLER=always_on")
 fi
-log "starting the vote service on $HOST:$VOTE_PORT (management on $MANAGEMENT_PORT)"
+log "starting the vote service on $HOST:$VOTE_PORT (management on $MANAGEMENT_PORT), WARMUP_SECONDS=${WARMUP_SECONDS:-5 (default)}"
+start_ns=$(date +%s%N)
 env "${tracing[@]}" "${wait_replicas[@]}" VOTE_PORT="$VOTE_PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" REDIS_URL="redis://$HOST:$REDIS_PORT" \
   java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
 PIDS[vote]=$!
 wait_ready "vote service" "$MANAGEMENT_PORT" "${PIDS[vote]}" 30 "30 s"
+ready_ms=$((($(date +%s%N) - start_ns) / 1000000))
 
 # --- warm-up and measured run --------------------------------------------------------------------
-log "warm-up: $WARMUP, $CONNECTIONS connections"
+# The first 10 s right after /ready turned 200 are also the figure of a new instance added under load.
+log "warm-up (the first $WARMUP after ready): $CONNECTIONS connections"
 run_wrk "$WARMUP" "$WORK/warmup.txt"
 
 log "measured run: $DURATION, $CONNECTIONS connections"
@@ -159,6 +162,9 @@ echo "requests/s: ${rps:-?}"
 echo "latency p50: $(figure p50_ms "$WORK/measured.txt") ms  p90: $(figure p90_ms "$WORK/measured.txt") ms" \
   " p99: $(figure p99_ms "$WORK/measured.txt") ms  p99.9: $(figure p99_9_ms "$WORK/measured.txt") ms"
 echo "non-2xx responses: $bad (warm-up: $warm_bad)"
+first_rps=$(awk -v n="$warm_ok" -v d="$(figure duration_s "$WORK/warmup.txt")" 'BEGIN { if (d > 0) printf "%.0f", n / d; else print "?" }')
+echo "new instance: ready $ready_ms ms after the process started; first ${WARMUP} after ready: $first_rps 2xx/s," \
+  "of the warm rate: $(awk -v f="$first_rps" -v w="${rps:-0}" 'BEGIN { if (w > 0 && f != "?") printf "%.2f", f / w; else print "?" }')"
 get_rps=$(sed -n 's/^Requests\/sec:[[:space:]]*//p' "$WORK/get.txt")
 echo "ballot GET, same process, after the votes: ${get_rps:-?} requests/s;" \
   "vote POST / ballot GET: $(awk -v p="${rps:-0}" -v g="${get_rps:-0}" 'BEGIN { if (g > 0) printf "%.2f", p / g; else print "?" }')"

@@ -43,13 +43,14 @@ public final class Main {
       System.exit(Seed.run());
     }
     boolean migrate = args.length == 1 && "migrate".equals(args[0]);
+    boolean train = args.length == 1 && "train".equals(args[0]);
     Optional<Role> role = args.length == 1 ? Role.byName(args[0]) : Optional.empty();
-    if (role.isEmpty() && !migrate) {
+    if (role.isEmpty() && !migrate && !train) {
       System.err.println(args.length == 0 ? "no role given" : "unknown role: " + String.join(" ", args));
       System.err.println(Role.usage());
       System.exit(EXIT_USAGE);
     }
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", migrate ? "migrate" : role.get().roleName());
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", role.map(Role::roleName).orElse(args[0]));
     Logger log = LoggerFactory.getLogger(Main.class);
 
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -59,6 +60,7 @@ public final class Main {
       if (role.orElse(null) == Role.DEV) {
         // Ctrl-C on a laptop: nothing to drain, stop at once.
         env.putIfAbsent("SHUTDOWN_DRAIN_SECONDS", "0");
+        env.putIfAbsent("WARMUP_SECONDS", "0");
         env.putAll(startDevServers(log));
       }
       config = Config.fromEnv(env);
@@ -70,6 +72,9 @@ public final class Main {
     if (migrate) {
       System.exit(Migrate.run(config, Integer.parseInt(env.getOrDefault("MIGRATE_WAIT_SECONDS", "60").trim())));
     }
+    if (train) {
+      System.exit(train(env, config));
+    }
 
     Tracing tracing = Tracing.fromEnv(System.getenv(), role.get().serviceLabel());
     PrometheusMeterRegistry registry = Telemetry.newRegistry(role.get().serviceLabel(), tracing);
@@ -78,10 +83,16 @@ public final class Main {
     int drainSeconds = role.get().servesTraffic() ? config.http().drainSeconds() : 0;
     onTermination(vertx, management, drainSeconds, log);
     ManagementServer server = new ManagementServer(management, config.http());
+    AtomicBoolean started = new AtomicBoolean();
+    WarmUp warmUp = WarmUp.prepare(role.get(), env, config.http().warmUpSeconds());
+    management.state("started", () -> started.get() ? null : "starting: warm-up, then the role");
     vertx.deployVerticle(server)
-        .compose(listening -> role.get().deploy(vertx, config, management))
-        .onSuccess(started -> log.info("Started {}; management on :{}{}", started, server.actualPort(),
-            tracing.enabled() ? "; tracing on" : ""))
+        .compose(listening -> warmUp.run(vertx))
+        .compose(warm -> role.get().deploy(vertx, config, management))
+        .onSuccess(deployed -> {
+          started.set(true);
+          log.info("Started {}; management on :{}{}", deployed, server.actualPort(), tracing.enabled() ? "; tracing on" : "");
+        })
         .onFailure(failed -> {
           if (failed instanceof PortInUse) {
             // Said in full by the message; a stack trace would only bury it.
@@ -91,6 +102,25 @@ public final class Main {
           }
           vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));
         });
+  }
+
+  /**
+   * {@code train}: the warm-up of the vote and result roles (WARMUP_SECONDS), then exit 0. The image
+   * build runs it under -XX:AOTCacheOutput, so the image's JVM starts with the classes it loaded already
+   * parsed and linked, and with their profiles. Redis and PostgreSQL need not be there.
+   */
+  private static int train(Map<String, String> env, Config config) {
+    WarmUp warmUp = WarmUp.prepare(Role.ALL, env, Math.max(1, config.http().warmUpSeconds()));
+    Vertx vertx = Vertx.vertx();
+    try {
+      warmUp.run(vertx)
+          .eventually(vertx::close)
+          .toCompletionStage().toCompletableFuture().get(config.http().warmUpSeconds() + 60L, TimeUnit.SECONDS);
+      return 0;
+    } catch (Exception failed) {
+      LoggerFactory.getLogger(Main.class).error("Training run failed", failed);
+      return EXIT_CONFIG;
+    }
   }
 
   /**

@@ -103,6 +103,7 @@ enum Role {
     }
     usage.append(String.format("%nother commands:%n"));
     usage.append(String.format("  %-8s %s%n", "migrate", "bring the database schema up to date, then exit (the worker also does it at start)"));
+    usage.append(String.format("  %-8s %s%n", "train", "warm the vote and result roles up for WARMUP_SECONDS on free loopback ports, then exit (the image build's AOT training run)"));
     usage.append(String.format("  %-8s %s%n", "seed", "cast SEED_A (2000) votes for a and SEED_B (1000) for b at VOTE_URL, then exit"));
     usage.append("\nEvery process serves /health, /ready and /metrics on MANAGEMENT_PORT (8081).");
     usage.append("\nConfiguration comes from environment variables; see the README.");

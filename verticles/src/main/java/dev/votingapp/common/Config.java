@@ -31,7 +31,8 @@ public record Config(
         env.port("RESULT_PORT", 5001),
         env.port("MANAGEMENT_PORT", HttpConfig.DEFAULT_MANAGEMENT_PORT),
         env.intIn("HTTP_IDLE_TIMEOUT_SECONDS", 75, 1, 3_600),
-        env.intIn("SHUTDOWN_DRAIN_SECONDS", 5, 0, 300));
+        env.intIn("SHUTDOWN_DRAIN_SECONDS", 5, 0, 300),
+        env.intIn("WARMUP_SECONDS", 5, 0, 30));
     VoteOptions options = new VoteOptions(
         env.label("OPTION_A", "Cats", LABEL_MAX_LENGTH),
         env.label("OPTION_B", "Dogs", LABEL_MAX_LENGTH));

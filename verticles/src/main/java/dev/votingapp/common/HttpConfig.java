@@ -13,8 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *                           closed; WebSocket clients are pinged well within it, so they stay
  * @param drainSeconds       SHUTDOWN_DRAIN_SECONDS: on SIGTERM, how long /ready answers 503 while the
  *                           public ports still serve, so load balancers stop sending traffic first
+ * @param warmUpSeconds      WARMUP_SECONDS: before a vote or result process reports ready, how long it
+ *                           drives its own request path on loopback so the JIT has compiled it (0: off)
  */
-public record HttpConfig(int votePort, int resultPort, int managementPort, int idleTimeoutSeconds, int drainSeconds) {
+public record HttpConfig(int votePort, int resultPort, int managementPort, int idleTimeoutSeconds, int drainSeconds,
+    int warmUpSeconds) {
 
   public static final int DEFAULT_MANAGEMENT_PORT = 8081;
 
@@ -28,6 +31,6 @@ public record HttpConfig(int votePort, int resultPort, int managementPort, int i
   public HttpConfig sharedAcrossInstances() {
     int shared = -SHARED_RANDOM_PORTS.incrementAndGet();
     return new HttpConfig(votePort == 0 ? shared : votePort, resultPort == 0 ? shared : resultPort,
-        managementPort, idleTimeoutSeconds, drainSeconds);
+        managementPort, idleTimeoutSeconds, drainSeconds, warmUpSeconds);
   }
 }

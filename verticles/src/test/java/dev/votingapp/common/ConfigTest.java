@@ -18,7 +18,7 @@ class ConfigTest {
   void defaultsMatchTheReferenceApp() {
     Config config = Config.fromEnv(Map.of("HOSTNAME", "abc123"));
 
-    assertThat(config.http()).isEqualTo(new HttpConfig(5000, 5001, 8081, 75, 5));
+    assertThat(config.http()).isEqualTo(new HttpConfig(5000, 5001, 8081, 75, 5, 5));
     assertThat(config.options().title()).isEqualTo("Cats vs Dogs!");
     assertThat(config.redis().url()).isEqualTo("redis://localhost:6379");
     assertThat(config.redis().queueKey()).isEqualTo("votes");
@@ -33,6 +33,7 @@ class ConfigTest {
     Config config = Config.fromEnv(Map.ofEntries(
         Map.entry("VOTE_PORT", "8000"), Map.entry("RESULT_PORT", "8001"), Map.entry("MANAGEMENT_PORT", "9000"),
         Map.entry("HTTP_IDLE_TIMEOUT_SECONDS", "30"), Map.entry("SHUTDOWN_DRAIN_SECONDS", "10"),
+        Map.entry("WARMUP_SECONDS", "0"),
         Map.entry("RESULT_MAX_CLIENTS", "500"), Map.entry("RESULT_ALLOWED_ORIGINS", "https://Results.example.com, http://localhost:8080"),
         Map.entry("WORKER_TIMEOUT_MS", "2000"), Map.entry("PGSSLMODE", "verify-full"),
         Map.entry("OPTION_A", "Tabs"), Map.entry("OPTION_B", "Spaces"),
@@ -40,7 +41,7 @@ class ConfigTest {
         Map.entry("PGHOST", "db"), Map.entry("PGPORT", "6543"), Map.entry("PGDATABASE", "votes"),
         Map.entry("PGUSER", "app")));
 
-    assertThat(config.http()).isEqualTo(new HttpConfig(8000, 8001, 9000, 30, 10));
+    assertThat(config.http()).isEqualTo(new HttpConfig(8000, 8001, 9000, 30, 10, 0));
     assertThat(config.result().maxClients()).isEqualTo(500);
     assertThat(config.result().allowedOrigins()).containsExactly("https://results.example.com", "http://localhost:8080");
     assertThat(config.worker().timeoutMs()).isEqualTo(2_000);
