@@ -8,7 +8,9 @@ import dev.votingapp.common.PgConfig;
 import dev.votingapp.common.Sql;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
+import dev.votingapp.testing.FreePort;
 import dev.votingapp.testing.Readiness;
+import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.RedisList;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -121,6 +125,46 @@ class LauncherIT {
       assertThat(lines.get(lines.size() - 1)).contains("Stopped");
     } finally {
       deleteKey(queue);
+    }
+  }
+
+  /**
+   * The warm-up runs before /ready turns 200, and leaves nothing a user or an operator would see: no
+   * vote in the real queue, no key of its own left in Redis, no vote in the process's metrics.
+   */
+  @Test
+  void theWarmUpComesBeforeReadyAndLeavesNoTrace() throws Exception {
+    String queue = TestServers.uniqueKey("warm");
+    int managementPort = FreePort.find();
+    Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", String.valueOf(managementPort),
+        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue, "WARMUP_SECONDS", "3");
+    try (AppProcess app = AppProcess.start(env, "vote"); TestApp test = new TestApp();
+         RedisKeys redis = new RedisKeys(test.vertx, TestServers.redisUrl(), queue)) {
+      Browser management = new Browser(managementPort);
+      Await.until("/ready answers while warming up", START, () -> {
+        try {
+          return management.get("/ready").statusCode() == 503;
+        } catch (RuntimeException notListeningYet) {
+          return false;
+        }
+      });
+      assertThat(app.output()).doesNotContain("Warm-up:");
+      assertThat(Readiness.down(management.get("/ready"))).containsExactly("started");
+
+      Browser ballot = new Browser(app.port("vote", START));
+      Await.until("ready after the warm-up", START, () -> management.isOk("/ready"));
+      Matcher warmUp = Pattern.compile("Warm-up: (\\d+) requests").matcher(app.output());
+      assertThat(warmUp.find()).as("the warm-up's log line").isTrue();
+      assertThat(Long.parseLong(warmUp.group(1))).as("warm-up requests").isGreaterThan(100);
+      assertThat(redis.length(queue)).as("votes in the real queue after the warm-up").isZero();
+      assertThat(Await.result(redis.api().keys(queue + "*")).size()).as("keys the warm-up left").isZero();
+      String metrics = management.get("/metrics").body();
+      assertThat(PrometheusText.has(metrics, "votes_accepted_total{option=\"a\"}")).isTrue();
+      assertThat(PrometheusText.value(metrics, "votes_accepted_total")).as("votes in the metrics").isZero();
+      assertThat(PrometheusText.value(metrics, "votes_rejected_total")).as("rejections in the metrics").isZero();
+
+      assertThat(ballot.postForm("/", "vote=a").statusCode()).isEqualTo(200);
+      assertThat(redis.length(queue)).isEqualTo(1);
     }
   }
 
