@@ -87,6 +87,7 @@ public final class VoteVerticle extends VerticleBase {
     router.route().failureHandler(BadRequests::onFailure);
     router.get("/").handler(this::ballot);
     router.head("/").handler(this::ballot);
+    router.post("/").handler(this::simpleForm);
     router.post("/")
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
         .handler(this::vote);
@@ -103,9 +104,34 @@ public final class VoteVerticle extends VerticleBase {
     sendPage(ctx, 200, page.ballot(), VoterId.of(ctx.request()));
   }
 
+  /** The ballot's own form, the common case, decoded here; any other body goes on to BodyHandler. */
+  private void simpleForm(RoutingContext ctx) {
+    if (!VoteForm.simple(ctx.request(), BODY_LIMIT_BYTES)) {
+      ctx.next();
+      return;
+    }
+    ctx.request().body().onComplete(read -> {
+      if (read.failed()) {
+        ctx.fail(400, read.cause());
+        return;
+      }
+      List<String> choices;
+      try {
+        choices = VoteForm.votes(read.result());
+      } catch (IllegalArgumentException undecodable) {
+        reject(ctx, VoterId.of(ctx.request()), Rejection.MISSING_VOTE);
+        return;
+      }
+      vote(ctx, choices);
+    });
+  }
+
   private void vote(RoutingContext ctx) {
+    vote(ctx, ctx.request().formAttributes().getAll("vote"));
+  }
+
+  private void vote(RoutingContext ctx, List<String> choices) {
     String voterId = VoterId.of(ctx.request());
-    List<String> choices = ctx.request().formAttributes().getAll("vote");
     if (choices.isEmpty() || choices.get(0).isBlank()) {
       reject(ctx, voterId, Rejection.MISSING_VOTE);
     } else if (choices.size() > 1) {

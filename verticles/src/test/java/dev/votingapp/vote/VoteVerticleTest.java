@@ -193,6 +193,34 @@ class VoteVerticleTest {
     assertThat(PrometheusText.value(metrics(), "votes_rejected_total{reason=\"body_too_large\"}")).isGreaterThanOrEqualTo(1);
   }
 
+  /** Not the ballot's own encoding, but still a form: multipart (curl -F) and a chunked body count too. */
+  @Test
+  void aMultipartOrChunkedFormCountsToo() {
+    long before = queue.length();
+    String boundary = "----vote-boundary";
+    HttpResponse<String> multipart = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"vote\"\r\n\r\nb\r\n--"
+            + boundary + "--\r\n")));
+    HttpResponse<String> chunked = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofString("vote=a"))));
+
+    assertThat(multipart.statusCode()).isEqualTo(200);
+    assertThat(multipart.body()).contains("class=\"b chosen\" value=\"b\" disabled>Dogs");
+    assertThat(chunked.statusCode()).isEqualTo(200);
+    assertThat(queue.messages().subList((int) before, (int) before + 2)).extracting(message -> message.getString("vote"))
+        .containsExactly("b", "a");
+  }
+
+  @Test
+  void aSemicolonDoesNotSplitAFormField() {
+    HttpResponse<String> page = browser.postForm("/", "vote=a;vote=b");
+
+    assertThat(page.statusCode()).isEqualTo(400);
+    assertThat(page.body()).contains("that option is not on this ballot");
+  }
+
   @Test
   void aJsonBodyIsNotAForm() {
     long before = queue.length();
