@@ -25,7 +25,7 @@ public final class ResultService {
     ClientSlots slots = new ClientSlots(config.result().maxClients());
     ResultMetrics metrics = new ResultMetrics(management.registry(), slots);
     ResultService service = new ResultService();
-    return vertx.deployVerticle(new TallyFeed(config, management, metrics))
+    return vertx.deployVerticle(new TallyFeed(config, management, metrics, slots))
         .compose(feed -> vertx.deployVerticle(() -> {
           ResultVerticle verticle = new ResultVerticle(shared, metrics, slots);
           synchronized (service.verticles) {

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It LISTENs to the tally triggers' NOTIFY (with reconnect) and reads the tally right away; a slow
  * poll is the safety net for missed notifications. Reads never overlap: notifications during a read
- * cause one more read after it. Changes are published at most every {@link #MIN_PUSH_GAP_MS}, so a
- * burst of commits gives a few messages, not thousands.
+ * cause one more read after it. A change after a quiet spell is published at once; the changes after
+ * it wait for the push gap ({@link #pushGapMs}), so a burst of commits gives a few messages, not
+ * thousands. The gap grows with the audience: what a push costs is one message per viewer.
  */
 final class TallyFeed extends VerticleBase {
 
@@ -40,7 +41,12 @@ final class TallyFeed extends VerticleBase {
   static final String ADDRESS = "result.tally";
   /** Request: the current tally as JSON (fails with 503 before the first read). */
   static final String CURRENT = "result.tally.current";
-  static final long MIN_PUSH_GAP_MS = 50;
+  /** The push gap with up to 1,000 viewers: a change right after a push waits at most this long. */
+  static final long MIN_PUSH_GAP_MS = 10;
+  /** The longest push gap, from 5,000 viewers on. */
+  static final long MAX_PUSH_GAP_MS = 50;
+  /** Between the two, the gap holds the messages of a busy tally to about this many per second. */
+  static final long MESSAGES_PER_SECOND = 100_000;
   /** At most this many commits' traces are linked from one push. */
   private static final int MAX_LINKS = 128;
 
@@ -49,6 +55,7 @@ final class TallyFeed extends VerticleBase {
   private final Config config;
   private final Management management;
   private final ResultMetrics metrics;
+  private final ClientSlots viewers;
   private TallyStore store;
   private PgSubscriber subscriber;
   private MessageConsumer<Object> currentConsumer;
@@ -67,10 +74,11 @@ final class TallyFeed extends VerticleBase {
   private volatile boolean schemaReady;
   private volatile boolean stopping;
 
-  TallyFeed(Config config, Management management, ResultMetrics metrics) {
+  TallyFeed(Config config, Management management, ResultMetrics metrics, ClientSlots viewers) {
     this.config = config;
     this.management = management;
     this.metrics = metrics;
+    this.viewers = viewers;
   }
 
   /** Ready at once; the schema and the LISTEN connection come up in the background, retried while PostgreSQL is away. */
@@ -183,11 +191,17 @@ final class TallyFeed extends VerticleBase {
     }
     current = tally;
     long sinceLastMs = (System.nanoTime() - lastPushNanos) / 1_000_000;
-    if (sinceLastMs >= MIN_PUSH_GAP_MS) {
+    long gapMs = pushGapMs(viewers.used());
+    if (sinceLastMs >= gapMs) {
       push();
     } else if (pushTimer == -1) {
-      pushTimer = vertx.setTimer(MIN_PUSH_GAP_MS - sinceLastMs, fire -> push());
+      pushTimer = vertx.setTimer(gapMs - sinceLastMs, fire -> push());
     }
+  }
+
+  /** 10 ms up to 1,000 viewers, then growing with them to 50 ms at 5,000. */
+  static long pushGapMs(int viewers) {
+    return Math.max(MIN_PUSH_GAP_MS, Math.min(MAX_PUSH_GAP_MS, viewers * 1_000L / MESSAGES_PER_SECOND));
   }
 
   private void push() {
