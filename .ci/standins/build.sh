@@ -29,20 +29,24 @@ if ! has gcr.io/distroless/base-debian12:nonroot; then
   docker tag voting-ci/debian-minbase:bookworm gcr.io/distroless/base-debian12:nonroot
 fi
 
-if ! has eclipse-temurin:17-jdk; then
-  log "eclipse-temurin:17-jdk from this machine's JDK"
+# The build stage's JDK: Temurin 25, installed on these machines apart from the default (Debian's 17).
+JDK25=${CI_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+if ! has eclipse-temurin:25-jdk; then
+  log "eclipse-temurin:25-jdk from $JDK25"
+  if ! "$JDK25/bin/java" -version 2>&1 | grep -q 'version "25'; then
+    log "no JDK 25 in $JDK25 (set CI_JDK25_HOME)"
+    exit 1
+  fi
   context=$(mktemp -d)
   trap 'rm -rf "$context"' EXIT
-  jdk=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
-  # Debian's JDK links into /etc (cacerts) and to a src.zip that is not installed: copy what the links
-  # point at, skip the dangling ones.
-  cp -rL "$jdk" "$context/jdk" 2>/dev/null || true
-  if [ ! -x "$context/jdk/bin/javac" ] || [ ! -s "$context/jdk/lib/security/cacerts" ]; then
-    log "copying the JDK from $jdk failed"
+  # -L: a JDK installed as links (Debian's links into /etc for cacerts) is copied as what they point at.
+  cp -rL "$JDK25" "$context/jdk" 2>/dev/null || true
+  if [ ! -x "$context/jdk/bin/javac" ] || [ ! -x "$context/jdk/bin/jlink" ] || [ ! -s "$context/jdk/lib/security/cacerts" ]; then
+    log "copying the JDK from $JDK25 failed"
     exit 1
   fi
   cp jdk.Dockerfile "$context/Dockerfile"
-  DOCKER_BUILDKIT=0 build -q -t eclipse-temurin:17-jdk "$context" >/dev/null
+  DOCKER_BUILDKIT=0 build -q -t eclipse-temurin:25-jdk "$context" >/dev/null
 fi
 
 # These two are built every time, from the layer cache when nothing changed (a second or two): an

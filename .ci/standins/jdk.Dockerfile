@@ -1,5 +1,5 @@
-# Stand-in for eclipse-temurin:17-jdk (no registry here): a Debian root filesystem with this machine's JDK
-# where Temurin images keep theirs.
+# Stand-in for eclipse-temurin:25-jdk (no registry here): a Debian root filesystem with this machine's
+# Temurin 25 JDK where Temurin images keep theirs.
 FROM voting-ci/debian-minbase:bookworm
 COPY jdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk \
