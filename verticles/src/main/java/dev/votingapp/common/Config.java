@@ -54,7 +54,7 @@ public record Config(
     String hostname = hostname(vars);
     WorkerConfig worker = new WorkerConfig(
         env.workerId("WORKER_ID", hostname + "-" + ProcessHandle.current().pid()),
-        env.intIn("WORKER_BATCH_SIZE", 500, 1, 10_000),
+        env.intIn("WORKER_BATCH_SIZE", 5_000, 1, 10_000),
         env.intIn("WORKER_CONCURRENCY", 2, 1, 64),
         env.intIn("WORKER_TIMEOUT_MS", 10_000, 100, 600_000));
     ResultConfig result = new ResultConfig(
