@@ -16,7 +16,12 @@ import dev.votingapp.testing.TestServers;
 import dev.votingapp.testing.WsClient;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,6 +107,28 @@ class ResultVerticleTest {
 
       redis.push(queue, List.of(vote("w2", "a"), vote("w3", "a"), vote("w1", "a")));
       assertThat(ws.until(message -> message.getLong("total") == 3, SOON)).isEqualTo(tally(3, 0));
+    }
+  }
+
+  /**
+   * Browsers offer permessage-deflate on every WebSocket; accepted, each viewer would hold zlib state
+   * (about 110 KiB) for messages of 100 bytes. The upgrade succeeds without it.
+   */
+  @Test
+  void aWebSocketIsNotCompressedEvenWhenTheBrowserOffersIt() throws Exception {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), result.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      BufferedReader reader = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      List<String> head = new ArrayList<>();
+      for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+        head.add(line.toLowerCase(java.util.Locale.ROOT));
+      }
+
+      assertThat(head.get(0)).startsWith("http/1.1 101");
+      assertThat(head).noneMatch(header -> header.startsWith("sec-websocket-extensions"));
     }
   }
 
