@@ -156,6 +156,26 @@ machine_facts() {
   echo "load average (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# The java that runs the services: BENCH_JAVA (default: the one on PATH), put first on PATH through a
+# wrapper in $WORK/bin. BENCH_AOT=1 (Java 25 or later): first trains an AOT cache with the jar's train
+# command, as the image build does, and runs every service with it. Call after WORK exists.
+setup_java() {
+  local java=${BENCH_JAVA:-$(command -v java)} aot=""
+  [[ -x $java ]] || die "BENCH_JAVA: $java is not an executable java"
+  mkdir -p "$WORK/bin"
+  if [[ ${BENCH_AOT:-} == 1 ]]; then
+    log "training an AOT cache with $java (the image build's step: the train command, ${WARMUP_SECONDS:-5} s)"
+    REDIS_URL=redis://127.0.0.1:1 PGHOST=127.0.0.1 PGPORT=1 "$java" -XX:AOTCacheOutput="$WORK/app.aot" \
+      -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -Xlog:aot=error -jar "$JAR" train >"$WORK/train.log" 2>&1 \
+      || { cat "$WORK/train.log" >&2; die "the AOT training run failed"; }
+    aot="-XX:AOTCache=$WORK/app.aot"
+  fi
+  printf '#!/bin/sh\nexec "%s" %s "$@"\n' "$java" "$aot" >"$WORK/bin/java"
+  chmod +x "$WORK/bin/java"
+  PATH="$WORK/bin:$PATH"
+  echo "services' java: $("$java" -version 2>&1 | head -n 1)${aot:+, with an AOT cache trained by the train command}"
+}
+
 # Dies naming the first of the commands given as arguments that is not installed.
 require_tools() {
   local tool

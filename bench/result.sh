@@ -31,6 +31,8 @@
 #   BENCH_WORKER_PORT   first port tried for the worker's management port (default 5640); the vote and
 #                       result services' management ports: BENCH_VOTE_MANAGEMENT_PORT (5680),
 #                       BENCH_RESULT_MANAGEMENT_PORT (5700). /ready and /metrics are read there.
+#   BENCH_JAVA         the java that runs the services (default: java on PATH); BENCH_AOT=1 with an AOT
+#                      cache trained first by the train command, as in the images (Java 25 or later)
 #   BUILD=1             rebuild both jars even when they exist
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -188,6 +190,7 @@ tools_current || die "$TOOLS (with $CLIENT_CLASS) missing after the build"
 warn_if_jar_older bench-tools || true
 
 WORK=$(mktemp -d -t result-bench.XXXXXX)
+setup_java
 
 # --- private Redis -------------------------------------------------------------------------------
 start_redis "${BENCH_REDIS_PORT:-6393}"

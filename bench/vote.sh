@@ -15,6 +15,8 @@
 #                      acknowledged only once the replica has it (the cost of surviving a failover)
 #   BENCH_TRACING=1    with tracing on: every request sampled, spans exported over OTLP/HTTP to a sink
 #                      this script starts on loopback (it answers 200 and keeps nothing)
+#   BENCH_JAVA         the java that runs the services (default: java on PATH); BENCH_AOT=1 with an AOT
+#                      cache trained first by the train command, as in the images (Java 25 or later)
 #   BUILD=1            rebuild launcher/target/voting-app.jar even when it exists
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -81,6 +83,7 @@ fi
 warn_if_jar_older || true
 
 WORK=$(mktemp -d -t vote-bench.XXXXXX)
+setup_java
 
 # --- private Redis -------------------------------------------------------------------------------
 start_redis "${BENCH_REDIS_PORT:-6390}"

@@ -18,6 +18,8 @@
 #   BENCH_REDIS_PORT   first port tried for the private Redis (default 6391)
 #   BENCH_WORKER_PORT  first port tried for the worker's management port: /health, /ready, /metrics
 #                      (MANAGEMENT_PORT; default 5602)
+#   BENCH_JAVA         the java that runs the services (default: java on PATH); BENCH_AOT=1 with an AOT
+#                      cache trained first by the train command, as in the images (Java 25 or later)
 #   BUILD=1            rebuild launcher/target/voting-app.jar even when it exists
 #
 # It starts everything it needs, stops it all again on exit (also on failure or Ctrl-C) and touches
@@ -108,6 +110,7 @@ if ! warn_if_jar_older && command -v unzip >/dev/null 2>&1; then
 fi
 
 WORK=$(mktemp -d -t worker-bench.XXXXXX)
+setup_java
 
 # --- private Redis -------------------------------------------------------------------------------
 start_redis "${BENCH_REDIS_PORT:-6391}"
