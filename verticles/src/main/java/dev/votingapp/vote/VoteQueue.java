@@ -3,12 +3,19 @@ package dev.votingapp.vote;
 import dev.votingapp.common.Outage;
 import dev.votingapp.common.RedisConfig;
 import dev.votingapp.common.RedisScript;
+import dev.votingapp.common.Tracing;
 import dev.votingapp.common.VoteClock;
 import dev.votingapp.common.VoteMessage;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -30,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * round. Under load that is one Redis round trip for many votes instead of one each; alone, a vote
  * waits for nothing (the task runs as soon as the round that read it ends). The script is atomic, so
  * each vote of the call is appended or none is, and each is acknowledged only when the call succeeded.
+ * A call shared by several requests is a child of none of them; with tracing on, each request gets a
+ * {@code send <queue>} producer span instead, from its push to its acknowledgement, which says how
+ * many votes shared the call.
  */
 final class VoteQueue {
 
@@ -56,6 +66,7 @@ final class VoteQueue {
   static final int MAX_BATCH = 512;
 
   private final Context context;
+  private final Tracing tracing;
   private final Redis redis;
   private final RedisConfig config;
   private final List<String> keys;
@@ -63,12 +74,29 @@ final class VoteQueue {
   /** The votes of the current round, not sent yet; touched only on {@link #context}'s event loop. */
   private List<Pending> waiting = new ArrayList<>();
 
-  private record Pending(String message, Promise<Void> acknowledged) {
+  /**
+   * A vote waiting for its call; {@code span} is invalid with tracing off. The answer is given on the
+   * request's own context, so what the request does next (its page, its latency exemplar, its log
+   * lines) still belongs to its trace, not to the call's.
+   */
+  private record Pending(String message, Promise<Void> acknowledged, Span span, ContextInternal request) {
+
+    void answer(AsyncResult<Void> call, int sharedBy) {
+      span.setAttribute(BATCH_SIZE, sharedBy);
+      if (call.failed()) {
+        span.setStatus(StatusCode.ERROR, String.valueOf(call.cause().getMessage()));
+      }
+      span.end();
+      request.emit(call, acknowledged::handle);
+    }
   }
 
+  private static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("messaging.batch.message_count");
+
   /** Call on the verticle's event loop: pushes must come from it. */
-  VoteQueue(Vertx vertx, RedisConfig config) {
+  VoteQueue(Vertx vertx, RedisConfig config, Tracing tracing) {
     this.context = vertx.getOrCreateContext();
+    this.tracing = tracing;
     this.config = config;
     this.redis = Redis.createClient(vertx, config.options(16));
     this.keys = List.of(config.queueKey(), VoteClock.key(config.queueKey()));
@@ -85,8 +113,22 @@ final class VoteQueue {
     if (waiting.isEmpty()) {
       context.runOnContext(endOfRound -> send());
     }
-    waiting.add(new Pending(VoteMessage.withoutTimestamp(voterId, option, trace), acknowledged));
+    ContextInternal request = (ContextInternal) Vertx.currentContext();
+    waiting.add(new Pending(VoteMessage.withoutTimestamp(voterId, option, trace), acknowledged, sendSpan(),
+        request != null ? request : (ContextInternal) context));
     return acknowledged.future();
+  }
+
+  /** A child of the current request's span, with tracing on. */
+  private Span sendSpan() {
+    if (!tracing.enabled()) {
+      return Span.getInvalid();
+    }
+    return tracing.tracer().spanBuilder("send " + config.queueKey()).setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "redis")
+        .setAttribute("messaging.destination.name", config.queueKey())
+        .setAttribute("messaging.operation.type", "send")
+        .startSpan();
   }
 
   /** Sends the round's votes, {@link #MAX_BATCH} per call, and answers each with its call's outcome. */
@@ -108,7 +150,7 @@ final class VoteQueue {
             } else {
               outage.failed(done.cause());
             }
-            batch.forEach(pending -> pending.acknowledged().handle(done));
+            batch.forEach(pending -> pending.answer(done, batch.size()));
           });
     }
   }

@@ -53,7 +53,7 @@ public final class VoteVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    queue = new VoteQueue(vertx, config.redis());
+    queue = new VoteQueue(vertx, config.redis(), management.tracing());
     metrics = new VoteMetrics(management.registry());
     // Not part of starting: the service comes up without Redis and reports not-ready.
     management.check("redis", queue::ping);
