@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,6 +50,8 @@ final class WarmUp {
   private static final String HOST = "127.0.0.1";
   /** Concurrent requests: enough to keep the throwaway's event loops busy (8 gave half the rate on 2 cores). */
   private static final int CONNECTIONS = 32;
+  /** The most a request, the throwaway's close or the clean-up may take. */
+  private static final long STEP_TIMEOUT_MS = 3_000;
   private static final Buffer[] VOTES = {Buffer.buffer("vote=a"), Buffer.buffer("vote=b"), Buffer.buffer("vote=")};
 
   private final Role role;
@@ -99,7 +102,9 @@ final class WarmUp {
       done.fail(failed);
     }
     return done.future()
-        .transform(driven -> throwaway.close().transform(closed -> forget(vertx, real, queue)).transform(forgotten -> {
+        // Bounded: a Redis or PostgreSQL that hangs may cost the warm-up a few seconds, never the start.
+        .transform(driven -> throwaway.close().timeout(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .transform(closed -> forget(vertx, real, queue)).transform(forgotten -> {
           long ms = (System.nanoTime() - started) / 1_000_000;
           if (driven.succeeded()) {
             LOG.info("Warm-up: {} requests in {} ms", driven.result(), ms);
@@ -158,6 +163,7 @@ final class WarmUp {
 
   private static Future<Buffer> exchange(HttpClient http, HttpMethod method, int port, String path, Buffer form) {
     return http.request(method, port, HOST, path).compose(request -> {
+      request.idleTimeout(STEP_TIMEOUT_MS);
       if (form == null) {
         return request.send();
       }
@@ -170,8 +176,13 @@ final class WarmUp {
   private static Future<Void> forget(Vertx vertx, Config real, String queue) {
     Redis redis = Redis.createClient(vertx, real.redis().options(1));
     return redis.send(Request.cmd(Command.DEL).arg(queue).arg(VoteClock.key(queue)))
+        .timeout(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
-        .recover(failed -> Future.succeededFuture())
+        .recover(failed -> {
+          LOG.warn("Could not delete the warm-up's keys {} and {} (nothing reads them): {}", queue, VoteClock.key(queue),
+              String.valueOf(failed.getMessage()));
+          return Future.succeededFuture();
+        })
         .eventually(redis::close);
   }
 

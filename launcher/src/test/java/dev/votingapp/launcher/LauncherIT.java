@@ -168,6 +168,19 @@ class LauncherIT {
     }
   }
 
+  /** A Redis that hangs holds the warm-up up for a few seconds at most, never the start. */
+  @Test
+  void aRedisThatNeverAnswersDoesNotHoldTheStartInTheWarmUp() throws Exception {
+    try (SilentRedis redis = new SilentRedis()) {
+      Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0", "REDIS_URL", redis.url(),
+          "WARMUP_SECONDS", "1", "SHUTDOWN_DRAIN_SECONDS", "0");
+      try (AppProcess app = AppProcess.start(env, "vote")) {
+        Browser ballot = new Browser(app.port("vote", START));
+        assertThat(ballot.get("/").statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
   /**
    * SIGTERM: /ready turns 503 at once, so load balancers stop sending traffic, while the ballot still
    * takes votes for the drain period; then the process stops by itself with status 0.
