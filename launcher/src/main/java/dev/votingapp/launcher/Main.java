@@ -84,7 +84,7 @@ public final class Main {
     onTermination(vertx, management, drainSeconds, log);
     ManagementServer server = new ManagementServer(management, config.http());
     AtomicBoolean started = new AtomicBoolean();
-    WarmUp warmUp = WarmUp.prepare(role.get(), env, config.http().warmUpSeconds());
+    WarmUp warmUp = new WarmUp(role.get(), env, config, config.http().warmUpSeconds());
     management.state("started", () -> started.get() ? null : "starting: warm-up, then the role");
     vertx.deployVerticle(server)
         .compose(listening -> warmUp.run(vertx))
@@ -110,7 +110,7 @@ public final class Main {
    * parsed and linked, and with their profiles. Redis and PostgreSQL need not be there.
    */
   private static int train(Map<String, String> env, Config config) {
-    WarmUp warmUp = WarmUp.prepare(Role.ALL, env, Math.max(1, config.http().warmUpSeconds()));
+    WarmUp warmUp = new WarmUp(Role.ALL, env, config, Math.max(1, config.http().warmUpSeconds()));
     Vertx vertx = Vertx.vertx();
     try {
       warmUp.run(vertx)

@@ -56,23 +56,23 @@ final class WarmUp {
 
   private final Role role;
   private final Map<String, String> env;
+  private final Config real;
   private final int seconds;
   private final PrometheusMeterRegistry registry;
-  /** Null when there is nothing to warm. */
+  /** Null when there is nothing to warm: the warm-up is off, or the role serves no requests (the worker). */
   private final Vertx throwaway;
 
-  private WarmUp(Role role, Map<String, String> env, int seconds) {
+  /**
+   * {@code env} and {@code real}: the process's variables and the configuration read from them.
+   * Construct outside any Vert.x context (a Vert.x created on one is a mistake Vert.x warns about).
+   */
+  WarmUp(Role role, Map<String, String> env, Config real, int seconds) {
     this.role = role;
     this.env = env;
+    this.real = real;
     this.seconds = seconds;
-    boolean serves = role == Role.VOTE || role == Role.RESULT || role == Role.ALL || role == Role.DEV;
     this.registry = Telemetry.newRegistry(role.serviceLabel());
-    this.throwaway = seconds > 0 && serves ? Telemetry.newVertx(registry, Tracing.OFF) : null;
-  }
-
-  /** Call outside any Vert.x context (a Vert.x created on one is a mistake Vert.x warns about). */
-  static WarmUp prepare(Role role, Map<String, String> env, int seconds) {
-    return new WarmUp(role, env, seconds);
+    this.throwaway = seconds > 0 && role.servesTraffic() ? Telemetry.newVertx(registry, Tracing.OFF) : null;
   }
 
   /** Warms the role for WARMUP_SECONDS (the real role is not deployed yet); never fails. */
@@ -81,7 +81,6 @@ final class WarmUp {
       return Future.succeededFuture();
     }
     long started = System.nanoTime();
-    Config real = Config.fromEnv(env);
     String queue = real.redis().queueKey() + ":warm-up:" + ProcessHandle.current().pid();
     Promise<Long> done = Promise.promise();
     try {
