@@ -142,6 +142,11 @@ for rule in config.get("inhibit_rules", []):
 EOF
 log "watchdog: alertname=Watchdog (any severity or service) -> deadmansswitch only, alone in its group, repeated every 1-5 minutes"
 
+# The out-of-the-box receiver, the alert inbox: its unit tests (the live check posts to it for real).
+(cd alertmanager/inbox && PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest -q test_inbox >/dev/null 2>&1) ||
+  { (cd alertmanager/inbox && PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest test_inbox); fail "alertmanager/inbox unit tests"; }
+log "alert inbox: unit tests pass"
+
 # Inhibition, for real: a throwaway Alertmanager on a free loopback port, fed alerts with amtool, asked
 # which are suppressed. Nothing leaves the machine (its receivers' addresses do not resolve here).
 tmp=$(mktemp -d)
