@@ -433,6 +433,9 @@ def main():
              and query(prometheus, "worker_votes_written_total > 0") and query(prometheus, "slo:vote_freshness:votes_rate5m")
              and query(prometheus, 'ALERTS{alertname="Watchdog", alertstate="firing"}'))
     healthy_at = time.time()
+    others = sorted({f"{a['metric']['alertname']} ({a['metric']['alertstate']})" for a in
+                     query(prometheus, 'ALERTS{alertname!="Watchdog"}', healthy_at)})
+    log("alerts firing or pending besides the Watchdog at that moment: " + (", ".join(others) or "none"))
 
     # 1. No phantom series, in the healthy stack.
     problems = check_phantoms(prometheus, healthy_at)
