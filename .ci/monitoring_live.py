@@ -536,16 +536,18 @@ def cleanup():
 if __name__ == "__main__":
     if sys.argv[1:] == ["--self-test"]:
         # The PromQL helpers on examples from the rules (no servers).
-        assert selectors('sum by (service) (rate(a_total{code=~"5..", x="}"}[5m])) or b * 0 > bool 1') == \
-            ['a_total{code=~"5..", x="}"}', "b"], selectors('sum by (service) (rate(a_total{code=~"5.."}[5m])) or b')
-        assert selectors("histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m]))) offset 5m") == ["h_bucket"]
-        assert selectors("time() - max(x and on (job, instance) y) > 26 * 3600") == ["x", "y"]
-        assert non_filtering('absent(up{job="vote"} == 1)') == '(up{job="vote"} == bool 1)'
-        assert without_allowed_empty('sum(rate(r{code=~"5.."}[1m])) or sum(rate(r[1m])) * 0') == \
-            'sum(rate(r{code=~"5..", __never__="1"}[1m])) or sum(rate(r[1m])) * 0'
-        assert non_filtering('a{code!~"5.."} / b > 0.9 and c >= bool 2') == 'a{code!~"5.."} / b > bool 0.9 and c >= bool 2'
-        print("self-test ok")
-        shutil.rmtree(WORK, ignore_errors=True)
+        try:
+            assert selectors('sum by (service) (rate(a_total{code=~"5..", x="}"}[5m])) or b * 0 > bool 1') == \
+                ['a_total{code=~"5..", x="}"}', "b"], selectors('sum by (service) (rate(a_total{code=~"5.."}[5m])) or b')
+            assert selectors("histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m]))) offset 5m") == ["h_bucket"]
+            assert selectors("time() - max(x and on (job, instance) y) > 26 * 3600") == ["x", "y"]
+            assert non_filtering('absent(up{job="vote"} == 1)') == '(up{job="vote"} == bool 1)'
+            assert without_allowed_empty('sum(rate(r{code=~"5.."}[1m])) or sum(rate(r[1m])) * 0') == \
+                'sum(rate(r{code=~"5..", __never__="1"}[1m])) or sum(rate(r[1m])) * 0'
+            assert non_filtering('a{code!~"5.."} / b > 0.9 and c >= bool 2') == 'a{code!~"5.."} / b > bool 0.9 and c >= bool 2'
+            print("self-test ok")
+        finally:
+            shutil.rmtree(WORK, ignore_errors=True)
         sys.exit(0)
     status = 0
     try:
