@@ -2,29 +2,47 @@
 """The monitoring, live, on this machine's real binaries (run by .ci/monitoring-live.sh).
 
 Starts the three roles from the jar, a Redis of its own, a database of its own on the machine's
-PostgreSQL, Debian's redis_exporter and postgres_exporter, a real Prometheus with a configuration derived
-from prometheus/prometheus.yml (same jobs, labels and rules; local targets; shorter intervals) and a real
-Alertmanager with alertmanager/alertmanager.yml whose receivers all point at a webhook of this script.
-It casts votes, good and bad, then proves:
+PostgreSQL, Debian's redis_exporter, postgres_exporter (logged in as a pg_monitor role, the way Compose's
+voting_monitor does, password from a file) and Pushgateway (with a backup's and a restore drill's
+results pushed the way docker/backup pushes them), a real Prometheus with a configuration derived from
+prometheus/prometheus.yml (same jobs, labels and rules; local targets; shorter intervals), the alert
+inbox (alertmanager/inbox/inbox.py, Compose's out-of-the-box receiver) and a real Alertmanager with
+alertmanager/alertmanager.yml, only the inbox's address changed to where it listens here.
 
-1. no phantom metrics: every metric named in a rule or a dashboard has series in Prometheus;
-2. every dashboard query, with its variables filled in, returns data;
-3. with Redis stopped, the RedisDown alert reaches the webhook within the rule's `for` plus the group
-   wait plus a margin, and no alert that RedisDown inhibits reaches it.
+It casts good votes only, waits until every target is scraped, and then, the stack healthy, proves:
 
-What cannot run here is left out and said so: cAdvisor (container_* metrics), Loki (log panels).
-Every process it starts is stopped at the end; every wait has a deadline.
+1. No phantom series. Every dashboard query (grafana/dashboards/*.json, for service = vote, worker and
+   result, other variables on "All", $__rate_interval as 1m) and every rule expression
+   (prometheus/rules/*.yml, recording and alerting) is checked twice:
+   a. every vector selector in it (metric name and label matchers) has series, so a counter that
+      appears only on its first failure is caught even where the query hides it behind `or`;
+   b. the query as a whole returns something. Dashboard and recording-rule queries run as written. An
+      alert expression may rightly be empty when its condition is false, so it runs with every
+      comparison made non-filtering (`a > 0.05` becomes `a > bool 0.05`, 0 or 1 for every series) and
+      absent(x) read as x: what is left empty can only be a series that is missing or labels that do
+      not match.
+   Exceptions, each printed: selectors on HTTP status classes (code=~"5.."/"4..": Vert.x makes a code's
+   series on its first such answer) and ALERTS without the Watchdog (a healthy stack fires no other
+   alert). Their queries are run once more with those selectors made empty (a matcher that matches
+   nothing added), and must still answer: an `or` fallback, as the SLO rules have. Left out, and said so:
+   cAdvisor's container_* (no cAdvisor can run here) and LogQL panels (no Loki here).
+2. The alerts reach the receiver a user gets out of the box: the Watchdog reaches the inbox on the dead
+   man's switch path (/watchdog), alone, again after its repeat interval, and nowhere else; with Redis
+   stopped, RedisDown reaches the inbox as a page within the rule's `for` plus the group wait plus a
+   margin, and no alert that RedisDown inhibits arrives.
+
+Every process it starts is stopped at the end; every wait has a deadline. Exit 1 names every problem.
 """
-import http.server
+import glob
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -35,13 +53,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "launcher", "target", "voting-app.jar")
 SCRAPE_S = 5
 EVALUATE_S = 5
-# Metrics that need a program this machine cannot run (cAdvisor), or that the backup jobs push, which
-# .ci/backup-drill.sh proves are scraped.
-UNAVAILABLE = re.compile(r"^(container_|voting_backup_|voting_restore_drill_)")
+# The address every out-of-the-box receiver posts to (alertmanager/alertmanager.yml).
+INBOX_URL = "http://alert-inbox:8080"
+# Queries left out, with why.
+CADVISOR = re.compile(r"\bcontainer_\w+")
+# Selectors allowed to be empty in a healthy stack, with why (their queries must still answer: check b).
+EMPTY_WHEN_HEALTHY = [
+    (re.compile(r'code\s*=~\s*"[45]\.\."'), "an HTTP status class not answered yet: Vert.x makes a code's series on "
+                                            "its first such answer; the query must answer without it"),
+    (re.compile(r'^ALERTS\{.*alertname\s*!=\s*"Watchdog"'), "alerts other than the Watchdog: none fires in a healthy stack"),
+]
 
 PROCESSES = []
 WORK = tempfile.mkdtemp(prefix="voting-monitoring-")
 DATABASE = "voting_monitoring_" + str(os.getpid())
+MONITOR_ROLE = "voting_monitor_" + str(os.getpid())
 
 
 def log(message):
@@ -91,8 +117,9 @@ def call(url, data=None, headers=None, timeout=5):
 
 
 def psql(sql, database="postgres"):
-    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-Atc", sql],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    """Runs SQL given on standard input (never on a command line: it may hold a password)."""
+    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres",
+                           "-d", database, "-At"], input=sql, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def query(prometheus, expr, at=None):
@@ -104,64 +131,152 @@ def query(prometheus, expr, at=None):
     return answer["data"]["result"]
 
 
-# --- the webhook every receiver points at -------------------------------------------------------
-RECEIVED = []
+# --- PromQL, as text ------------------------------------------------------------------------------
+GROUPING = {"by", "without", "on", "ignoring", "group_left", "group_right"}
+KEYWORDS = GROUPING | {"bool", "and", "or", "unless", "offset", "inf", "nan", "atan2", "start", "end"}
+TOKEN = re.compile(r"""
+    (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`)
+  | (?P<matchers>\{(?:[^}"']|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')*\})
+  | (?P<range>\[[^\]]*\])
+  | (?P<number>(?<![\w:])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?:ms|[smhdwy])*)
+  | (?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)
+  | (?P<other>.)
+""", re.X | re.S)
 
 
-class Webhook(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        for alert in body.get("alerts", []):
-            RECEIVED.append({"at": time.time(), "receiver": self.path.strip("/"), "status": alert["status"],
-                             "labels": alert["labels"]})
-        self.send_response(200)
-        self.end_headers()
+def selectors(expr):
+    """The vector selectors of a PromQL expression, as text (name{matchers} or name), in order."""
+    tokens = [(m.lastgroup, m.group(0)) for m in TOKEN.finditer(expr) if not m.group(0).isspace()]
+    found, i = [], 0
+    while i < len(tokens):
+        kind, text = tokens[i]
+        following = tokens[i + 1] if i + 1 < len(tokens) else (None, None)
+        if kind == "name" and text in GROUPING and following[1] == "(":
+            depth, i = 0, i + 1  # skip the label list: by (service, le)
+            while i < len(tokens):
+                depth += {"(": 1, ")": -1}.get(tokens[i][1], 0)
+                if depth == 0:
+                    break
+                i += 1
+        elif kind == "name" and (following[1] == "(" or following[1] in GROUPING or text.lower() in KEYWORDS):
+            pass  # a function, an aggregation followed by its by (...), or a keyword
+        elif kind == "name":
+            found.append(text + (following[1] if following[0] == "matchers" else ""))
+        elif kind == "matchers" and (i == 0 or tokens[i - 1][0] != "name"):
+            found.append(text)  # {__name__="..."} without a name in front
+        i += 1
+    return found
 
-    def log_message(self, *args):
-        pass
 
-
-# --- metric names in PromQL ---------------------------------------------------------------------
-KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless",
-            "offset", "inf", "nan", "le", "atan2"}
-
-
-def metric_names(expr):
-    """The metric names a PromQL expression selects (functions, keywords, labels and strings left out)."""
-    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
-    text = re.sub(r"\{[^}]*\}", "", text)                  # label matchers
-    text = re.sub(r"\[[^\]]*\]", "", text)                 # ranges and subqueries
-    text = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", text)
-    names = set()
-    for match in re.finditer(r"[a-zA-Z_:][a-zA-Z0-9_:]*", text):
-        name = match.group(0)
-        rest = text[match.end():].lstrip()
-        if rest.startswith("(") or name in KEYWORDS or re.fullmatch(r"\d+[smhdwy]", name):
+def non_filtering(expr):
+    """An alert expression that keeps every series: comparisons get `bool`, absent(x) becomes (x)."""
+    out, depth, position = [], 0, 0
+    text = re.sub(r"\babsent\s*\(", "(", expr)
+    while position < len(text):
+        string = re.match(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', text[position:])
+        if string:
+            out.append(string.group(0))
+            position += len(string.group(0))
             continue
-        names.add(name)
-    return names
+        char = text[position]
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        comparison = re.match(r"==|!=|>=|<=|>|<", text[position:]) if depth == 0 else None
+        if comparison:
+            out.append(comparison.group(0))
+            position += len(comparison.group(0))
+            if not re.match(r"\s*bool\b", text[position:]):
+                out.append(" bool")
+            continue
+        out.append(char)
+        position += 1
+    return "".join(out)
 
 
-def rule_exprs():
-    exprs = []
-    for name in sorted(os.listdir(os.path.join(ROOT, "prometheus", "rules"))):
-        with open(os.path.join(ROOT, "prometheus", "rules", name)) as file:
-            for group in yaml.safe_load(file)["groups"]:
-                for rule in group["rules"]:
-                    exprs.append((name, rule.get("alert") or rule.get("record"), str(rule["expr"])))
-    return exprs
+def without_allowed_empty(expr):
+    """The expression with every selector of EMPTY_WHEN_HEALTHY made to select nothing."""
+    for selector in set(selectors(expr)):
+        if "{" in selector and any(pattern.search(selector) for pattern, _ in EMPTY_WHEN_HEALTHY):
+            expr = expr.replace(selector, selector[:-1] + ', __never__="1"}')
+    return expr
 
 
-def dashboard_queries(services):
+# --- what is checked ------------------------------------------------------------------------------
+def rule_queries():
     queries = []
-    for service in services:
+    for path in sorted(glob.glob(os.path.join(ROOT, "prometheus", "rules", "*.yml"))):
+        for group in yaml.safe_load(open(path))["groups"]:
+            for rule in group["rules"]:
+                expr = str(rule["expr"]).strip()
+                if "alert" in rule:
+                    queries.append({"where": f"alert {rule['alert']} ({os.path.basename(path)})", "expr": expr,
+                                    "as_run": non_filtering(expr)})
+                else:
+                    queries.append({"where": f"record {rule['record']} ({os.path.basename(path)})", "expr": expr,
+                                    "as_run": expr})
+    return queries
+
+
+def dashboard_queries():
+    """Every Prometheus query of the dashboards, for each service; and the titles of the LogQL panels."""
+    unique = {}
+    for service in ("vote", "worker", "result"):
         out = subprocess.run([sys.executable, os.path.join(ROOT, ".ci", "dashboards_check.py"), "--queries",
                               "--var", f"service={service}"], check=True, capture_output=True, text=True).stdout
-        queries += [json.loads(line) for line in out.splitlines() if line.strip()]
-    unique = {}
+        for line in out.splitlines():
+            item = json.loads(line)
+            unique.setdefault(item["expr"], {"where": f"dashboard {item['dashboard']} / {item['panel']}",
+                                             "expr": item["expr"], "as_run": item["expr"]})
+    logql = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "grafana", "dashboards", "*.json"))):
+        dashboard = json.load(open(path))
+        stack = list(dashboard.get("panels", []))
+        while stack:
+            panel = stack.pop(0)
+            stack += panel.get("panels") or []
+            if any((t.get("datasource") or {}).get("type") == "loki" for t in panel.get("targets") or []):
+                logql.append(f"{dashboard['uid']} / {panel.get('title')}")
+    return list(unique.values()), logql
+
+
+def check_phantoms(prometheus, at):
+    """Problems (one line each) with the queries of the dashboards and rules, at the healthy moment."""
+    dashboards, logql = dashboard_queries()
+    queries = dashboards + rule_queries()
+    problems, skipped, allowed_empty, checked, selector_cache = [], [], {}, 0, {}
     for item in queries:
-        unique[(item["dashboard"], item["panel"], item["expr"])] = item
-    return list(unique.values())
+        if CADVISOR.search(item["expr"]):
+            skipped.append(item["where"])
+            continue
+        checked += 1
+        for selector in selectors(item["expr"]):
+            if selector not in selector_cache:
+                selector_cache[selector] = bool(query(prometheus, f"count(last_over_time({selector}[1m]))", at))
+            if selector_cache[selector]:
+                continue
+            reason = next((why for pattern, why in EMPTY_WHEN_HEALTHY if pattern.search(selector)), None)
+            if reason:
+                allowed_empty.setdefault(selector, reason)
+            else:
+                problems.append(f"no series for {selector}: {item['where']}")
+        try:
+            how = "as written" if item["as_run"] == item["expr"] else "with its comparisons made non-filtering"
+            if not query(prometheus, item["as_run"], at):
+                problems.append(f"no data {how}: {item['where']}: {' '.join(item['as_run'].split())}")
+            # The selectors allowed to be empty, made empty for sure (whatever this run happened to
+            # answer): the query must still answer.
+            without = without_allowed_empty(item["as_run"])
+            if without != item["as_run"] and not query(prometheus, without, at):
+                problems.append(f"no data {how} once its HTTP status class or alert series are gone (add an `or` "
+                                f"fallback): {item['where']}: {' '.join(without.split())}")
+        except ValueError as invalid:
+            problems.append(f"query refused: {item['where']}: {invalid}")
+    log(f"{checked} queries checked ({len(dashboards)} distinct dashboard queries for service = vote, worker, result; "
+        f"{len(queries) - len(dashboards)} rule expressions), {len(selector_cache)} distinct selectors")
+    log(f"skipped, cAdvisor's container_* (no cAdvisor can run here): {len(skipped)}: " + "; ".join(skipped))
+    log(f"skipped, LogQL (no Loki here): {len(logql)} panels: " + "; ".join(logql))
+    for selector, reason in sorted(allowed_empty.items()):
+        log(f"empty while healthy, allowed ({reason}): {selector}")
+    return problems
 
 
 # --- the derived configurations -----------------------------------------------------------------
@@ -188,17 +303,21 @@ def prometheus_config(ports):
     return config
 
 
-def alertmanager_config(webhook_port):
+def alertmanager_config(inbox_port):
+    """The shipped file, with only the inbox's address changed; the Slack and e-mail receivers, not routed
+    to out of the box, lose what needs their secret files."""
     with open(os.path.join(ROOT, "alertmanager", "alertmanager.yml")) as file:
         config = yaml.safe_load(file)
+    routed = {route.get("receiver") for route in routes(config["route"])}
     for receiver in config["receivers"]:
-        name = receiver["name"]
-        for key in list(receiver):
-            if key.endswith("_configs"):
-                del receiver[key]
-        receiver["webhook_configs"] = [{"url": f"http://127.0.0.1:{webhook_port}/{name}", "send_resolved": True}]
-    config.get("global", {}).pop("slack_api_url_file", None)
-    config.get("global", {}).pop("smtp_auth_password_file", None)
+        hooks = [hook["url"] for hook in receiver.get("webhook_configs", [])]
+        if receiver["name"] in routed and not any(url.startswith(INBOX_URL + "/") for url in hooks):
+            fail(f"receiver {receiver['name']} is routed to out of the box but does not post to {INBOX_URL}/")
+        for hook in receiver.get("webhook_configs", []):
+            hook["url"] = hook["url"].replace(INBOX_URL, f"http://127.0.0.1:{inbox_port}")
+        if receiver["name"] not in routed:
+            receiver.pop("slack_configs", None)
+            receiver.pop("email_configs", None)
     return config
 
 
@@ -215,21 +334,46 @@ def routes(route):
         yield from routes(child)
 
 
+def push_backup_results(pushgateway):
+    """A backup's and a restore drill's success, as docker/backup's push_metrics sends them."""
+    now = int(time.time())
+    pushes = {
+        "backup": {"voting_backup_last_success_timestamp_seconds": now - 3600, "voting_backup_duration_seconds": 12.5,
+                   "voting_backup_size_bytes": 1048576, "voting_backup_previous_size_bytes": 1040000,
+                   "voting_backup_votes": 60, "voting_backup_queue_depth": 0},
+        "restore-drill": {"voting_restore_drill_last_success_timestamp_seconds": now - 1800,
+                          "voting_restore_drill_duration_seconds": 30.0, "voting_restore_drill_backup_age_seconds": 1800,
+                          "voting_restore_drill_votes": 60},
+    }
+    for job, metrics in pushes.items():
+        body = "".join(f"# TYPE {name} gauge\n{name} {value}\n" for name, value in metrics.items()).encode()
+        status, answer = call(f"http://127.0.0.1:{pushgateway}/metrics/job/{job}/service/{job}", body)
+        if status not in (200, 202):
+            fail(f"push to the Pushgateway: {status} {answer}")
+
+
+def received(inbox):
+    return json.loads(call(f"http://127.0.0.1:{inbox}/api/notifications")[1])
+
+
 # --- the run -------------------------------------------------------------------------------------
 def main():
     if not os.path.exists(JAR):
         fail(f"{JAR} is missing: build it first (./mvnw package)")
-    ports = {name: free_port() for name in ("redis_server", "vote_http", "result_http", "vote", "worker",
-                                            "result", "redis", "postgres", "prometheus", "alertmanager", "webhook")}
-
-    webhook = http.server.ThreadingHTTPServer(("127.0.0.1", ports["webhook"]), Webhook)
-    threading.Thread(target=webhook.serve_forever, daemon=True).start()
+    ports = {name: free_port() for name in ("redis_server", "vote_http", "result_http", "vote", "worker", "result",
+                                            "redis", "postgres", "pushgateway", "prometheus", "alertmanager", "inbox")}
 
     log(f"Redis on {ports['redis_server']}, database {DATABASE}, work folder {WORK}")
     redis = start("redis", ["redis-server", "--port", str(ports["redis_server"]), "--bind", "127.0.0.1",
                             "--save", "", "--appendonly", "no", "--maxmemory", "64mb",
                             "--maxmemory-policy", "noeviction", "--dir", WORK])
     psql(f"CREATE DATABASE {DATABASE}")
+    # The exporter's login, as Compose's voting_monitor: pg_monitor and nothing else, password from a file.
+    password_file = os.path.join(WORK, "monitor-db-password")
+    with open(os.open(password_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as file:
+        file.write(secrets.token_urlsafe(24))
+    psql(f"CREATE ROLE {MONITOR_ROLE} LOGIN PASSWORD '{open(password_file).read()}' IN ROLE pg_monitor")
+
     app_env = {"REDIS_URL": f"redis://127.0.0.1:{ports['redis_server']}", "PGHOST": "127.0.0.1", "PGPORT": "5432",
                "PGUSER": "postgres", "PGDATABASE": DATABASE, "SHUTDOWN_DRAIN_SECONDS": "0", "WORKER_TIMEOUT_MS": "2000"}
     for name in ("PGPASSWORD", "PGPASSWORD_FILE", "REDIS_PASSWORD", "REDIS_PASSWORD_FILE", "REDIS_QUEUE"):
@@ -247,10 +391,15 @@ def main():
     start("redis-exporter", ["prometheus-redis-exporter", f"--redis.addr=redis://127.0.0.1:{ports['redis_server']}",
                              f"--web.listen-address=127.0.0.1:{ports['redis']}"])
     start("postgres-exporter", ["prometheus-postgres-exporter", f"--web.listen-address=127.0.0.1:{ports['postgres']}"],
-          {"DATA_SOURCE_NAME": f"postgresql://postgres@127.0.0.1:5432/{DATABASE}?sslmode=disable"})
+          {"DATA_SOURCE_URI": f"127.0.0.1:5432/{DATABASE}?sslmode=disable", "DATA_SOURCE_USER": MONITOR_ROLE,
+           "DATA_SOURCE_PASS_FILE": password_file})
+    start("pushgateway", ["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{ports['pushgateway']}",
+                          f"--persistence.file={WORK}/pushgateway.metrics"])
+    start("alert-inbox", [sys.executable, "-u", os.path.join(ROOT, "alertmanager", "inbox", "inbox.py"),
+                          f"--listen=127.0.0.1:{ports['inbox']}"], {"PYTHONDONTWRITEBYTECODE": "1"})
 
     with open(os.path.join(WORK, "alertmanager.yml"), "w") as file:
-        yaml.safe_dump(alertmanager_config(ports["webhook"]), file)
+        yaml.safe_dump(alertmanager_config(ports["inbox"]), file)
     start("alertmanager", ["prometheus-alertmanager", f"--config.file={WORK}/alertmanager.yml",
                            f"--storage.path={WORK}/alertmanager", f"--web.listen-address=127.0.0.1:{ports['alertmanager']}",
                            "--cluster.listen-address="])
@@ -259,115 +408,98 @@ def main():
     start("prometheus", ["prometheus", f"--config.file={WORK}/prometheus.yml", f"--storage.tsdb.path={WORK}/prometheus",
                          f"--web.listen-address=127.0.0.1:{ports['prometheus']}"])
     log("left out: job cadvisor (no cAdvisor can run on this machine)")
-    wait_for("Prometheus and Alertmanager up", 60, lambda: call(f"http://127.0.0.1:{ports['prometheus']}/-/ready")[0] == 200
-             and call(f"http://127.0.0.1:{ports['alertmanager']}/-/ready")[0] == 200)
+    wait_for("Prometheus, Alertmanager, the Pushgateway and the alert inbox up", 60, lambda:
+             all(call(f"http://127.0.0.1:{ports[name]}/{path}")[0] == 200 for name, path in
+                 (("prometheus", "-/ready"), ("alertmanager", "-/ready"), ("pushgateway", "-/ready"), ("inbox", "-/healthy"))))
+    push_backup_results(ports["pushgateway"])
 
-    log("casting votes, good and bad")
+    log("casting good votes, reading the pages")
     vote = f"http://127.0.0.1:{ports['vote_http']}/"
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     for i in range(60):
-        status, _ = call(vote, f"vote={'ab'[i % 3 == 0]}".encode(), form)
+        status, _ = call(vote, f"vote={'ab'[i % 3 == 0]}".encode(), {**form, "Cookie": f"voter_id=monitoring-{i}"})
         if status != 200:
             fail(f"vote {i}: {status}")
-    for body in (b"vote=zzz", b"name=cats"):
-        call(vote, body, form)
     call(vote)
     call(f"http://127.0.0.1:{ports['result_http']}/")
     call(f"http://127.0.0.1:{ports['result_http']}/api/results")
-    websocket_with_foreign_origin(ports["result_http"])
-    subprocess.run(["redis-cli", "-p", str(ports["redis_server"]), "rpush", "votes", "not a vote"], check=True,
-                   capture_output=True)
     wait_for("every vote written", 60, lambda: psql("SELECT count(*) FROM votes", DATABASE) == "60")
 
     prometheus = ports["prometheus"]
     jobs = len(prometheus_config(ports)["scrape_configs"])
-    # Three scrapes of every target at least, so rates over the dashboards' windows have data.
-    wait_for("every target up and scraped three times", 120, lambda: len(query(prometheus, "up == 1")) == jobs
-             and len(query(prometheus, "count_over_time(up[1m]) >= 3")) == jobs
-             and query(prometheus, "worker_votes_written_total > 0") and query(prometheus, "worker_dead_letters_total > 0"))
-
-    # Everything is up and has traffic: the moment the dashboards are looked at first.
+    # Three scrapes of every target at least, so rates have data; the rules evaluated since.
+    wait_for("every target up and scraped three times, the rules evaluated", 120, lambda:
+             len(query(prometheus, "up == 1")) == jobs and len(query(prometheus, "count_over_time(up[1m]) >= 3")) == jobs
+             and query(prometheus, "worker_votes_written_total > 0") and query(prometheus, "slo:vote_freshness:votes_rate5m")
+             and query(prometheus, 'ALERTS{alertname="Watchdog", alertstate="firing"}'))
     healthy_at = time.time()
+    others = sorted({f"{a['metric']['alertname']} ({a['metric']['alertstate']})" for a in
+                     query(prometheus, 'ALERTS{alertname!="Watchdog"}', healthy_at)})
+    log("alerts firing or pending besides the Watchdog at that moment: " + (", ".join(others) or "none"))
 
-    # Redis goes away: the alert must come through, and what it inhibits must not.
+    # 1. No phantom series, in the healthy stack.
+    problems = check_phantoms(prometheus, healthy_at)
+
+    # 2. Alerts out of the box: the Watchdog to the dead man's switch path; with Redis stopped, RedisDown.
     with open(os.path.join(ROOT, "alertmanager", "alertmanager.yml")) as file:
-        shipped_am = yaml.safe_load(file)
-    group_wait = max(duration_s(route.get("group_wait", "30s")) for route in routes(shipped_am["route"]))
-    redis_down_for = next(duration_s(rule.get("for", "0s")) for group in load_rules() for rule in group["rules"]
+        shipped = yaml.safe_load(file)
+    watchdog_route = next(r for r in routes(shipped["route"]) if r.get("receiver") == "deadmansswitch")
+    watchdog_path = next(h["url"] for r in shipped["receivers"] if r["name"] == "deadmansswitch"
+                         for h in r["webhook_configs"] if h["url"].startswith(INBOX_URL)).rsplit("/", 1)[1]
+    group_wait = max(duration_s(route.get("group_wait", "30s")) for route in routes(shipped["route"]))
+    redis_down_for = next(duration_s(rule.get("for", "0s")) for path in glob.glob(os.path.join(ROOT, "prometheus", "rules", "*.yml"))
+                          for group in yaml.safe_load(open(path))["groups"] for rule in group["rules"]
                           if rule.get("alert") == "RedisDown")
     deadline = redis_down_for + group_wait + 2 * (SCRAPE_S + EVALUATE_S) + 30
-    log(f"stopping Redis: RedisDown must arrive within {deadline:.0f} s (for {redis_down_for:.0f} s + group wait "
-        f"{group_wait:.0f} s + margin)")
+    log(f"stopping Redis: RedisDown must reach the inbox within {deadline:.0f} s (for {redis_down_for:.0f} s + group "
+        f"wait {group_wait:.0f} s + margin)")
     redis.terminate()
     redis.wait(10)
     stopped = time.time()
-    for i in range(5):
-        call(vote, b"vote=a", form)  # answered 503: 5xx series and Redis failures
-    wait_for("RedisDown received by the webhook", deadline, lambda: any(
-        alert["labels"].get("alertname") == "RedisDown" and alert["status"] == "firing" for alert in RECEIVED))
-    arrived = next(alert for alert in RECEIVED if alert["labels"].get("alertname") == "RedisDown")
-    log(f"RedisDown arrived after {arrived['at'] - stopped:.1f} s at receiver {arrived['receiver']}")
+    for _ in range(5):
+        call(vote, b"vote=a", form)  # answered 503
+    wait_for("RedisDown received by the inbox", deadline, lambda: any(
+        a["labels"].get("alertname") == "RedisDown" and a["status"] == "firing"
+        for n in received(ports["inbox"]) for a in n["alerts"]))
+    notifications = received(ports["inbox"])
+    arrived = next(n for n in notifications if any(a["labels"].get("alertname") == "RedisDown" for a in n["alerts"]))
+    log(f"RedisDown arrived after {arrived['received_at'] - stopped:.1f} s at receiver {arrived['receiver']}")
+    if arrived["receiver"] != "page":
+        problems.append(f"RedisDown reached the inbox as {arrived['receiver']}, not page")
 
-    problems = []
-    # 1. No phantom metrics.
-    recorded = {name for _, name, _ in rule_exprs() if name and ":" in name}
-    queries = dashboard_queries(["vote", "worker", "result"])
-    named = {}
-    for source, rule, expr in rule_exprs():
-        for name in metric_names(expr):
-            named.setdefault(name, f"rule {rule} ({source})")
-    for item in queries:
-        if item.get("datasource", "prometheus") == "prometheus":
-            for name in metric_names(item["expr"]):
-                named.setdefault(name, f"dashboard {item['dashboard']}, panel {item['panel']}")
-    left_out = sorted(name for name in named if UNAVAILABLE.match(name))
-    for name, where in sorted(named.items()):
-        if UNAVAILABLE.match(name):
-            continue
-        if not query(prometheus, f'count(last_over_time({{__name__="{name}"}}[30m]))'):
-            problems.append(f"no series for {name} (named in {where})" + (" [a recording rule]" if name in recorded else ""))
-    log(f"{len(named) - len(left_out)} metric names checked for series; left out (cAdvisor, cannot run here): {', '.join(left_out) or 'none'}")
+    # The Watchdog: first within a minute of Prometheus's start, then again after repeat_interval.
+    repeat = duration_s(watchdog_route["repeat_interval"]) + duration_s(watchdog_route.get("group_interval", "5m"))
+    heartbeats = lambda: [n for n in received(ports["inbox"]) if n["receiver"] == watchdog_path]
+    wait_for(f"two Watchdog notifications at /{watchdog_path} (repeat interval {watchdog_route['repeat_interval']})",
+             repeat + 15, lambda: len(heartbeats()) >= 2)
+    beats = heartbeats()
+    log(f"Watchdog heartbeats {beats[-1]['received_at'] - beats[-2]['received_at']:.0f} s apart")
+    for notification in received(ports["inbox"]):
+        names = {a["labels"].get("alertname") for a in notification["alerts"]}
+        if notification["receiver"] == watchdog_path and names != {"Watchdog"}:
+            problems.append(f"the dead man's switch got {sorted(names)}: the Watchdog must be alone there")
+        if notification["receiver"] != watchdog_path and "Watchdog" in names:
+            problems.append(f"the Watchdog reached {notification['receiver']}: it must page nobody")
 
-    # 2. Every dashboard query returns data: while all is well, or now, with Redis down (5xx, failures).
-    checked = 0
-    for item in queries:
-        if item.get("datasource", "prometheus") != "prometheus" or any(UNAVAILABLE.match(n) for n in metric_names(item["expr"])):
-            continue
-        checked += 1
-        try:
-            if not query(prometheus, item["expr"], healthy_at) and not query(prometheus, item["expr"]):
-                samples = {name: len(query(prometheus, f'{name}[10m]', healthy_at)) for name in metric_names(item["expr"])}
-                problems.append(f"no data: {item['dashboard']} / {item['panel']}: {item['expr']} (series with samples "
-                                f"in the 10 minutes before all was well: {samples})")
-        except ValueError as invalid:
-            problems.append(f"query refused: {item['dashboard']} / {item['panel']}: {invalid}")
-    log(f"{checked} dashboard queries run, with service = vote, worker and result, while healthy and with Redis down")
-
-    # 3. Nothing RedisDown inhibits got through.
-    inhibited = []
-    for rule in shipped_am.get("inhibit_rules", []):
-        if matches({"alertname": "RedisDown", "service": "redis"}, rule.get("source_matchers", [])):
-            inhibited.append(rule)
-    for alert in RECEIVED:
-        for rule in inhibited:
-            if alert["labels"].get("alertname") != "RedisDown" and matches(alert["labels"], rule.get("target_matchers", [])) \
-                    and all(alert["labels"].get(label) == arrived["labels"].get(label) for label in rule.get("equal", [])):
-                problems.append(f"{alert['labels'].get('alertname')} reached the webhook though RedisDown inhibits it")
-    log("alerts received: " + ", ".join(sorted({f"{a['labels'].get('alertname')}({a['status']}, {a['receiver']})" for a in RECEIVED})))
+    # Nothing RedisDown inhibits got through.
+    inhibited = [rule for rule in shipped.get("inhibit_rules", [])
+                 if matches({"alertname": "RedisDown", "service": "redis"}, rule.get("source_matchers", []))]
+    redis_down = next(a for a in arrived["alerts"] if a["labels"].get("alertname") == "RedisDown")
+    for notification in received(ports["inbox"]):
+        for alert in notification["alerts"]:
+            for rule in inhibited:
+                if alert["labels"].get("alertname") != "RedisDown" and matches(alert["labels"], rule.get("target_matchers", [])) \
+                        and all(alert["labels"].get(l) == redis_down["labels"].get(l) for l in rule.get("equal", [])):
+                    problems.append(f"{alert['labels'].get('alertname')} reached the inbox though RedisDown inhibits it")
+    log("alerts received: " + ", ".join(sorted({f"{a['labels'].get('alertname')}({a['status']}, {n['receiver']})"
+                                                for n in received(ports["inbox"]) for a in n["alerts"]})))
 
     if problems:
         for problem in problems:
             log("  " + problem)
         fail(f"{len(problems)} problem(s)")
-    log("PASS: no phantom metrics, every dashboard query has data, RedisDown reached the webhook and nothing it inhibits did")
-
-
-def load_rules():
-    groups = []
-    for name in sorted(os.listdir(os.path.join(ROOT, "prometheus", "rules"))):
-        with open(os.path.join(ROOT, "prometheus", "rules", name)) as file:
-            groups += yaml.safe_load(file)["groups"]
-    return groups
+    log("PASS: no phantom series in dashboards or rules; the Watchdog reached the dead man's switch path, alone and "
+        "repeated; RedisDown reached the inbox as a page and nothing it inhibits did")
 
 
 def matches(labels, matchers):
@@ -385,17 +517,6 @@ def matches(labels, matchers):
     return True
 
 
-def websocket_with_foreign_origin(port):
-    """An upgrade from another site's page: refused with 403 (result_clients_refused_total{reason="origin"})."""
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                  b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                  b"Origin: https://evil.example\r\n\r\n")
-        answer = s.recv(200).decode("latin1")
-        if " 403 " not in answer.split("\r\n")[0]:
-            fail(f"a foreign origin's upgrade: {answer.splitlines()[0] if answer else 'no answer'}")
-
-
 def cleanup():
     for name, process in reversed(PROCESSES):
         if process.poll() is None:
@@ -405,13 +526,29 @@ def cleanup():
             process.wait(20)
         except subprocess.TimeoutExpired:
             process.kill()
-    try:
-        psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    except subprocess.CalledProcessError as failed:
-        log(f"could not drop {DATABASE}: {failed.stderr}")
+    for sql in (f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)", f"DROP ROLE IF EXISTS {MONITOR_ROLE}"):
+        try:
+            psql(sql)
+        except subprocess.CalledProcessError as failed:
+            log(f"could not {sql}: {failed.stderr}")
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--self-test"]:
+        # The PromQL helpers on examples from the rules (no servers).
+        try:
+            assert selectors('sum by (service) (rate(a_total{code=~"5..", x="}"}[5m])) or b * 0 > bool 1') == \
+                ['a_total{code=~"5..", x="}"}', "b"], selectors('sum by (service) (rate(a_total{code=~"5.."}[5m])) or b')
+            assert selectors("histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m]))) offset 5m") == ["h_bucket"]
+            assert selectors("time() - max(x and on (job, instance) y) > 26 * 3600") == ["x", "y"]
+            assert non_filtering('absent(up{job="vote"} == 1)') == '(up{job="vote"} == bool 1)'
+            assert without_allowed_empty('sum(rate(r{code=~"5.."}[1m])) or sum(rate(r[1m])) * 0') == \
+                'sum(rate(r{code=~"5..", __never__="1"}[1m])) or sum(rate(r[1m])) * 0'
+            assert non_filtering('a{code!~"5.."} / b > 0.9 and c >= bool 2') == 'a{code!~"5.."} / b > bool 0.9 and c >= bool 2'
+            print("self-test ok")
+        finally:
+            shutil.rmtree(WORK, ignore_errors=True)
+        sys.exit(0)
     status = 0
     try:
         main()
