@@ -64,12 +64,12 @@ mkdir "$WORK/checks"
 cp .ci/k8s/*.mjs "$WORK/checks/"
 ln -s "$CACHE/node_modules" "$WORK/checks/node_modules"
 
-# Helm says once per symbolic link that it followed it (files/rules, files/dashboards, files/db-init
-# point at prometheus/rules, grafana/dashboards and docker/db-init): expected, so not shown.
+# Helm says once per symbolic link that it followed it (files/rules and files/dashboards point at
+# prometheus/rules and grafana/dashboards): expected, so not shown.
 quiet() { grep -v 'found symbolic link in path' || true; }
 
 # The links must be links: a copy could drift from the files Prometheus, Grafana and compose use.
-for link in rules:../../../prometheus/rules dashboards:../../../grafana/dashboards db-init:../../../docker/db-init; do
+for link in rules:../../../prometheus/rules dashboards:../../../grafana/dashboards; do
   name=${link%%:*} target=${link#*:}
   [[ -L "$CHART/files/$name" && "$(readlink "$CHART/files/$name")" == "$target" ]] ||
     fail "$CHART/files/$name must be a symbolic link to $target (not a copy)"
