@@ -462,6 +462,10 @@ Call with (dict "root" $ "redis" BOOL "postgresql" BOOL).
 {{- if and $v.exporters.redis.user (not $v.redis.auth.enabled) }}
 {{- fail "exporters.redis.user needs redis.auth.enabled: an ACL user logs in with a password" }}
 {{- end }}
+{{- /* Tags are never `latest` (values.schema.json); nor is the release the chart was made for. */}}
+{{- if eq .Chart.AppVersion "latest" }}
+{{- fail "the chart's appVersion is latest: it must be the release the chart was made for" }}
+{{- end }}
 {{- if gt (add $v.jvm.heapPercent $v.jvm.directMemoryPercent) 80 }}
 {{- fail "jvm.heapPercent + jvm.directMemoryPercent must leave at least 20% of the memory limit to the JVM's other memory" }}
 {{- end }}
