@@ -725,7 +725,7 @@ function checkOrder(caseName, objects, fullname) {
   }
   for (const x of unmet(objects, namespace)) failed = !check(false, `${caseName}: order`, x) || failed;
   check(true, `${caseName}: order`, "");
-  if (failed || process.env.K8S_CHECKS_VERBOSE) walks.forEach((w) => log(`    ${w}`));
+  if (failed || process.env.K8S_CHECKS_VERBOSE) walks.forEach((w) => log(`    ${caseName}: ${w}`));
 }
 
 // ---- Every shipped rule can fire where it ships (producers.mjs) -------------------------------------------

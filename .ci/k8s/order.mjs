@@ -33,8 +33,9 @@
 // only comes after that point, or that nothing makes at all.
 import { id, podSpecs, labelsMatch, mountedItem, envOf } from "./lib.mjs";
 
-// Helm 3.17 releaseutil.InstallOrder (the order of kinds inside a step; custom resources come last).
-export const HELM_INSTALL_ORDER = [
+// Helm 3.17 releaseutil.InstallOrder: the order of kinds inside a step (custom resources last). Helm
+// creates a step's objects without waiting between them, so it matters only for the walk's listing.
+const HELM_INSTALL_ORDER = [
   "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy",
   "PodDisruptionBudget", "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass",
   "PersistentVolume", "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList",
@@ -380,7 +381,10 @@ export function walk(objects, namespace, mode) {
     }
   }
 
-  const steps = ranks.map((r, i) => ({ label: placed.get(objects.find((o) => stepOf(o) === i)).label, objects: objects.filter((o) => stepOf(o) === i) }));
+  // Inside a step, in the order of Helm's kinds, then names (custom resources last, by kind).
+  const kindRank = (o) => (HELM_INSTALL_ORDER.includes(o.kind) ? HELM_INSTALL_ORDER.indexOf(o.kind) : HELM_INSTALL_ORDER.length);
+  const inOrder = (a, b) => kindRank(a) - kindRank(b) || a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name);
+  const steps = ranks.map((r, i) => ({ label: placed.get(objects.find((o) => stepOf(o) === i)).label, objects: objects.filter((o) => stepOf(o) === i).sort(inOrder) }));
   if (!argo) {
     // Helm's --wait, right after the main manifests.
     const waited = objects.filter((o) => placed.get(o) && !placed.get(o).hook && HELM_WAITS_FOR.has(o.kind));
