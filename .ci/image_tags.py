@@ -203,7 +203,8 @@ def scan_compose(inv, path):
             inv.versions.append(("compose TAG default", tag_var.group(1), where))
         if problems and all("required" in p for p in problems):
             # Required at start (compose refuses without it): judged where it is given (env files).
-            inv.notes.append(f"{where}: {raw}: {'; '.join(problems)}: compose refuses to start without it")
+            names = sorted({p.split("}")[0].lstrip("${") for p in problems})
+            inv.notes.append(f"{where}: {', '.join(names)} required, no default: compose refuses to start without it")
             continue
         if problems:
             inv.fail(where, f"image {raw}: {'; '.join(problems)}")
