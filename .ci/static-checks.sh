@@ -43,6 +43,12 @@ for missing in "${staging_secrets[@]}"; do
 done
 export PG_PASSWORD_FILE=docker/dev-pg-password.txt RESULT_DB_PASSWORD_FILE=docker/dev-result-db-password.txt \
   REDIS_PASSWORD_FILE=docker/dev-redis-password.txt GRAFANA_ADMIN_PASSWORD_FILE=docker/dev-grafana-admin-password.txt
+# Staging runs the release it is given: no TAG, no start (and .env.staging sets none).
+if (unset TAG; compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q) >/dev/null 2>&1; then
+  log "docker-compose.staging.yml: starts without TAG, but must require the release to stage"
+  exit 1
+fi
+TAG=0.1.0 compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q
 # Schema, without and with the monitoring profile, then the networks with the monitoring services in
 # (need-based reachability, internal data stores, nothing but the pages and Grafana published). Compose v2
 # leaves a profile's services out of `config` unless the profile is named; v1 always shows them.
@@ -56,7 +62,7 @@ for override in docker-compose.yml docker-compose.staging.yml; do
   fi
   log "$override: valid (also --profile monitoring); $networks"
 done
-log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]}"
+log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]} or TAG"
 
 # Dashboards as data (no Grafana here): JSON, fixed uids, provisioned data sources only, descriptions,
 # variables, and only the metrics and labels of docs/metrics.md.
