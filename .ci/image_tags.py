@@ -598,11 +598,11 @@ def renovate_findings(inv, files):
     # A rendered third-party image must come from values.yaml, where the helm-values manager reads it.
     from_values = {(normal_name(r.name), r.tag, r.digest) for r in inv.refs
                    if r.origin and r.origin[0] == "helm-values"}
+    in_templates = {}
     for ref in inv.refs:
         if ref.origin and ref.origin[0] == "rendered":
             if not ref.project and (normal_name(ref.name), ref.tag, ref.digest) not in from_values:
-                failures.append(f"{ref.where}: {ref.text}: written in a template, not in values.yaml as "
-                                "repository/tag under an *image key, so no Renovate manager updates it")
+                in_templates.setdefault(ref.text, []).append(ref.where)
             continue
         if ref.project:
             continue
@@ -621,6 +621,10 @@ def renovate_findings(inv, files):
         if not covered:
             failures.append(f"{ref.where}: {ref.text}: no Renovate manager updates it "
                             f"({RENOVATE_CONFIG}: add a custom regex manager or move it where one reads it)")
+    for text, wheres in in_templates.items():
+        more = f" (and {len(wheres) - 1} more objects or value sets)" if len(wheres) > 1 else ""
+        failures.append(f"{wheres[0]}{more}: {text}: written in a template, not in values.yaml as "
+                        "repository/tag under an *image key, so no Renovate manager updates it")
     # An image pinned by digest updates only must have pinDigests in a rule that matches it.
     for ref in digest_only:
         rules = [r for r in config.get("packageRules", []) if r.get("pinDigests")
