@@ -33,12 +33,10 @@ Usage: image_tags.py [--helm PATH]   (without --helm, a helm on the PATH or none
 then skipped with a message; .ci/static-checks.sh provides one)
 """
 import json
-import os
 import re
 import shlex
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import yaml
@@ -298,7 +296,7 @@ def scalar(node):
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
 
-def scan_chart_values(inv, path, chart_dir):
+def scan_chart_values(inv, path):
     for doc in yaml_nodes(path):
         walk_values(inv, path, doc, [])
 
@@ -313,8 +311,9 @@ def walk_values(inv, path, node, keys):
             registry = scalar(fields.get("registry")) if fields.get("registry") is not None else ""
             line = (fields.get("tag") or fields["repository"]).start_mark.line + 1
             where = f"{rel(path)}:{line} ({'.'.join(keys)})"
-            if not repository:
-                # One of the project's images: <repositoryPrefix>/<role>, tag: this, image.tag, appVersion.
+            if not repository or repository.rsplit("/", 1)[-1] in PROJECT_ROLES:
+                # One of the project's images: <repositoryPrefix>/<role> (or this repository), tag: this,
+                # else image.tag, else the chart's appVersion (checked above and in the rendering).
                 if digest:
                     inv.add(f"project/{keys[-2] if len(keys) > 1 else 'image'}@{digest}", where, project=True)
                 elif tag:
@@ -740,7 +739,7 @@ def main(argv):
     for chart_yaml in sorted(ROOT.glob("charts/*/Chart.yaml")):
         chart = chart_yaml.parent
         scan_chart_yaml(inv, chart_yaml)
-        scan_chart_values(inv, chart / "values.yaml", chart)
+        scan_chart_values(inv, chart / "values.yaml")
         count("charts")
         if helm:
             render_chart(inv, chart, helm)
