@@ -2,12 +2,15 @@
 # The backup image, built and run for real: docker/backup/Dockerfile on a private Docker engine, then a
 # backup and a restore drill from the container (read-only root, tmpfs /tmp, uid 70, no new
 # privileges, host network) against PostgreSQL 15, S3Mock and the Pushgateway on loopback.
-# The base is a stand-in (no registry here): .ci/standins/postgres.Dockerfile (Debian's PostgreSQL 15
-# as postgres:15-alpine) plus an `apk` that installs Debian's packages of the same tools, so what this
+# The base is a stand-in (no registry here): .ci/standins/postgres.Dockerfile (Debian's PostgreSQL 15,
+# tagged as the Dockerfile's BASE_IMAGE, e.g. postgres:15.20-alpine) plus an `apk` that installs Debian's packages of the same tools, so what this
 # proves is the Dockerfile's own steps and the scripts inside the image, not Alpine's packages.
 # Reuses the engine folder and base images of .ci/compose-smoke.sh (CI_DOCKER_DIR, CI_ROOTFS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The base image's name as docker/backup/Dockerfile says it (BACKUP_BASE_IMAGE, stand-in POSTGRES_STANDIN).
+# shellcheck source=.ci/standins/images.sh
+. .ci/standins/images.sh
 
 log() { printf '[backup-image] %3ds %s\n' "$SECONDS" "$*"; }
 fail() {
@@ -84,7 +87,7 @@ if ! docker image inspect voting-ci/debian-minbase:bookworm >/dev/null 2>&1; the
   fi
   tar -C "$rootfs" -c . | docker import - voting-ci/debian-minbase:bookworm >/dev/null
 fi
-build --network host -t postgres:15-alpine -f .ci/standins/postgres.Dockerfile .ci/standins
+build --network host -t "$POSTGRES_STANDIN" -f .ci/standins/postgres.Dockerfile .ci/standins
 mkdir "$tmp/base"
 cat >"$tmp/base/apk" <<'EOF'
 #!/bin/sh
@@ -106,11 +109,11 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $p
 rm -rf /var/lib/apt/lists/*
 EOF
 chmod 755 "$tmp/base/apk"
-printf 'FROM postgres:15-alpine\nCOPY apk /sbin/apk\n' >"$tmp/base/Dockerfile"
+printf 'FROM %s\nCOPY apk /sbin/apk\n' "$POSTGRES_STANDIN" >"$tmp/base/Dockerfile"
 build -t voting-ci/backup-base:bookworm "$tmp/base"
 
 # --- The image ----------------------------------------------------------------------------------------
-log "building docker/backup (base: postgres:15-alpine stand-in with an apk stand-in)"
+log "building docker/backup (base: $BACKUP_BASE_IMAGE stand-in with an apk stand-in)"
 build --network host --build-arg BASE_IMAGE=voting-ci/backup-base:bookworm -t voting-app/backup:ci docker/backup ||
   fail "docker build of docker/backup failed"
 [ "$(docker run --rm voting-app/backup:ci id -u)" = 70 ] || fail "the image does not run as uid 70"

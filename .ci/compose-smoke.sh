@@ -45,6 +45,9 @@ NATIVE=${SMOKE_NATIVE:-}
 COMPOSE_FILE_CI=$(mktemp --suffix=.yml)
 STARTED_DOCKERD=""
 export IMAGE_PREFIX=voting-app TAG=ci
+# The third-party images as the Dockerfiles and docker-compose.yml name them (and their stand-ins' names).
+# shellcheck source=.ci/standins/images.sh
+. .ci/standins/images.sh
 
 # The passwords the stack is started with (the compose file's secrets), for the checks below.
 PG_SECRET=${PG_PASSWORD_FILE:-docker/dev-pg-password.txt}
@@ -132,13 +135,16 @@ fi
 
 bash .ci/standins/build.sh
 fi
+# Here the bases are the stand-ins, named without the digest a real base may carry.
+base_args=()
+[ -n "$NATIVE" ] || base_args=(--build-arg JDK_IMAGE="$JDK_STANDIN" --build-arg RUNTIME_IMAGE="$RUNTIME_STANDIN")
 
 # ---- the three images (SMOKE_SKIP_BUILD=1 when they were built before, as GitHub Actions does) ----
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 for role in vote worker result; do
   [ -n "${SMOKE_SKIP_BUILD:-}" ] && break
   log "building $IMAGE_PREFIX/$role:$TAG"
-  build -q --network host -f docker/Dockerfile --target "$role" \
+  build -q --network host -f docker/Dockerfile --target "$role" "${base_args[@]}" \
     --build-arg VERSION="$TAG" --build-arg REVISION="$revision" -t "$IMAGE_PREFIX/$role:$TAG" . >/dev/null
 done
 docker image inspect "$IMAGE_PREFIX/vote:$TAG" --format '{{.Config.User}} {{json .Config.Entrypoint}} {{json .Config.Healthcheck.Test}}' \
@@ -159,12 +165,12 @@ log "PASS: the AOT cache (/app/voting-app.aot) loads in the vote, worker and res
 if [ -f launcher/target/voting-app-slim.jar ]; then
 plain=$(mktemp -d)
 cp launcher/target/voting-app-slim.jar "$plain/voting-app.jar"
-printf 'FROM eclipse-temurin:25-jdk\nCOPY voting-app.jar /app/voting-app.jar\nENTRYPOINT ["java", "-jar", "/app/voting-app.jar"]\n' >"$plain/Dockerfile"
+printf 'FROM %s\nCOPY voting-app.jar /app/voting-app.jar\nENTRYPOINT ["java", "-jar", "/app/voting-app.jar"]\n' "$JDK_STANDIN" >"$plain/Dockerfile"
 build -q -t voting-app/plain-jdk:ci "$plain" >/dev/null
 rm -rf "$plain"
 size() { docker image inspect "$1" --format '{{.Size}}' | awk '{printf "%.0f", $1 / 1048576}'; }
-base=$(size gcr.io/distroless/base-debian12:nonroot)
-jdk=$(size eclipse-temurin:25-jdk)
+base=$(size "$RUNTIME_STANDIN")
+jdk=$(size "$JDK_STANDIN")
 ours=$(size "$IMAGE_PREFIX/vote:$TAG")
 one_stage=$(size voting-app/plain-jdk:ci)
 log "image sizes (MiB): ours $ours = base $base + $((ours - base)) added; plain JDK image $one_stage = JDK base $jdk + $((one_stage - jdk)) added"
@@ -244,7 +250,7 @@ log "PASS: no password in docker inspect of any container"
 if [ -n "$NATIVE" ]; then
   # From each service's own network namespace (and DNS), with the tools of the redis image.
   probe() {
-    docker run --rm --network "container:$(compose ps -q "$1" | head -n 1)" --entrypoint sh redis:7-alpine -c "$2" 2>&1
+    docker run --rm --network "container:$(compose ps -q "$1" | head -n 1)" --entrypoint sh "$REDIS_IMAGE" -c "$2" 2>&1
   }
   db_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$(compose ps -q db)")
   redis_ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$(compose ps -q redis)")

