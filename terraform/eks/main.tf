@@ -18,7 +18,7 @@ module "kms" {
 }
 
 # The Redis AUTH token, in the name and property the chart reads (argocd/values/<env>.yaml:
-# voting-app/<env>/redis, auth-token). The same ephemeral value goes to ElastiCache below.
+# voting-app/<env>/redis, auth-token). ElastiCache gets it from this secret (module.redis).
 module "redis_auth" {
   source = "../modules/secret"
 
@@ -137,7 +137,7 @@ module "redis" {
   settings               = module.policy.redis_settings
   parameters             = module.policy.redis_parameters
   port                   = 6379
-  auth_token             = module.redis_auth.values["auth-token"]
+  auth_token_secret_arn  = module.redis_auth.arn
   auth_token_version     = var.secret_version
 }
 
