@@ -100,6 +100,7 @@ module "artifacts_bucket" {
   kms_key_arn       = module.kms.arn
   policy_json       = module.policy.bucket_policy_json.artifacts
   lifecycle_rules   = module.policy.lifecycle_rules.artifacts
+  access_logging    = true
   access_log_bucket = module.log_bucket.name
   access_log_prefix = module.policy.access_log_prefix
 }
@@ -111,6 +112,7 @@ module "backup_bucket" {
   kms_key_arn       = module.kms.arn
   policy_json       = module.policy.bucket_policy_json.backup
   lifecycle_rules   = module.policy.lifecycle_rules.backup
+  access_logging    = true
   access_log_bucket = module.log_bucket.name
   access_log_prefix = module.policy.access_log_prefix
 }

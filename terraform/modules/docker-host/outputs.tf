@@ -22,3 +22,16 @@ output "role_name" {
   description = "Name of the instance role (issue 13's backup job runs with it)."
   value       = aws_iam_role.this.name
 }
+
+# The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
+output "resources" {
+  description = "The instance, its role, profile and data volume attachment as planned."
+  value = {
+    role             = aws_iam_role.this
+    role_policy      = aws_iam_role_policy.this
+    instance_profile = aws_iam_instance_profile.this
+    instance         = aws_instance.this
+    data_attachment  = aws_volume_attachment.data
+  }
+  sensitive = true # aws_instance has sensitive attributes (none set here)
+}

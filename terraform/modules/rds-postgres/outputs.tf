@@ -17,3 +17,15 @@ output "security_group_id" {
   description = "The instance's security group."
   value       = aws_security_group.this.id
 }
+
+# The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
+output "resources" {
+  description = "The instance, its parameter group and security group as planned."
+  value = {
+    parameter_group = aws_db_parameter_group.this
+    security_group  = aws_security_group.this
+    ingress         = aws_vpc_security_group_ingress_rule.this
+    instance        = aws_db_instance.this
+  }
+  sensitive = true # aws_db_instance has sensitive attributes (password: never set here)
+}

@@ -14,3 +14,19 @@ output "nat_public_ips" {
   description = "Addresses the nodes' outbound traffic leaves from (allow-list them where needed)."
   value       = [for e in aws_eip.nat : e.public_ip]
 }
+
+# The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
+output "resources" {
+  description = "The VPC, its subnets, routes, endpoints and flow log as planned."
+  value = {
+    vpc                    = aws_vpc.this
+    default_security_group = aws_default_security_group.this
+    subnets                = aws_subnet.this
+    nat_gateways           = aws_nat_gateway.this
+    route_tables           = merge({ public = aws_route_table.public }, aws_route_table.private)
+    endpoint_sg            = aws_security_group.endpoints
+    endpoint_ingress       = aws_vpc_security_group_ingress_rule.endpoints
+    interface_endpoints    = aws_vpc_endpoint.interface
+    gateway_endpoints      = aws_vpc_endpoint.gateway
+  }
+}
