@@ -14,7 +14,8 @@ module "kms" {
   source = "../modules/kms-key"
 
   name        = local.name
-  description = "${local.name}: RDS storage and its master secret, ElastiCache at rest, the app's secrets, Kubernetes Secrets, the backup bucket"
+  description = "${local.name}: RDS storage and its master secret, ElastiCache at rest, the app's secrets, Kubernetes Secrets, the backup bucket, the log groups"
+  policy_json = module.policy.kms_key_policy_json
 }
 
 # The Redis AUTH token, in the name and property the chart reads (argocd/values/<env>.yaml:
@@ -87,6 +88,12 @@ module "vpc" {
   endpoint_ingress_rules = module.policy.endpoint_ingress_rules
   node_security_group_id = module.eks.cluster_security_group_id
   region                 = var.aws_region
+
+  flow_log                         = module.policy.flow_log
+  flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
+  flow_log_policy_json             = module.policy.flow_log_policy_json
+  kms_key_arn                      = module.kms.arn
+  log_retention_days               = var.log_retention_days
 }
 
 module "eks" {
@@ -124,6 +131,7 @@ module "rds" {
   port                      = 5432
   allocated_storage_gib     = var.db_allocated_storage_gib
   max_allocated_storage_gib = var.db_max_allocated_storage_gib
+  log_retention_days        = var.log_retention_days
 }
 
 module "redis" {

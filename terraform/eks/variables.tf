@@ -108,7 +108,7 @@ variable "addon_versions" {
 }
 
 variable "log_retention_days" {
-  description = "Days the control plane logs are kept."
+  description = "Days the control plane logs, the VPC's flow logs and RDS's logs are kept in CloudWatch Logs."
   type        = number
   default     = 90
   # no validation: modules/eks-cluster validates log_retention_days.

@@ -8,10 +8,12 @@ locals {
   addons = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"]
 }
 
-# Made before the cluster so the retention is ours (EKS would make it without one).
+# Made before the cluster so the retention and the encryption are ours (EKS would make it without
+# either). The key's policy lets CloudWatch Logs use it for this group.
 resource "aws_cloudwatch_log_group" "control_plane" {
   name              = "/aws/eks/${var.name}/cluster"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
 }
 
 resource "aws_iam_role" "cluster" {

@@ -54,7 +54,7 @@ variable "log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "The project's key: envelope encryption of Kubernetes Secrets in etcd."
+  description = "The project's key: envelope encryption of Kubernetes Secrets in etcd, and the control plane's log group (its key policy must let CloudWatch Logs in)."
   type        = string
   # no validation: modules/eks-policy validates kms_key_arn.
 }

@@ -115,6 +115,80 @@ locals {
     }]
   }
 
+  # ---- Logs ----
+  # The environment's log groups, all encrypted with the project's key: EKS and RDS require these
+  # names; the flow logs' is ours.
+  log_group_names = {
+    control_plane = "/aws/eks/${var.name}/cluster"
+    flow_logs     = "/aws/vpc/${var.name}/flow-logs"
+    rds           = "/aws/rds/instance/${var.name}/"
+  }
+  log_group_arn_prefix = "arn:${local.p}:logs:${var.aws_region}:${var.aws_account_id}:log-group:"
+  flow_log = {
+    traffic_type             = "ALL"
+    max_aggregation_interval = 600 # seconds; 60 costs ten times the records for little more detail
+    log_group_name           = local.log_group_names.flow_logs
+  }
+
+  # AWS's default key policy (the account, hence IAM policies, decide who uses the key), plus CloudWatch
+  # Logs, which a key policy must name, for this environment's log groups only.
+  kms_key_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "TheAccountAndItsIamPolicies"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.p}:iam::${var.aws_account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsOfThisEnvironment"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.aws_region}.amazonaws.com" }
+        Action = [
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+          "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
+        ]
+        Resource = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = [
+              "${local.log_group_arn_prefix}${local.log_group_names.control_plane}",
+              "${local.log_group_arn_prefix}${local.log_group_names.flow_logs}",
+              "${local.log_group_arn_prefix}${local.log_group_names.rds}*",
+            ]
+          }
+        }
+      },
+    ]
+  }
+
+  # VPC Flow Logs deliver with a role of ours: into the one log group, from this account's flow logs.
+  flow_log_assume_role_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "VpcFlowLogsOfThisAccount"
+      Effect    = "Allow"
+      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
+      Action    = ["sts:AssumeRole"]
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.aws_account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.p}:ec2:${var.aws_region}:${var.aws_account_id}:vpc-flow-log/*" }
+      }
+    }]
+  }
+  flow_log_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      # ":*" is the group's log streams, which the service names itself.
+      Sid      = "WriteTheFlowLogGroup"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+      Resource = ["${local.log_group_arn_prefix}${local.log_group_names.flow_logs}:*"]
+    }]
+  }
+
   # ---- Workload identities ----
   oidc_issuer = replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "")
 
@@ -290,21 +364,24 @@ locals {
     # A session idle in a transaction holds the tally rows' locks and blocks every batch: cut it.
     { name = "idle_in_transaction_session_timeout", value = "60000", apply_method = "immediate" },
     { name = "log_min_duration_statement", value = "1000", apply_method = "immediate" },
+    # Schema changes (migrations, the roles job, an operator's DDL) are logged: a trail of who changed what.
+    { name = "log_statement", value = "ddl", apply_method = "immediate" },
   ]
 
   postgres_settings = {
-    engine                              = "postgres"
-    engine_major_version                = "15"
-    parameter_group_family              = "postgres15"
-    multi_az                            = true
-    storage_encrypted                   = true
-    kms_key_arn                         = var.kms_key_arn
-    publicly_accessible                 = false
-    deletion_protection                 = true
-    backup_retention_period             = var.db_backup_retention_days
-    manage_master_user_password         = true
-    master_user_secret_kms_key_arn      = var.kms_key_arn
-    iam_database_authentication_enabled = false
+    engine                         = "postgres"
+    engine_major_version           = "15"
+    parameter_group_family         = "postgres15"
+    multi_az                       = true
+    storage_encrypted              = true
+    kms_key_arn                    = var.kms_key_arn
+    publicly_accessible            = false
+    deletion_protection            = true
+    backup_retention_period        = var.db_backup_retention_days
+    manage_master_user_password    = true
+    master_user_secret_kms_key_arn = var.kms_key_arn
+    # On for the scanners' rule and as a way to short-lived tokens; the app's logins keep passwords.
+    iam_database_authentication_enabled = true
     performance_insights_enabled        = true
     copy_tags_to_snapshot               = true
     skip_final_snapshot                 = false

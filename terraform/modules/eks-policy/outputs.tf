@@ -45,6 +45,33 @@ output "gateway_endpoints" {
   value       = local.gateway_endpoints
 }
 
+output "flow_log" {
+  description = "VPC flow log settings: traffic type (ALL), aggregation interval, log group name."
+  value       = local.flow_log
+}
+
+output "flow_log_assume_role_policy_json" {
+  description = "Trust policy of the flow logs' delivery role: VPC Flow Logs, this account's flow logs only."
+  value       = jsonencode(local.flow_log_assume_role_policy)
+}
+
+output "flow_log_policy_json" {
+  description = "Policy of the flow logs' delivery role: write into the flow log group only."
+  value       = jsonencode(local.flow_log_policy)
+}
+
+# ---- Keys and logs ------------------------------------------------------------------------------
+
+output "kms_key_policy_json" {
+  description = "Key policy of the project's key: AWS's default (the account and its IAM policies), plus CloudWatch Logs for this environment's log groups."
+  value       = jsonencode(local.kms_key_policy)
+}
+
+output "log_group_names" {
+  description = "The environment's log groups: control_plane (EKS), flow_logs, and rds (the prefix of RDS's, one per exported log)."
+  value       = local.log_group_names
+}
+
 # ---- EKS ----------------------------------------------------------------------------------------
 
 output "cluster_log_types" {

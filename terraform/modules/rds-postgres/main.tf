@@ -47,6 +47,16 @@ resource "aws_vpc_security_group_ingress_rule" "this" {
   referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
 }
 
+# The log groups RDS exports to, made first so they are encrypted with the project's key and kept
+# log_retention_days (RDS would make them unencrypted, kept forever).
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = toset(var.settings.enabled_cloudwatch_logs_exports)
+
+  name              = "/aws/rds/instance/${var.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.settings.kms_key_arn
+}
+
 resource "aws_db_instance" "this" {
   identifier     = var.name
   engine         = var.settings.engine
@@ -90,4 +100,6 @@ resource "aws_db_instance" "this" {
 
   # A new parameter group (max_connections) waits for the maintenance window's reboot unless asked.
   apply_immediately = false
+
+  depends_on = [aws_cloudwatch_log_group.this]
 }

@@ -26,6 +26,7 @@ output "resources" {
     security_group  = aws_security_group.this
     ingress         = aws_vpc_security_group_ingress_rule.this
     instance        = aws_db_instance.this
+    log_groups      = aws_cloudwatch_log_group.this
   }
   sensitive = true # aws_db_instance has sensitive attributes (password: never set here)
 }

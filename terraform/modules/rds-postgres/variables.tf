@@ -131,3 +131,10 @@ variable "database_name" {
     error_message = "database_name must be a lower-case identifier."
   }
 }
+
+variable "log_retention_days" {
+  description = "Days the logs RDS exports (postgresql, upgrade) are kept in CloudWatch Logs."
+  type        = number
+  default     = 90
+  # no validation: the root's log_retention_days, which modules/eks-cluster validates.
+}

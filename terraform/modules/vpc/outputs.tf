@@ -28,5 +28,9 @@ output "resources" {
     endpoint_ingress       = aws_vpc_security_group_ingress_rule.endpoints
     interface_endpoints    = aws_vpc_endpoint.interface
     gateway_endpoints      = aws_vpc_endpoint.gateway
+    flow_log               = aws_flow_log.this
+    flow_log_group         = aws_cloudwatch_log_group.flow_logs
+    flow_log_role          = aws_iam_role.flow_logs
+    flow_log_role_policy   = aws_iam_role_policy.flow_logs
   }
 }

@@ -70,3 +70,37 @@ variable "region" {
   type        = string
   # no validation: modules/eks-policy validates aws_region.
 }
+
+variable "flow_log" {
+  description = "Flow log settings (modules/eks-policy flow_log): traffic_type, max_aggregation_interval, log_group_name."
+  type = object({
+    traffic_type             = string
+    max_aggregation_interval = number
+    log_group_name           = string
+  })
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "flow_log_assume_role_policy_json" {
+  description = "Trust policy of the flow logs' delivery role (modules/eks-policy)."
+  type        = string
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "flow_log_policy_json" {
+  description = "Policy of the flow logs' delivery role: write into the flow log group only (modules/eks-policy)."
+  type        = string
+  # no validation: modules/eks-policy makes and tests it.
+}
+
+variable "kms_key_arn" {
+  description = "The project's key, which encrypts the flow log group (its key policy lets CloudWatch Logs in)."
+  type        = string
+  # no validation: modules/eks-policy validates kms_key_arn.
+}
+
+variable "log_retention_days" {
+  description = "Days the flow logs are kept."
+  type        = number
+  # no validation: the root's log_retention_days, which modules/eks-cluster validates.
+}

@@ -418,3 +418,62 @@ run "vpc_must_be_a_slash_16" {
 
   expect_failures = [var.vpc_cidr]
 }
+
+# ---- Logs: flow logs, encrypted log groups, IAM database authentication (issue 22) ----
+
+run "logs_encrypted_flow_logs_on" {
+  command = plan
+
+  assert {
+    condition = (
+      output.flow_log.traffic_type == "ALL"
+      && output.flow_log.log_group_name == output.log_group_names.flow_logs
+      && output.log_group_names.control_plane == "/aws/eks/voting-app-eks-test/cluster"
+    )
+    error_message = "The VPC's flow logs must record all traffic into the environment's flow log group."
+  }
+
+  # The key: AWS's default statement, and CloudWatch Logs for exactly this environment's log groups.
+  assert {
+    condition = jsondecode(output.kms_key_policy_json).Statement[0] == {
+      Sid       = "TheAccountAndItsIamPolicies"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::123456789012:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }
+    error_message = "The key policy's first statement must be AWS's default one (the account, through IAM)."
+  }
+
+  assert {
+    condition = (
+      length(jsondecode(output.kms_key_policy_json).Statement) == 2
+      && jsondecode(output.kms_key_policy_json).Statement[1].Principal == { Service = "logs.eu-west-1.amazonaws.com" }
+      && alltrue([for a in jsondecode(output.kms_key_policy_json).Statement[1].Action : startswith(a, "kms:") && !strcontains(a, "*")])
+      && toset(jsondecode(output.kms_key_policy_json).Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]) == toset([
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/voting-app-eks-test/cluster",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/voting-app-eks-test/flow-logs",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/rds/instance/voting-app-eks-test/*",
+      ])
+    )
+    error_message = "CloudWatch Logs must be let in for this environment's log groups only, with named actions."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.flow_log_assume_role_policy_json).Statement[0].Principal == { Service = "vpc-flow-logs.amazonaws.com" }
+      && jsondecode(output.flow_log_assume_role_policy_json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+      && jsondecode(output.flow_log_policy_json).Statement[0].Resource == ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/voting-app-eks-test/flow-logs:*"]
+      && alltrue([for a in jsondecode(output.flow_log_policy_json).Statement[0].Action : startswith(a, "logs:") && !strcontains(a, "*")])
+    )
+    error_message = "The flow logs' role must be VPC Flow Logs' of this account, writing into the flow log group only."
+  }
+
+  assert {
+    condition = (
+      output.postgres_settings.iam_database_authentication_enabled
+      && contains([for p in output.postgres_parameters : "${p.name}=${p.value}"], "log_statement=ddl")
+    )
+    error_message = "RDS must have IAM database authentication on and log schema changes."
+  }
+}
