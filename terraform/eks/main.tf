@@ -2,7 +2,7 @@
 # zones, an EKS cluster with managed node groups, RDS PostgreSQL 15 Multi-AZ, ElastiCache Redis 7
 # with replicas, the secrets External Secrets hands to the chart, the roles of External Secrets
 # (IRSA) and of the backup job (EKS Pod Identity), and the backup bucket. The decisions are made in
-# ../modules/eks-policy, which has no provider and is tested offline; the other modules only turn
+# ../modules/policy (platform "eks"), which has no provider and is tested offline; the other modules only turn
 # them into resources. What runs in the cluster (KEDA, External Secrets, Argo CD, the chart through
 # Argo CD) is installed by install.sh (terraform/README.md, "EKS").
 
@@ -45,8 +45,10 @@ module "result_db_password" {
 # ---- The decisions ----
 
 module "policy" {
-  source = "../modules/eks-policy"
+  source = "../modules/policy"
 
+  platform                      = "eks"
+  environment                   = var.environment
   name                          = local.name
   aws_partition                 = data.aws_partition.current.partition
   aws_region                    = var.aws_region
@@ -54,7 +56,7 @@ module "policy" {
   vpc_cidr                      = var.vpc_cidr
   availability_zones            = var.availability_zones
   cluster_endpoint_public_cidrs = var.cluster_endpoint_public_cidrs
-  load_balancer_ingress_cidrs   = var.load_balancer_ingress_cidrs
+  ingress_cidrs                 = var.load_balancer_ingress_cidrs
   allow_ingress_from_anywhere   = var.allow_ingress_from_anywhere
   app_namespace                 = local.namespace
   oidc_provider_arn             = module.eks.oidc_provider_arn

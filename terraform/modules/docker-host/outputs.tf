@@ -23,15 +23,10 @@ output "role_name" {
   value       = aws_iam_role.this.name
 }
 
+
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The instance, its role, profile and data volume attachment as planned."
-  value = {
-    role             = aws_iam_role.this
-    role_policy      = aws_iam_role_policy.this
-    instance_profile = aws_iam_instance_profile.this
-    instance         = aws_instance.this
-    data_attachment  = aws_volume_attachment.data
-  }
-  sensitive = true # aws_instance has sensitive attributes (none set here)
+  description = "The instance and its role as planned."
+  value       = { instance = aws_instance.this, role = aws_iam_role.this, role_policy = aws_iam_role_policy.this }
+  sensitive   = true # the provider marks some of its attributes sensitive (none set here)
 }

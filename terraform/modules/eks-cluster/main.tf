@@ -2,7 +2,7 @@
 # mode API: no aws-auth ConfigMap), every control plane log type goes to CloudWatch Logs, Kubernetes
 # Secrets are envelope-encrypted with the project's key, and the IAM OIDC provider lets one
 # ServiceAccount (External Secrets' SecretStore) assume its role (IRSA); EKS Pod Identity's agent
-# serves the other workload roles (the backup job). Decisions come from modules/eks-policy.
+# serves the other workload roles (the backup job). Decisions come from modules/policy.
 
 locals {
   addons = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"]

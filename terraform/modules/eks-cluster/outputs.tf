@@ -30,15 +30,10 @@ output "node_role_arn" {
 
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The cluster, its log group, roles, access entries, launch templates and node groups as planned."
+  description = "The control plane's log group, the cluster, the launch templates and node groups as planned."
   value = {
     log_group        = aws_cloudwatch_log_group.control_plane
-    cluster_role     = aws_iam_role.cluster
     cluster          = aws_eks_cluster.this
-    access_entries   = aws_eks_access_entry.admin
-    access_policies  = aws_eks_access_policy_association.admin
-    node_role        = aws_iam_role.node
-    node_role_policy = aws_iam_role_policy_attachment.node
     launch_templates = aws_launch_template.node
     node_groups      = aws_eks_node_group.this
   }

@@ -3,12 +3,9 @@ output "arn" {
   value       = aws_iam_role.this.arn
 }
 
+
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The role, its policy and Pod Identity association as planned."
-  value = {
-    role         = aws_iam_role.this
-    policy       = aws_iam_role_policy.this
-    pod_identity = aws_eks_pod_identity_association.this
-  }
+  description = "The role and its policy as planned."
+  value       = { role = aws_iam_role.this, policy = aws_iam_role_policy.this }
 }

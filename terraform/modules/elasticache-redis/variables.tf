@@ -1,7 +1,7 @@
 variable "name" {
   description = "Replication group id and name of its groups."
   type        = string
-  # no validation: modules/eks-policy validates the environment's name.
+  # no validation: modules/policy validates the environment's name.
 }
 
 variable "vpc_id" {
@@ -27,7 +27,7 @@ variable "node_security_group_id" {
 }
 
 variable "ingress_rules" {
-  description = "Ingress rules of the group (modules/eks-policy: the port from the nodes only)."
+  description = "Ingress rules of the group (modules/policy: the port from the nodes only)."
   type = map(object({
     description = string
     from_port   = number
@@ -44,7 +44,7 @@ variable "ingress_rules" {
 }
 
 variable "settings" {
-  description = "The replication group's settings (modules/eks-policy redis_settings)."
+  description = "The replication group's settings (modules/policy redis_settings)."
   type = object({
     engine                     = string
     engine_version             = string
@@ -70,18 +70,18 @@ variable "settings" {
 }
 
 variable "parameters" {
-  description = "Parameters of the parameter group (modules/eks-policy: maxmemory-policy noeviction)."
+  description = "Parameters of the parameter group (modules/policy: maxmemory-policy noeviction)."
   type = list(object({
     name  = string
     value = string
   }))
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "port" {
   description = "Port Redis listens on."
   type        = number
-  # no validation: modules/eks-policy validates redis_port.
+  # no validation: modules/policy validates redis_port.
 }
 
 variable "auth_token_secret_arn" {

@@ -8,11 +8,9 @@ output "alias" {
   value       = aws_kms_alias.this.name
 }
 
+
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The key and its alias as planned."
-  value = {
-    key   = aws_kms_key.this
-    alias = aws_kms_alias.this
-  }
+  description = "The key as planned."
+  value       = { key = aws_kms_key.this }
 }

@@ -1,8 +1,16 @@
+# Outputs of both platforms and of the Docker host; the EKS environment's are in outputs_eks.tf. An
+# output of the other platform is null (or empty).
+
+output "name" {
+  description = "The deployment's validated name prefix."
+  value       = var.name
+}
+
 # ---- IAM ----------------------------------------------------------------------------------------
 
 output "instance_policy_json" {
-  description = "Inline policy of the host's instance role: the one secret, decrypt/encrypt through Secrets Manager and S3 only, compose bundles read, backups written (never deleted), Session Manager."
-  value       = jsonencode(local.instance_policy)
+  description = "Inline policy of the host's instance role: the one secret, decrypt/encrypt through Secrets Manager and S3 only, compose bundles read, backups written (never deleted), Session Manager. Null on EKS."
+  value       = local.on_host ? jsonencode(local.instance_policy) : null
 }
 
 output "instance_assume_role_policy_json" {
@@ -11,14 +19,14 @@ output "instance_assume_role_policy_json" {
 }
 
 output "bucket_policy_json" {
-  description = "Bucket policies by bucket (artifacts, backup, logs): TLS only, and log delivery from the two buckets into logs."
+  description = "Bucket policies by bucket (backup, logs, and artifacts on the host): TLS only, and access-log delivery from the others into logs."
   value       = { for b, doc in local.bucket_policies : b => jsonencode(doc) }
 }
 
 # ---- S3 -----------------------------------------------------------------------------------------
 
 output "lifecycle_rules" {
-  description = "Lifecycle rules by bucket (artifacts, backup, logs): objects with id, prefix and nullable abort_incomplete_multipart_days, noncurrent_version_expiration_days, transition_days, transition_storage_class, expiration_days."
+  description = "Lifecycle rules by bucket (backup, logs, and artifacts on the host): objects with id, prefix and nullable abort_incomplete_multipart_days, noncurrent_version_expiration_days, transition_days, transition_storage_class, expiration_days."
   value       = local.lifecycle_rules
 }
 

@@ -1,5 +1,6 @@
-# The host's boot script and the secret-fetching script it installs. Neither holds a secret: the
-# passwords are fetched at every start of the stack, from the one secret, into a tmpfs.
+# The host's boot script and the secret-fetching script it installs (platform = "docker-host"; null on
+# EKS). Neither holds a secret: the passwords are fetched at every start of the stack, from the one
+# secret, into a tmpfs.
 
 locals {
   # Who may read each compose secret file: the UIDs of the services of docker-compose.yml that mount
@@ -29,7 +30,7 @@ locals {
   compose_dir    = "/opt/${var.name}"
   compose_config = "/etc/${var.name}"
 
-  secrets_fetch_script = templatefile("${path.module}/templates/fetch-secrets.sh.tftpl", {
+  secrets_fetch_script = !local.on_host ? null : templatefile("${path.module}/templates/fetch-secrets.sh.tftpl", {
     secret_arn     = var.secret_arn
     aws_region     = var.aws_region
     secrets_dir    = local.secrets_dir
@@ -37,7 +38,7 @@ locals {
   })
 
   # Images by digest, never by tag: what CI tested is what runs.
-  compose_override = yamlencode({
+  compose_override = !local.on_host ? null : yamlencode({
     services = merge(
       { for role, digest in var.image_digests : role => { image = "${var.image_repository}/${role}@${digest}" } },
       { seed = { image = "${var.image_repository}/vote@${var.image_digests.vote}" } },
@@ -72,7 +73,7 @@ locals {
     compose_args = local.compose_args
   })
 
-  user_data = templatefile("${path.module}/templates/user-data.sh.tftpl", {
+  user_data = !local.on_host ? null : templatefile("${path.module}/templates/user-data.sh.tftpl", {
     name                 = var.name
     environment          = var.environment
     aws_region           = var.aws_region

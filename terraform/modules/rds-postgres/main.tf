@@ -2,7 +2,7 @@
 # minutes behind the same endpoint), storage encrypted with the project's key, TLS required
 # (rds.force_ssl), automated backups with point-in-time recovery, deletion protection and a final
 # snapshot, and the master password generated and kept by RDS in Secrets Manager (never in Terraform's
-# state). Reached from the cluster's nodes only. Settings from modules/eks-policy.
+# state). Reached from the cluster's nodes only. Settings from modules/policy.
 
 resource "aws_db_subnet_group" "this" {
   name       = var.name

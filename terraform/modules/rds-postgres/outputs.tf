@@ -20,13 +20,12 @@ output "security_group_id" {
 
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The instance, its parameter group and security group as planned."
+  description = "The instance, its parameter group, ingress rules and log groups as planned."
   value = {
-    parameter_group = aws_db_parameter_group.this
-    security_group  = aws_security_group.this
-    ingress         = aws_vpc_security_group_ingress_rule.this
     instance        = aws_db_instance.this
+    parameter_group = aws_db_parameter_group.this
+    ingress         = aws_vpc_security_group_ingress_rule.this
     log_groups      = aws_cloudwatch_log_group.this
   }
-  sensitive = true # aws_db_instance has sensitive attributes (password: never set here)
+  sensitive = true # the provider marks some of aws_db_instance's attributes sensitive (password: never set here)
 }

@@ -15,17 +15,20 @@ resource "aws_secretsmanager_secret" "this" {
   recovery_window_in_days = var.recovery_window_in_days
 }
 
+locals {
+  generate = {
+    SECRET_ID       = aws_secretsmanager_secret.this.arn
+    SECRET_KEYS     = join(" ", var.keys)
+    PASSWORD_LENGTH = var.password_length
+  }
+}
+
 resource "terraform_data" "rotation" {
   triggers_replace = [aws_secretsmanager_secret.this.arn, var.secret_version]
 
   provisioner "local-exec" {
-    command = "bash '${path.module}/generate-values.sh'"
-    environment = {
-      SECRET_ID       = aws_secretsmanager_secret.this.arn
-      SECRET_KEYS     = join(" ", var.keys)
-      PASSWORD_LENGTH = var.password_length
-      MODE            = "all"
-    }
+    command     = "bash '${path.module}/generate-values.sh'"
+    environment = merge(local.generate, { MODE = "all" })
   }
 }
 
@@ -33,13 +36,8 @@ resource "terraform_data" "added_keys" {
   triggers_replace = [aws_secretsmanager_secret.this.arn, sort(var.keys)]
 
   provisioner "local-exec" {
-    command = "bash '${path.module}/generate-values.sh'"
-    environment = {
-      SECRET_ID       = aws_secretsmanager_secret.this.arn
-      SECRET_KEYS     = join(" ", var.keys)
-      PASSWORD_LENGTH = var.password_length
-      MODE            = "missing"
-    }
+    command     = "bash '${path.module}/generate-values.sh'"
+    environment = merge(local.generate, { MODE = "missing" })
   }
 
   # A rotation in the same apply writes every key first; this one then finds nothing missing.

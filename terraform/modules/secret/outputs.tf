@@ -11,12 +11,9 @@ output "name" {
   value       = aws_secretsmanager_secret.this.name
 }
 
+
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
   description = "The secret (never its value: Terraform has none) and the provisioners that write it, as planned."
-  value = {
-    secret     = aws_secretsmanager_secret.this
-    rotation   = terraform_data.rotation
-    added_keys = terraform_data.added_keys
-  }
+  value       = { secret = aws_secretsmanager_secret.this, rotation = terraform_data.rotation, added_keys = terraform_data.added_keys }
 }

@@ -17,20 +17,13 @@ output "nat_public_ips" {
 
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The VPC, its subnets, routes, endpoints and flow log as planned."
+  description = "The subnets, the default security group, the endpoints' ingress rules and the flow log as planned."
   value = {
-    vpc                    = aws_vpc.this
-    default_security_group = aws_default_security_group.this
     subnets                = aws_subnet.this
-    nat_gateways           = aws_nat_gateway.this
-    route_tables           = merge({ public = aws_route_table.public }, aws_route_table.private)
-    endpoint_sg            = aws_security_group.endpoints
+    default_security_group = aws_default_security_group.this
     endpoint_ingress       = aws_vpc_security_group_ingress_rule.endpoints
-    interface_endpoints    = aws_vpc_endpoint.interface
-    gateway_endpoints      = aws_vpc_endpoint.gateway
     flow_log               = aws_flow_log.this
     flow_log_group         = aws_cloudwatch_log_group.flow_logs
-    flow_log_role          = aws_iam_role.flow_logs
     flow_log_role_policy   = aws_iam_role_policy.flow_logs
   }
 }

@@ -2,6 +2,7 @@
 # no AWS account). Each run plans the module with the inputs below and checks its outputs.
 
 variables {
+  platform              = "docker-host"
   name                  = "voting-app-test"
   environment           = "staging"
   aws_region            = "eu-west-1"
@@ -362,4 +363,34 @@ run "secret_arn_not_a_secret" {
     secret_arn = "*"
   }
   expect_failures = [var.secret_arn]
+}
+
+# ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+
+run "eks_inputs_required_on_eks" {
+  command = plan
+
+  variables {
+    platform = "eks"
+  }
+
+  # db_instance_class is checked against the pools' budget, which needs the replicas above: with
+  # those missing its check cannot run (tests/eks.tftest.hcl has it missing alone).
+  expect_failures = [
+    var.vpc_cidr, var.availability_zones, var.cluster_endpoint_public_cidrs, var.app_namespace, var.oidc_provider_arn,
+    var.admin_role_arns, var.worker_max_replicas, var.result_max_replicas, var.redis_node_type, var.app_secret_arns,
+  ]
+}
+
+run "nothing_of_eks_on_the_host" {
+  command = plan
+
+  assert {
+    condition = (
+      output.subnets == null && output.cluster_access == null && output.external_secrets_policy_json == null
+      && output.kms_key_policy_json == null && output.connections == null && output.postgres_parameters == null
+      && toset(keys(output.bucket_policy_json)) == toset(["artifacts", "backup", "logs"])
+    )
+    error_message = "The Docker host must get no EKS subnet, access, identity, key policy or data store setting."
+  }
 }

@@ -1,3 +1,5 @@
+# Outputs of the EKS environment (platform = "eks"); null or empty on the Docker host.
+
 # ---- Network ------------------------------------------------------------------------------------
 
 output "subnets" {
@@ -32,7 +34,7 @@ output "data_egress_rules" {
 
 output "load_balancer_ingress_cidrs" {
   description = "CIDRs the public load balancer may be reached from (0.0.0.0/0 only with consent); the ingress controller's Service gets them as loadBalancerSourceRanges."
-  value       = local.lb_ingress_cidrs
+  value       = local.ingress_cidrs
 }
 
 output "interface_endpoints" {
@@ -64,7 +66,7 @@ output "flow_log_policy_json" {
 
 output "kms_key_policy_json" {
   description = "Key policy of the project's key: AWS's default (the account and its IAM policies), plus CloudWatch Logs for this environment's log groups."
-  value       = jsonencode(local.kms_key_policy)
+  value       = local.on_eks ? jsonencode(local.kms_key_policy) : null
 }
 
 output "log_group_names" {
@@ -118,12 +120,12 @@ output "node_role_managed_policies" {
 
 output "external_secrets_assume_role_policy_json" {
   description = "Trust policy of the External Secrets role (IRSA): the chart's SecretStore ServiceAccount in the app's namespace only."
-  value       = jsonencode(local.external_secrets_assume_role_policy)
+  value       = local.on_eks ? jsonencode(local.external_secrets_assume_role_policy) : null
 }
 
 output "external_secrets_policy_json" {
   description = "Policy of the External Secrets role: read the given secrets, decrypt through Secrets Manager only."
-  value       = jsonencode(local.external_secrets_policy)
+  value       = local.on_eks ? jsonencode(local.external_secrets_policy) : null
 }
 
 output "pod_identity_assume_role_policy_json" {
@@ -134,21 +136,6 @@ output "pod_identity_assume_role_policy_json" {
 output "backup_policy_json" {
   description = "Policy of the backup job's role: write and list backups/, read manifests, never delete (explicit Deny)."
   value       = jsonencode(local.backup_policy)
-}
-
-output "bucket_policy_json" {
-  description = "Bucket policies (backup, logs): TLS only, and access-log delivery from the backup bucket into logs."
-  value       = { for b, doc in local.bucket_policies : b => jsonencode(doc) }
-}
-
-output "lifecycle_rules" {
-  description = "Lifecycle rules of the backup and log buckets, in the s3-bucket module's shape."
-  value       = local.lifecycle_rules
-}
-
-output "access_log_prefix" {
-  description = "Key prefix of the access logs in the log bucket."
-  value       = local.access_log_prefix
 }
 
 # ---- Data stores --------------------------------------------------------------------------------
@@ -196,13 +183,6 @@ output "all_ingress_rules" {
 output "data_store_cidr_rules" {
   description = "Keys of data-store ingress rules that name a CIDR instead of the nodes' group: always empty."
   value       = local.data_store_cidr_rules
-}
-
-# ---- Names --------------------------------------------------------------------------------------
-
-output "name" {
-  description = "The environment's validated name prefix (cluster, RDS, ElastiCache, groups)."
-  value       = var.name
 }
 
 output "backup_service_account" {

@@ -1,14 +1,17 @@
-# Offline tests of the EKS environment's decisions: `terraform test` in terraform/modules/eks-policy
-# (no provider, no AWS account). Each run plans the module with the inputs below and checks outputs.
+# Offline tests of the EKS environment's decisions (platform = "eks"): `terraform test` in
+# terraform/modules/policy (no provider, no AWS account). Each run plans the module with the inputs
+# below and checks its outputs.
 
 variables {
+  platform                      = "eks"
+  environment                   = "production"
   name                          = "voting-app-eks-test"
   aws_region                    = "eu-west-1"
   aws_account_id                = "123456789012"
   vpc_cidr                      = "10.2.0.0/16"
   availability_zones            = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
   cluster_endpoint_public_cidrs = ["203.0.113.0/24"]
-  load_balancer_ingress_cidrs   = ["203.0.113.0/24", "2001:db8::/32"]
+  ingress_cidrs                 = ["203.0.113.0/24", "2001:db8::/32"]
   app_namespace                 = "voting-production"
   oidc_provider_arn             = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
   admin_role_arns               = ["arn:aws:iam::123456789012:role/platform-admin"]
@@ -94,17 +97,17 @@ run "load_balancer_not_open_without_consent" {
   command = plan
 
   variables {
-    load_balancer_ingress_cidrs = ["0.0.0.0/0"]
+    ingress_cidrs = ["0.0.0.0/0"]
   }
 
-  expect_failures = [var.load_balancer_ingress_cidrs]
+  expect_failures = [var.ingress_cidrs]
 }
 
 run "load_balancer_open_with_consent" {
   command = plan
 
   variables {
-    load_balancer_ingress_cidrs = ["0.0.0.0/0", "::/0"]
+    ingress_cidrs               = ["0.0.0.0/0", "::/0"]
     allow_ingress_from_anywhere = true
   }
 
@@ -475,5 +478,44 @@ run "logs_encrypted_flow_logs_on" {
       && contains([for p in output.postgres_parameters : "${p.name}=${p.value}"], "log_statement=ddl")
     )
     error_message = "RDS must have IAM database authentication on and log schema changes."
+  }
+}
+
+# ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+
+run "docker_host_inputs_required_on_the_host" {
+  command = plan
+
+  variables {
+    platform = "docker-host"
+  }
+
+  expect_failures = [
+    var.instance_type, var.data_volume_id, var.compose_sha256, var.artifacts_bucket_name, var.secret_arn,
+    var.image_repository, var.image_digests, var.bundle_key, var.bundle_sha256,
+  ]
+}
+
+run "db_instance_class_required_on_eks" {
+  command = plan
+
+  variables {
+    db_instance_class = null
+  }
+
+  expect_failures = [var.db_instance_class]
+}
+
+run "nothing_of_the_host_on_eks" {
+  command = plan
+
+  assert {
+    condition = (
+      output.user_data == null && output.secrets_fetch_script == null && output.instance_policy_json == null
+      && length(output.host_ingress_rules) == 0 && length(output.host_egress_rules) == 0
+      && toset(keys(output.bucket_policy_json)) == toset(["backup", "logs"])
+      && toset(keys(output.lifecycle_rules)) == toset(["backup", "logs"])
+    )
+    error_message = "The EKS platform must get no host policy, rule, script or artifacts bucket."
   }
 }
