@@ -30,16 +30,24 @@ module "redis_auth" {
   secret_version = var.secret_version
 }
 
-# The result service's read-only login role's password (voting-app/<env>/postgres-result, password).
-# The role itself is made once in the database (terraform/README.md, "EKS": after the first apply).
-module "result_db_password" {
-  source = "../modules/secret"
+# The app's PostgreSQL logins, one secret each (voting-app/<env>/postgres-<login>, key password), which
+# the chart's External Secrets reads. The master user is the operator's and the roles Job's only; the
+# roles Job creates these roles and sets their passwords from these secrets (terraform/README.md,
+# "EKS": first install, rotation).
+module "db_login_password" {
+  source   = "../modules/secret"
+  for_each = local.db_logins
 
-  name           = "voting-app/${var.environment}/postgres-result"
-  description    = "Password of the result service's read-only PostgreSQL role (JSON key password)."
+  name           = "voting-app/${var.environment}/postgres-${each.key}"
+  description    = "Password of the PostgreSQL login ${each.value} (JSON key password)."
   keys           = ["password"]
   kms_key_arn    = module.kms.arn
   secret_version = var.secret_version
+}
+
+moved {
+  from = module.result_db_password
+  to   = module.db_login_password["result"]
 }
 
 # ---- The decisions ----
@@ -69,7 +77,7 @@ module "policy" {
   redis_node_type               = var.redis_node_type
   redis_replicas                = var.redis_replicas
   kms_key_arn                   = module.kms.arn
-  app_secret_arns               = [module.rds.master_user_secret_arn, module.redis_auth.arn, module.result_db_password.arn]
+  app_secret_arns               = concat([module.rds.master_user_secret_arn, module.redis_auth.arn], values(module.db_login_password)[*].arn)
   backup_bucket_name            = var.backup_bucket_name
   log_bucket_name               = var.log_bucket_name
   backup_expiration_days        = var.backup_expiration_days

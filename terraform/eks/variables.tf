@@ -147,7 +147,7 @@ variable "redis_replicas" {
 # ---- Secrets, buckets -----------------------------------------------------------------------------
 
 variable "secret_version" {
-  description = "Version of the generated Redis AUTH token and result role password; increase it to rotate them (terraform/README.md, EKS: rotation)."
+  description = "Version of the generated Redis AUTH token and the app's login passwords; increase it to rotate them (terraform/README.md, EKS: rotation)."
   type        = number
   default     = 1
   # no validation: modules/secret validates secret_version.

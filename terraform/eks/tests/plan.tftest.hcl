@@ -55,9 +55,24 @@ override_resource {
   values          = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/env/redis-AbCdEf" }
 }
 override_resource {
-  target          = module.result_db_password.aws_secretsmanager_secret.this
+  target          = module.db_login_password["owner"].aws_secretsmanager_secret.this
+  override_during = plan
+  values          = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/env/postgres-owner-AbCdEf" }
+}
+override_resource {
+  target          = module.db_login_password["worker"].aws_secretsmanager_secret.this
+  override_during = plan
+  values          = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/env/postgres-worker-AbCdEf" }
+}
+override_resource {
+  target          = module.db_login_password["result"].aws_secretsmanager_secret.this
   override_during = plan
   values          = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/env/postgres-result-AbCdEf" }
+}
+override_resource {
+  target          = module.db_login_password["monitor"].aws_secretsmanager_secret.this
+  override_during = plan
+  values          = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/env/postgres-monitor-AbCdEf" }
 }
 
 run "network" {
@@ -248,7 +263,7 @@ run "keys_secrets_identities" {
 
   assert {
     condition = alltrue([
-      for s in [module.redis_auth.resources.secret, module.result_db_password.resources.secret] :
+      for s in concat([module.redis_auth.resources.secret], [for l in module.db_login_password : l.resources.secret]) :
       s.kms_key_id == module.kms.arn
     ])
     error_message = "A secret is not encrypted with the project's key."
@@ -258,11 +273,12 @@ run "keys_secrets_identities" {
   assert {
     condition = alltrue([
       for s in jsondecode(module.secrets_role.resources.policy.policy).Statement :
-      s.Sid != "ReadTheStackSecrets" || toset(s.Resource) == toset([
-        module.rds.master_user_secret_arn, module.redis_auth.arn, module.result_db_password.arn,
-      ])
+      s.Sid != "ReadTheStackSecrets" || toset(s.Resource) == toset(concat(
+        [module.rds.master_user_secret_arn, module.redis_auth.arn],
+        [for l in ["owner", "worker", "result", "monitor"] : module.db_login_password[l].arn],
+      ))
     ])
-    error_message = "External Secrets may read other secrets than the app's."
+    error_message = "External Secrets may read other secrets than the master's, the Redis token and the four logins'."
   }
 
   assert {
@@ -280,6 +296,33 @@ run "keys_secrets_identities" {
       s.Effect == "Deny" && contains(s.Action, "s3:DeleteObject")
     ])
     error_message = "The backup job's role does not explicitly deny deleting backups."
+  }
+}
+
+# Least privilege (issue 22): the master is the operator's (and the roles Job's); the app logs in
+# with one role per job, each with its own secret that the chart's External Secrets reads.
+run "one_login_per_job" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for l in ["owner", "worker", "result", "monitor"] :
+      module.db_login_password[l].resources.secret.name == "voting-app/${var.environment}/postgres-${l}"
+      && toset(module.db_login_password[l].resources.added_keys.triggers_replace[1]) == toset(["password"])
+    ])
+    error_message = "Each app login (owner, worker, result, monitor) needs a secret voting-app/<env>/postgres-<login> with the key password."
+  }
+
+  assert {
+    condition = output.chart_values["externalSecrets.remoteRefs"] == {
+      postgresPassword  = { key = module.rds.master_user_secret_arn, property = "password" }
+      ownerDbPassword   = { key = "voting-app/${var.environment}/postgres-owner", property = "password" }
+      workerDbPassword  = { key = "voting-app/${var.environment}/postgres-worker", property = "password" }
+      resultDbPassword  = { key = "voting-app/${var.environment}/postgres-result", property = "password" }
+      monitorDbPassword = { key = "voting-app/${var.environment}/postgres-monitor", property = "password" }
+      redisPassword     = { key = "voting-app/${var.environment}/redis", property = "auth-token" }
+    }
+    error_message = "The chart's externalSecrets.remoteRefs printed by chart_values are not the six secrets Terraform writes."
   }
 }
 

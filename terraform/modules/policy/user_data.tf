@@ -7,15 +7,25 @@ locals {
   # it (the file is bind-mounted as is, so its owner and mode on the host are what the container sees).
   # .ci/terraform-checks.sh compares this with docker-compose.yml. Monitoring readers only when the
   # monitoring profile runs; a file nobody is granted stays readable by root alone.
+  # The master password (pg_password) is the database's and the roles job's (the app image, 65532)
+  # only; the app logs in with one role per job (issue 22): voting_owner (migrate), worker, result and
+  # voting_monitor (postgres_exporter), each password a file of its own. The roles job sets the roles'
+  # passwords from these files.
   secret_readers_app = {
-    pg_password            = [70, 65532]  # db (postgres), worker
-    result_db_password     = [70, 65532]  # db (init script), result
+    pg_password            = [70, 65532]  # db (postgres), the roles job
+    owner_db_password      = [65532]      # migrate, the roles job
+    worker_db_password     = [65532]      # worker, the roles job
+    result_db_password     = [70, 65532]  # db (init script), result, the roles job
+    monitor_db_password    = [65532]      # the roles job
     redis_password         = [999, 65532] # redis, vote and worker
     grafana_admin_password = []
   }
   secret_readers_monitoring = {
-    pg_password            = [65534] # postgres-exporter
+    pg_password            = []
+    owner_db_password      = []
+    worker_db_password     = []
     result_db_password     = []
+    monitor_db_password    = [65534] # postgres-exporter
     redis_password         = [59000] # redis-exporter
     grafana_admin_password = [472]   # grafana
   }
@@ -53,7 +63,10 @@ locals {
     "OPTION_A=${var.option_labels.a}",
     "OPTION_B=${var.option_labels.b}",
     "PG_PASSWORD_FILE=${local.secrets_dir}/pg_password",
+    "OWNER_DB_PASSWORD_FILE=${local.secrets_dir}/owner_db_password",
+    "WORKER_DB_PASSWORD_FILE=${local.secrets_dir}/worker_db_password",
     "RESULT_DB_PASSWORD_FILE=${local.secrets_dir}/result_db_password",
+    "MONITOR_DB_PASSWORD_FILE=${local.secrets_dir}/monitor_db_password",
     "REDIS_PASSWORD_FILE=${local.secrets_dir}/redis_password",
     "GRAFANA_ADMIN_PASSWORD_FILE=${local.secrets_dir}/grafana_admin_password",
     # Grafana and Jaeger stay on loopback: reach them through an SSM port-forwarding session.

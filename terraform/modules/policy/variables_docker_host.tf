@@ -118,7 +118,7 @@ variable "artifacts_bucket_name" {
 }
 
 variable "secret_arn" {
-  description = "ARN of the Secrets Manager secret holding the stack's passwords as JSON keys (pg_password, result_db_password, redis_password, grafana_admin_password): the one secret the instance role may read."
+  description = "ARN of the Secrets Manager secret holding the stack's passwords as JSON keys (pg_password, owner_db_password, worker_db_password, result_db_password, monitor_db_password, redis_password, grafana_admin_password): the one secret the instance role may read."
   type        = string
   default     = null
 

@@ -302,6 +302,35 @@ run "user_data" {
   }
 }
 
+# Least privilege (issue 22): the master password (pg_password) is the database's and the roles job's;
+# the app logs in with one role per job, each password a file of its own readable by the app's UID.
+run "one_login_per_job" {
+  command = plan
+
+  assert {
+    condition = toset(output.secret_keys) == toset([
+      "pg_password", "owner_db_password", "worker_db_password", "result_db_password", "monitor_db_password",
+      "redis_password", "grafana_admin_password",
+    ])
+    error_message = "The stack's secret must hold the master's, the four logins' (owner, worker, result, monitor), Redis's and Grafana's passwords."
+  }
+
+  assert {
+    condition = alltrue([
+      for k in ["owner_db_password", "worker_db_password", "monitor_db_password"] : toset(output.secret_readers[k]) == toset([65532])
+    ])
+    error_message = "Without monitoring, the new logins' files are for the app's UID (65532: migrate, worker, the roles job) only."
+  }
+
+  assert {
+    condition = alltrue([
+      for k in ["OWNER_DB_PASSWORD_FILE", "WORKER_DB_PASSWORD_FILE", "MONITOR_DB_PASSWORD_FILE"] :
+      strcontains(output.user_data, "${k}=/run/voting-app-test/secrets/${lower(trimsuffix(k, "_FILE"))}")
+    ])
+    error_message = "compose.env must point each login's secret at its file in the secrets folder."
+  }
+}
+
 run "monitoring_profile" {
   command = plan
 
@@ -312,6 +341,15 @@ run "monitoring_profile" {
   assert {
     condition     = strcontains(output.user_data, "--profile monitoring") && toset(output.secret_readers.grafana_admin_password) == toset([472])
     error_message = "enable_monitoring starts the monitoring profile and lets Grafana read its password."
+  }
+
+  # postgres_exporter logs in as voting_monitor, not as the master.
+  assert {
+    condition = (
+      toset(output.secret_readers.monitor_db_password) == toset([65532, 65534])
+      && !contains(output.secret_readers.pg_password, 65534)
+    )
+    error_message = "With monitoring, postgres_exporter (65534) reads the monitor login's password and not the master's."
   }
 }
 
