@@ -218,7 +218,7 @@ variable "redis_replicas" {
 }
 
 variable "app_secret_arns" {
-  description = "ARNs of the secrets External Secrets may read: the RDS-managed master secret, the result role's password and the Redis AUTH token. Exact ARNs only."
+  description = "ARNs of the secrets External Secrets may read: the RDS-managed master secret (for the roles Job), the app logins' passwords and the Redis AUTH token. Exact ARNs only."
   type        = list(string)
   default     = null
 

@@ -111,7 +111,7 @@ variable "max_allocated_storage_gib" {
 }
 
 variable "master_username" {
-  description = "The master user: the schema's owner the worker and the migration Job log in with (the chart's postgresql.user)."
+  description = "The master user: the operator's and the chart's roles Job's only (the app logs in as voting_owner, worker, result and voting_monitor, which that Job makes)."
   type        = string
   default     = "postgres"
 

@@ -23,7 +23,10 @@ variables {
   app_secret_arns = [
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf",
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/redis-AbCdEf",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-owner-AbCdEf",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-worker-AbCdEf",
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-result-AbCdEf",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-monitor-AbCdEf",
   ]
   backup_bucket_name = "voting-app-eks-test-backups"
   log_bucket_name    = "voting-app-eks-test-s3-logs"
