@@ -1,7 +1,8 @@
 # One environment of the voting app on AWS: a Docker host running the compose stack, its network
 # rules, the artifacts, backup and log buckets, the stack's secret and its key. The security decisions
-# (IAM, rules, lifecycles, metadata options, user data) are made in modules/policy, which has no
-# provider and is tested offline; the other modules only turn them into resources.
+# (IAM, rules, lifecycles, metadata options, user data) are made in modules/policy (platform
+# "docker-host"), which has no provider and is tested offline; the other modules only turn them into
+# resources.
 
 data "aws_subnet" "host" {
   id = var.subnet_id
@@ -46,6 +47,7 @@ resource "aws_ebs_volume" "data" {
 module "policy" {
   source = "./modules/policy"
 
+  platform                      = "docker-host"
   name                          = local.name
   environment                   = var.environment
   aws_partition                 = data.aws_partition.current.partition
@@ -100,6 +102,7 @@ module "artifacts_bucket" {
   kms_key_arn       = module.kms.arn
   policy_json       = module.policy.bucket_policy_json.artifacts
   lifecycle_rules   = module.policy.lifecycle_rules.artifacts
+  access_logging    = true
   access_log_bucket = module.log_bucket.name
   access_log_prefix = module.policy.access_log_prefix
 }
@@ -111,6 +114,7 @@ module "backup_bucket" {
   kms_key_arn       = module.kms.arn
   policy_json       = module.policy.bucket_policy_json.backup
   lifecycle_rules   = module.policy.lifecycle_rules.backup
+  access_logging    = true
   access_log_bucket = module.log_bucket.name
   access_log_prefix = module.policy.access_log_prefix
 }

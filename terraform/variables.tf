@@ -1,29 +1,7 @@
 # Variables of one environment; environments/<env>.tfvars sets them. Those passed on to
 # modules/policy as they are are validated there (the comment says so), once.
 
-# ---- Where ----------------------------------------------------------------------------------------
-
-variable "environment" {
-  description = "Environment: staging or production. Names every resource voting-app-<environment>."
-  type        = string
-
-  validation {
-    condition     = contains(["staging", "production"], var.environment)
-    error_message = "environment must be staging or production."
-  }
-}
-
-variable "aws_region" {
-  description = "AWS region of everything here, e.g. eu-west-1."
-  type        = string
-  # no validation: modules/policy validates aws_region.
-}
-
-variable "aws_account_id" {
-  description = "The only AWS account this configuration may change (the provider refuses any other)."
-  type        = string
-  # no validation: modules/policy validates aws_account_id.
-}
+# ---- Where (environment, aws_region, aws_account_id and tags: providers.tf, shared with eks/) -------
 
 variable "subnet_id" {
   description = "Public subnet of the host (its VPC is the security groups'); the data volume is made in its availability zone."
@@ -32,17 +10,6 @@ variable "subnet_id" {
   validation {
     condition     = can(regex("^subnet-[0-9a-f]{8,17}$", var.subnet_id))
     error_message = "subnet_id must be a subnet id (subnet-...)."
-  }
-}
-
-variable "tags" {
-  description = "Extra tags on every resource (Project, Environment and ManagedBy are always set)."
-  type        = map(string)
-  default     = {}
-
-  validation {
-    condition     = length(var.tags) <= 40
-    error_message = "At most 40 extra tags."
   }
 }
 

@@ -5,7 +5,9 @@
   computed, are at most what the tfvars budget for (more pods than budgeted could exhaust PostgreSQL);
 - redis.cidrs and postgresql.cidrs are the cache and database tiers of the VPC (10.x.32.0/20, 10.x.48.0/20);
 - externalSecrets.roleArn names the role Terraform makes (voting-app-<env>-secrets), in the tfvars' account;
-- the secrets' names are the ones Terraform writes (voting-app/<env>/redis, .../postgres-result).
+- externalSecrets.remoteRefs name the secrets Terraform writes: voting-app/<env>/redis (auth-token) and
+  one per app login, voting-app/<env>/postgres-{owner,worker,result,monitor} (password); the master's
+  (postgresPassword) is RDS's own secret, whose ARN is known after the apply only.
 Skips, with a message, when argocd/values/ does not exist.
 
 usage: check_eks_chart_values.py REPO_ROOT
@@ -75,8 +77,10 @@ for env in ("staging", "production"):
     role = f"arn:aws:iam::{tf['aws_account_id']}:role/voting-app-{env}-secrets"
     if value("externalSecrets.roleArn") != role:
         problems.append(f"{where}: externalSecrets.roleArn = {value('externalSecrets.roleArn')}, Terraform makes {role}")
-    for ref, name, prop in (("redisPassword", f"voting-app/{env}/redis", "auth-token"),
-                            ("resultDbPassword", f"voting-app/{env}/postgres-result", "password")):
+    refs = [("redisPassword", f"voting-app/{env}/redis", "auth-token")] + [
+        (f"{login}DbPassword", f"voting-app/{env}/postgres-{login}", "password")
+        for login in ("owner", "worker", "result", "monitor")]
+    for ref, name, prop in refs:
         got = (get(values, f"externalSecrets.remoteRefs.{ref}.key"), get(values, f"externalSecrets.remoteRefs.{ref}.property"))
         if got != (name, prop):
             problems.append(f"{where}: externalSecrets.remoteRefs.{ref} = {got}, Terraform writes ({name!r}, {prop!r})")

@@ -3,8 +3,9 @@ terraform {
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = ">= 6.0, < 7.0"
+      source = "hashicorp/aws"
+      # As the environments' roots (../versions.tf): the version .terraform.lock.hcl pins.
+      version = "~> 5.100.0"
     }
   }
 }

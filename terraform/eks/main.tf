@@ -2,7 +2,7 @@
 # zones, an EKS cluster with managed node groups, RDS PostgreSQL 15 Multi-AZ, ElastiCache Redis 7
 # with replicas, the secrets External Secrets hands to the chart, the roles of External Secrets
 # (IRSA) and of the backup job (EKS Pod Identity), and the backup bucket. The decisions are made in
-# ../modules/eks-policy, which has no provider and is tested offline; the other modules only turn
+# ../modules/policy (platform "eks"), which has no provider and is tested offline; the other modules only turn
 # them into resources. What runs in the cluster (KEDA, External Secrets, Argo CD, the chart through
 # Argo CD) is installed by install.sh (terraform/README.md, "EKS").
 
@@ -14,11 +14,12 @@ module "kms" {
   source = "../modules/kms-key"
 
   name        = local.name
-  description = "${local.name}: RDS storage and its master secret, ElastiCache at rest, the app's secrets, Kubernetes Secrets, the backup bucket"
+  description = "${local.name}: RDS storage and its master secret, ElastiCache at rest, the app's secrets, Kubernetes Secrets, the backup bucket, the log groups"
+  policy_json = module.policy.kms_key_policy_json
 }
 
 # The Redis AUTH token, in the name and property the chart reads (argocd/values/<env>.yaml:
-# voting-app/<env>/redis, auth-token). The same ephemeral value goes to ElastiCache below.
+# voting-app/<env>/redis, auth-token). ElastiCache gets it from this secret (module.redis).
 module "redis_auth" {
   source = "../modules/secret"
 
@@ -29,23 +30,33 @@ module "redis_auth" {
   secret_version = var.secret_version
 }
 
-# The result service's read-only login role's password (voting-app/<env>/postgres-result, password).
-# The role itself is made once in the database (terraform/README.md, "EKS": after the first apply).
-module "result_db_password" {
-  source = "../modules/secret"
+# The app's PostgreSQL logins, one secret each (voting-app/<env>/postgres-<login>, key password), which
+# the chart's External Secrets reads. The master user is the operator's and the roles Job's only; the
+# roles Job creates these roles and sets their passwords from these secrets (terraform/README.md,
+# "EKS": first install, rotation).
+module "db_login_password" {
+  source   = "../modules/secret"
+  for_each = local.db_logins
 
-  name           = "voting-app/${var.environment}/postgres-result"
-  description    = "Password of the result service's read-only PostgreSQL role (JSON key password)."
+  name           = "voting-app/${var.environment}/postgres-${each.key}"
+  description    = "Password of the PostgreSQL login ${each.value} (JSON key password)."
   keys           = ["password"]
   kms_key_arn    = module.kms.arn
   secret_version = var.secret_version
 }
 
+moved {
+  from = module.result_db_password
+  to   = module.db_login_password["result"]
+}
+
 # ---- The decisions ----
 
 module "policy" {
-  source = "../modules/eks-policy"
+  source = "../modules/policy"
 
+  platform                      = "eks"
+  environment                   = var.environment
   name                          = local.name
   aws_partition                 = data.aws_partition.current.partition
   aws_region                    = var.aws_region
@@ -53,7 +64,7 @@ module "policy" {
   vpc_cidr                      = var.vpc_cidr
   availability_zones            = var.availability_zones
   cluster_endpoint_public_cidrs = var.cluster_endpoint_public_cidrs
-  load_balancer_ingress_cidrs   = var.load_balancer_ingress_cidrs
+  ingress_cidrs                 = var.load_balancer_ingress_cidrs
   allow_ingress_from_anywhere   = var.allow_ingress_from_anywhere
   app_namespace                 = local.namespace
   oidc_provider_arn             = module.eks.oidc_provider_arn
@@ -66,7 +77,7 @@ module "policy" {
   redis_node_type               = var.redis_node_type
   redis_replicas                = var.redis_replicas
   kms_key_arn                   = module.kms.arn
-  app_secret_arns               = [module.rds.master_user_secret_arn, module.redis_auth.arn, module.result_db_password.arn]
+  app_secret_arns               = concat([module.rds.master_user_secret_arn, module.redis_auth.arn], values(module.db_login_password)[*].arn)
   backup_bucket_name            = var.backup_bucket_name
   log_bucket_name               = var.log_bucket_name
   backup_expiration_days        = var.backup_expiration_days
@@ -87,6 +98,12 @@ module "vpc" {
   endpoint_ingress_rules = module.policy.endpoint_ingress_rules
   node_security_group_id = module.eks.cluster_security_group_id
   region                 = var.aws_region
+
+  flow_log                         = module.policy.flow_log
+  flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
+  flow_log_policy_json             = module.policy.flow_log_policy_json
+  kms_key_arn                      = module.kms.arn
+  log_retention_days               = var.log_retention_days
 }
 
 module "eks" {
@@ -124,6 +141,7 @@ module "rds" {
   port                      = 5432
   allocated_storage_gib     = var.db_allocated_storage_gib
   max_allocated_storage_gib = var.db_max_allocated_storage_gib
+  log_retention_days        = var.log_retention_days
 }
 
 module "redis" {
@@ -137,7 +155,7 @@ module "redis" {
   settings               = module.policy.redis_settings
   parameters             = module.policy.redis_parameters
   port                   = 6379
-  auth_token             = module.redis_auth.values["auth-token"]
+  auth_token_secret_arn  = module.redis_auth.arn
   auth_token_version     = var.secret_version
 }
 
@@ -184,6 +202,7 @@ module "backup_bucket" {
   kms_key_arn       = module.kms.arn
   policy_json       = module.policy.bucket_policy_json.backup
   lifecycle_rules   = module.policy.lifecycle_rules.backup
+  access_logging    = true
   access_log_bucket = module.log_bucket.name
   access_log_prefix = module.policy.access_log_prefix
 }

@@ -71,17 +71,22 @@ output "postgres_connections" {
 output "chart_values" {
   description = "What argocd/values/<env>.yaml must say for this environment (compare after an apply)."
   value = {
-    "redis.host"                                  = module.redis.primary_endpoint
-    "redis.tls.enabled"                           = true
-    "redis.cidrs"                                 = [module.policy.tier_cidrs.cache]
-    "postgresql.host"                             = module.rds.address
-    "postgresql.cidrs"                            = [module.policy.tier_cidrs.database]
-    "externalSecrets.roleArn"                     = module.secrets_role.arn
-    "externalSecrets.remoteRefs.postgresPassword" = { key = module.rds.master_user_secret_arn, property = "password" }
-    "externalSecrets.remoteRefs.resultDbPassword" = { key = "voting-app/${var.environment}/postgres-result", property = "password" }
-    "externalSecrets.remoteRefs.redisPassword"    = { key = "voting-app/${var.environment}/redis", property = "auth-token" }
-    "worker.keda.maxReplicaCount (at most)"       = var.worker_max_replicas
-    "result.autoscaling.maxReplicas (at most)"    = var.result_max_replicas
-    "worker.concurrency"                          = var.worker_concurrency
+    "redis.host"              = module.redis.primary_endpoint
+    "redis.tls.enabled"       = true
+    "redis.cidrs"             = [module.policy.tier_cidrs.cache]
+    "postgresql.host"         = module.rds.address
+    "postgresql.cidrs"        = [module.policy.tier_cidrs.database]
+    "externalSecrets.roleArn" = module.secrets_role.arn
+    "externalSecrets.remoteRefs" = {
+      postgresPassword  = { key = module.rds.master_user_secret_arn, property = "password" }
+      ownerDbPassword   = { key = module.db_login_password["owner"].name, property = "password" }
+      workerDbPassword  = { key = module.db_login_password["worker"].name, property = "password" }
+      resultDbPassword  = { key = module.db_login_password["result"].name, property = "password" }
+      monitorDbPassword = { key = module.db_login_password["monitor"].name, property = "password" }
+      redisPassword     = { key = module.redis_auth.name, property = "auth-token" }
+    }
+    "worker.keda.maxReplicaCount (at most)"    = var.worker_max_replicas
+    "result.autoscaling.maxReplicas (at most)" = var.result_max_replicas
+    "worker.concurrency"                       = var.worker_concurrency
   }
 }

@@ -1,53 +1,20 @@
 # Variables of one EKS environment; environments/<env>.tfvars sets them. Those passed on to
-# modules/eks-policy as they are are validated there (the comment says so), once.
+# modules/policy as they are are validated there (the comment says so), once.
 
-# ---- Where ----------------------------------------------------------------------------------------
-
-variable "environment" {
-  description = "Environment: staging or production. Names every resource voting-eks-<environment>."
-  type        = string
-
-  validation {
-    condition     = contains(["staging", "production"], var.environment)
-    error_message = "environment must be staging or production."
-  }
-}
-
-variable "aws_region" {
-  description = "AWS region of everything here, e.g. eu-west-1."
-  type        = string
-  # no validation: modules/eks-policy validates aws_region.
-}
-
-variable "aws_account_id" {
-  description = "The only AWS account this configuration may change (the provider refuses any other)."
-  type        = string
-  # no validation: modules/eks-policy validates aws_account_id.
-}
-
-variable "tags" {
-  description = "Extra tags on every resource (Project, Environment and ManagedBy are always set)."
-  type        = map(string)
-  default     = {}
-
-  validation {
-    condition     = length(var.tags) <= 40
-    error_message = "At most 40 extra tags."
-  }
-}
+# environment, aws_region, aws_account_id and tags: providers.tf (a link to ../providers.tf).
 
 # ---- Network --------------------------------------------------------------------------------------
 
 variable "vpc_cidr" {
   description = "The VPC's /16 (staging 10.1.0.0/16, production 10.2.0.0/16: argocd/values/<env>.yaml names its cache and database blocks)."
   type        = string
-  # no validation: modules/eks-policy validates vpc_cidr.
+  # no validation: modules/policy validates vpc_cidr.
 }
 
 variable "availability_zones" {
   description = "The three availability zones."
   type        = list(string)
-  # no validation: modules/eks-policy validates availability_zones.
+  # no validation: modules/policy validates availability_zones.
 }
 
 variable "nat_gateway_per_az" {
@@ -58,7 +25,7 @@ variable "nat_gateway_per_az" {
 variable "load_balancer_ingress_cidrs" {
   description = "Who may reach the pages through the public load balancer. 0.0.0.0/0 only with allow_ingress_from_anywhere."
   type        = list(string)
-  # no validation: modules/eks-policy validates load_balancer_ingress_cidrs.
+  # no validation: modules/policy validates load_balancer_ingress_cidrs.
 }
 
 variable "allow_ingress_from_anywhere" {
@@ -78,13 +45,13 @@ variable "kubernetes_version" {
 variable "cluster_endpoint_public_cidrs" {
   description = "Who may reach the Kubernetes API from outside the VPC (operators, CI); empty: private endpoint only."
   type        = list(string)
-  # no validation: modules/eks-policy validates cluster_endpoint_public_cidrs.
+  # no validation: modules/policy validates cluster_endpoint_public_cidrs.
 }
 
 variable "admin_role_arns" {
   description = "IAM roles that administer the cluster (access entries with AmazonEKSClusterAdminPolicy)."
   type        = list(string)
-  # no validation: modules/eks-policy validates admin_role_arns.
+  # no validation: modules/policy validates admin_role_arns.
 }
 
 variable "node_groups" {
@@ -108,7 +75,7 @@ variable "addon_versions" {
 }
 
 variable "log_retention_days" {
-  description = "Days the control plane logs are kept."
+  description = "Days the control plane logs, the VPC's flow logs and RDS's logs are kept in CloudWatch Logs."
   type        = number
   default     = 90
   # no validation: modules/eks-cluster validates log_retention_days.
@@ -119,20 +86,20 @@ variable "log_retention_days" {
 variable "worker_max_replicas" {
   description = "worker.keda.maxReplicaCount of the environment's values."
   type        = number
-  # no validation: modules/eks-policy validates worker_max_replicas.
+  # no validation: modules/policy validates worker_max_replicas.
 }
 
 variable "worker_concurrency" {
   description = "worker.concurrency of the environment's values (WORKER_CONCURRENCY)."
   type        = number
   default     = 2
-  # no validation: modules/eks-policy validates worker_concurrency.
+  # no validation: modules/policy validates worker_concurrency.
 }
 
 variable "result_max_replicas" {
   description = "result.autoscaling.maxReplicas of the environment's values."
   type        = number
-  # no validation: modules/eks-policy validates result_max_replicas.
+  # no validation: modules/policy validates result_max_replicas.
 }
 
 # ---- Data stores ----------------------------------------------------------------------------------
@@ -140,14 +107,14 @@ variable "result_max_replicas" {
 variable "db_instance_class" {
   description = "RDS instance class (refused if it cannot hold the app's connections at full scale)."
   type        = string
-  # no validation: modules/eks-policy validates db_instance_class against the connection budget.
+  # no validation: modules/policy validates db_instance_class against the connection budget.
 }
 
 variable "db_backup_retention_days" {
   description = "Days of automated backups (the point-in-time recovery window)."
   type        = number
   default     = 14
-  # no validation: modules/eks-policy validates db_backup_retention_days.
+  # no validation: modules/policy validates db_backup_retention_days.
 }
 
 variable "db_allocated_storage_gib" {
@@ -167,20 +134,20 @@ variable "db_max_allocated_storage_gib" {
 variable "redis_node_type" {
   description = "ElastiCache node type."
   type        = string
-  # no validation: modules/eks-policy validates redis_node_type.
+  # no validation: modules/policy validates redis_node_type.
 }
 
 variable "redis_replicas" {
   description = "Replicas of the Redis primary (1-5)."
   type        = number
   default     = 2
-  # no validation: modules/eks-policy validates redis_replicas.
+  # no validation: modules/policy validates redis_replicas.
 }
 
 # ---- Secrets, buckets -----------------------------------------------------------------------------
 
 variable "secret_version" {
-  description = "Version of the generated Redis AUTH token and result role password; increase it to rotate them (terraform/README.md, EKS: rotation)."
+  description = "Version of the generated Redis AUTH token and the app's login passwords; increase it to rotate them (terraform/README.md, EKS: rotation)."
   type        = number
   default     = 1
   # no validation: modules/secret validates secret_version.
@@ -189,18 +156,18 @@ variable "secret_version" {
 variable "backup_bucket_name" {
   description = "Bucket of the logical backups the backup job writes (DNS-safe)."
   type        = string
-  # no validation: modules/eks-policy validates backup_bucket_name.
+  # no validation: modules/policy validates backup_bucket_name.
 }
 
 variable "log_bucket_name" {
   description = "Bucket of the backup bucket's access logs (DNS-safe)."
   type        = string
-  # no validation: modules/eks-policy validates log_bucket_name.
+  # no validation: modules/policy validates log_bucket_name.
 }
 
 variable "backup_expiration_days" {
   description = "Age in days at which a logical backup expires."
   type        = number
   default     = 365
-  # no validation: modules/eks-policy validates backup_expiration_days.
+  # no validation: modules/policy validates backup_expiration_days.
 }

@@ -21,6 +21,7 @@ variable "secret_arn" {
 module "policy" {
   source = "../../../terraform/modules/policy"
 
+  platform              = "docker-host"
   name                  = "voting-app-ci"
   environment           = "staging"
   aws_region            = "eu-west-1"

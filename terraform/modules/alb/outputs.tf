@@ -7,3 +7,10 @@ output "zone_id" {
   description = "Hosted zone of the load balancer, for alias records."
   value       = aws_lb.this.zone_id
 }
+
+
+# The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
+output "resources" {
+  description = "The load balancer and its listeners as planned."
+  value       = { load_balancer = aws_lb.this, https = aws_lb_listener.https, http = aws_lb_listener.http }
+}

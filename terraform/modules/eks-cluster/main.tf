@@ -2,16 +2,18 @@
 # mode API: no aws-auth ConfigMap), every control plane log type goes to CloudWatch Logs, Kubernetes
 # Secrets are envelope-encrypted with the project's key, and the IAM OIDC provider lets one
 # ServiceAccount (External Secrets' SecretStore) assume its role (IRSA); EKS Pod Identity's agent
-# serves the other workload roles (the backup job). Decisions come from modules/eks-policy.
+# serves the other workload roles (the backup job). Decisions come from modules/policy.
 
 locals {
   addons = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns"]
 }
 
-# Made before the cluster so the retention is ours (EKS would make it without one).
+# Made before the cluster so the retention and the encryption are ours (EKS would make it without
+# either). The key's policy lets CloudWatch Logs use it for this group.
 resource "aws_cloudwatch_log_group" "control_plane" {
   name              = "/aws/eks/${var.name}/cluster"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
 }
 
 resource "aws_iam_role" "cluster" {

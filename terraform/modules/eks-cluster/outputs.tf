@@ -27,3 +27,14 @@ output "node_role_arn" {
   description = "The nodes' IAM role."
   value       = aws_iam_role.node.arn
 }
+
+# The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
+output "resources" {
+  description = "The control plane's log group, the cluster, the launch templates and node groups as planned."
+  value = {
+    log_group        = aws_cloudwatch_log_group.control_plane
+    cluster          = aws_eks_cluster.this
+    launch_templates = aws_launch_template.node
+    node_groups      = aws_eks_node_group.this
+  }
+}

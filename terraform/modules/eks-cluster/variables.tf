@@ -1,7 +1,7 @@
 variable "name" {
   description = "Cluster name."
   type        = string
-  # no validation: modules/eks-policy validates the environment's name, which the cluster takes.
+  # no validation: modules/policy validates the environment's name, which the cluster takes.
 }
 
 variable "kubernetes_version" {
@@ -25,7 +25,7 @@ variable "subnet_ids" {
 }
 
 variable "access" {
-  description = "Access settings from modules/eks-policy (cluster_access): authentication_mode, bootstrap_cluster_creator_admin_permissions, endpoint_private_access, endpoint_public_access, public_access_cidrs."
+  description = "Access settings from modules/policy (cluster_access): authentication_mode, bootstrap_cluster_creator_admin_permissions, endpoint_private_access, endpoint_public_access, public_access_cidrs."
   type = object({
     authentication_mode                         = string
     bootstrap_cluster_creator_admin_permissions = bool
@@ -33,13 +33,13 @@ variable "access" {
     endpoint_public_access                      = bool
     public_access_cidrs                         = list(string)
   })
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "log_types" {
-  description = "Control plane log types (modules/eks-policy: all five)."
+  description = "Control plane log types (modules/policy: all five)."
   type        = list(string)
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "log_retention_days" {
@@ -54,45 +54,45 @@ variable "log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "The project's key: envelope encryption of Kubernetes Secrets in etcd."
+  description = "The project's key: envelope encryption of Kubernetes Secrets in etcd, and the control plane's log group (its key policy must let CloudWatch Logs in)."
   type        = string
-  # no validation: modules/eks-policy validates kms_key_arn.
+  # no validation: modules/policy validates kms_key_arn.
 }
 
 variable "cluster_assume_role_policy_json" {
-  description = "Trust policy of the cluster role (modules/eks-policy)."
+  description = "Trust policy of the cluster role (modules/policy)."
   type        = string
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "cluster_role_managed_policies" {
-  description = "AWS-managed policies of the cluster role (modules/eks-policy)."
+  description = "AWS-managed policies of the cluster role (modules/policy)."
   type        = list(string)
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "node_assume_role_policy_json" {
-  description = "Trust policy of the node role (modules/eks-policy)."
+  description = "Trust policy of the node role (modules/policy)."
   type        = string
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "node_role_managed_policies" {
-  description = "AWS-managed policies of the node role (modules/eks-policy)."
+  description = "AWS-managed policies of the node role (modules/policy)."
   type        = list(string)
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "admin_role_arns" {
   description = "IAM roles given the admin access policy through access entries."
   type        = list(string)
-  # no validation: modules/eks-policy validates admin_role_arns.
+  # no validation: modules/policy validates admin_role_arns.
 }
 
 variable "admin_access_policy_arn" {
   description = "The EKS access policy of the admins (AmazonEKSClusterAdminPolicy)."
   type        = string
-  # no validation: modules/eks-policy makes it.
+  # no validation: modules/policy makes it.
 }
 
 variable "node_groups" {

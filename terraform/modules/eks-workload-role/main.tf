@@ -1,4 +1,4 @@
-# One workload's IAM role: a trust policy and one inline policy, both from modules/eks-policy, and
+# One workload's IAM role: a trust policy and one inline policy, both from modules/policy, and
 # with EKS Pod Identity the association that binds it to one ServiceAccount of one namespace.
 
 resource "aws_iam_role" "this" {

@@ -9,15 +9,15 @@ variable "name" {
 }
 
 variable "assume_role_policy_json" {
-  description = "Trust policy (modules/eks-policy): IRSA (one ServiceAccount) or EKS Pod Identity."
+  description = "Trust policy (modules/policy): IRSA (one ServiceAccount) or EKS Pod Identity."
   type        = string
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "policy_json" {
-  description = "The role's only (inline) policy (modules/eks-policy)."
+  description = "The role's only (inline) policy (modules/policy)."
   type        = string
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "pod_identity" {
@@ -28,5 +28,5 @@ variable "pod_identity" {
     service_account = string
   })
   default = null
-  # no validation: names validated in modules/eks-policy (namespace, service accounts) and made here (cluster).
+  # no validation: names validated in modules/policy (namespace, service accounts) and made here (cluster).
 }

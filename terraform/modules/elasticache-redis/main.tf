@@ -1,6 +1,7 @@
 # Redis 7 on ElastiCache: one replication group with cluster mode disabled, one primary and replicas
 # in the other zones, automatic failover behind the primary endpoint, TLS required, encrypted at rest
-# with the project's key, an AUTH token. Reached from the cluster's nodes only.
+# with the project's key, an AUTH token (set from Secrets Manager by set-auth-token.sh, never through
+# Terraform's state). Reached from the cluster's nodes only.
 #
 # Cluster mode stays disabled: the queue is one list (one key cannot be spread over shards), and the
 # worker's Lua scripts touch the queue, its processing lists, the registry, the heartbeat and the
@@ -70,10 +71,8 @@ resource "aws_elasticache_replication_group" "this" {
   at_rest_encryption_enabled = var.settings.at_rest_encryption_enabled
   kms_key_id                 = var.settings.kms_key_arn
 
-  # Write-only (hashicorp/terraform-provider-aws#49268): the token is in neither plan nor state.
-  auth_token_wo              = var.auth_token
-  auth_token_wo_version      = var.auth_token_version
-  auth_token_update_strategy = "ROTATE"
+  # No auth_token here: it would be stored in the state, and provider 5.100 has no write-only
+  # variant. The token is set by terraform_data.auth_token below, straight from Secrets Manager.
 
   # Daily snapshots: not a queue's durability (a snapshot is minutes old), but a way back after a
   # mistake such as a FLUSHALL.
@@ -81,4 +80,21 @@ resource "aws_elasticache_replication_group" "this" {
   snapshot_window          = "01:00-02:00"
   maintenance_window       = "sun:04:30-sun:05:30"
   apply_immediately        = false
+}
+
+# The AUTH token, from the secret the chart reads it from, sent by set-auth-token.sh with the aws CLI
+# on the machine that runs the apply: on creation (then AUTH is required) and on a new version (the
+# previous token keeps working next to the new one until the version after, so running pods are not
+# cut off while External Secrets brings them the new one).
+resource "terraform_data" "auth_token" {
+  triggers_replace = [aws_elasticache_replication_group.this.id, var.auth_token_version]
+
+  provisioner "local-exec" {
+    command = "bash '${path.module}/set-auth-token.sh'"
+    environment = {
+      REPLICATION_GROUP_ID = aws_elasticache_replication_group.this.id
+      SECRET_ID            = var.auth_token_secret_arn
+      SECRET_KEY           = var.auth_token_secret_key
+    }
+  }
 }

@@ -1,7 +1,7 @@
 variable "name" {
   description = "Replication group id and name of its groups."
   type        = string
-  # no validation: modules/eks-policy validates the environment's name.
+  # no validation: modules/policy validates the environment's name.
 }
 
 variable "vpc_id" {
@@ -27,7 +27,7 @@ variable "node_security_group_id" {
 }
 
 variable "ingress_rules" {
-  description = "Ingress rules of the group (modules/eks-policy: the port from the nodes only)."
+  description = "Ingress rules of the group (modules/policy: the port from the nodes only)."
   type = map(object({
     description = string
     from_port   = number
@@ -44,7 +44,7 @@ variable "ingress_rules" {
 }
 
 variable "settings" {
-  description = "The replication group's settings (modules/eks-policy redis_settings)."
+  description = "The replication group's settings (modules/policy redis_settings)."
   type = object({
     engine                     = string
     engine_version             = string
@@ -70,34 +70,43 @@ variable "settings" {
 }
 
 variable "parameters" {
-  description = "Parameters of the parameter group (modules/eks-policy: maxmemory-policy noeviction)."
+  description = "Parameters of the parameter group (modules/policy: maxmemory-policy noeviction)."
   type = list(object({
     name  = string
     value = string
   }))
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "port" {
   description = "Port Redis listens on."
   type        = number
-  # no validation: modules/eks-policy validates redis_port.
+  # no validation: modules/policy validates redis_port.
 }
 
-variable "auth_token" {
-  description = "The AUTH token (ephemeral: the same value the secret module writes to Secrets Manager in the same apply); sent write-only, never in state."
+variable "auth_token_secret_arn" {
+  description = "The Secrets Manager secret that holds the AUTH token (the secret module's, which the chart also reads): set-auth-token.sh sends its value to ElastiCache."
   type        = string
-  ephemeral   = true
-  sensitive   = true
 
   validation {
-    condition     = length(var.auth_token) >= 16 && length(var.auth_token) <= 128 && !can(regex("[@\"/ ]", var.auth_token))
-    error_message = "The AUTH token must be 16-128 printable characters without @, \", / or spaces."
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.auth_token_secret_arn))
+    error_message = "auth_token_secret_arn must be the full ARN of a Secrets Manager secret."
+  }
+}
+
+variable "auth_token_secret_key" {
+  description = "JSON key of the token in that secret (the chart's externalSecrets.remoteRefs.redisPassword.property)."
+  type        = string
+  default     = "auth-token"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_-]*$", var.auth_token_secret_key))
+    error_message = "auth_token_secret_key must be a lower-case JSON key."
   }
 }
 
 variable "auth_token_version" {
-  description = "Version of the AUTH token (the secret module's secret_version): a new one sends the new token, which ElastiCache accepts next to the old one (ROTATE) until the next change."
+  description = "Version of the AUTH token (the secret module's secret_version): a new one sends the secret's new token, which ElastiCache accepts next to the old one (ROTATE) until the next change."
   type        = number
   # no validation: the secret module validates secret_version.
 }

@@ -1,12 +1,14 @@
 # A customer-managed key that rotates. Its key policy is AWS's default (the account, hence IAM
-# policies, decide who uses it): the instance role gets Decrypt/GenerateDataKey through its own policy,
-# limited to calls made by Secrets Manager and S3 (kms:ViaService).
+# policies, decide who uses it) unless policy_json gives one (the EKS environment's adds CloudWatch
+# Logs, which IAM policies cannot let in): roles get Decrypt/GenerateDataKey through their own
+# policies, limited to calls made by Secrets Manager and S3 (kms:ViaService).
 
 resource "aws_kms_key" "this" {
   description             = var.description
   enable_key_rotation     = true
   rotation_period_in_days = var.rotation_period_in_days
   deletion_window_in_days = var.deletion_window_in_days
+  policy                  = var.policy_json
 }
 
 resource "aws_kms_alias" "this" {

@@ -39,3 +39,14 @@ variable "deletion_window_in_days" {
     error_message = "deletion_window_in_days must be 7-30."
   }
 }
+
+variable "policy_json" {
+  description = "Key policy (JSON); null keeps AWS's default policy (the account and its IAM policies decide)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.policy_json == null || can(jsondecode(var.policy_json).Statement)
+    error_message = "policy_json must be a JSON policy document or null."
+  }
+}

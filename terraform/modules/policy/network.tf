@@ -1,17 +1,12 @@
-# Security group rules as maps keyed by a stable name (for for_each). Each rule names either a CIDR
-# (IPv4 or IPv6) or a peer group ("alb" or "host"), never both.
+# The Docker host's security group rules (platform = "docker-host"; empty on EKS), as maps keyed by a
+# stable name (for for_each). Each rule names either a CIDR (IPv4 or IPv6) or a peer group ("alb" or
+# "host"), never both.
 
 locals {
   app_ports = {
     vote   = var.vote_port
     result = var.result_port
   }
-
-  # Without consent, a CIDR of the whole internet never becomes a rule, whatever got past validation.
-  ingress_cidrs = [
-    for c in var.ingress_cidrs : c
-    if var.allow_ingress_from_anywhere || !contains(["0.0.0.0/0", "::/0"], c)
-  ]
 
   # Keys like "vote-203.0.113.0/24": stable as long as the port and the CIDR stay.
   host_ingress_direct = {
@@ -37,11 +32,11 @@ locals {
     }
   }
 
-  host_ingress_rules = var.enable_alb ? local.host_ingress_from_alb : local.host_ingress_direct
+  host_ingress_rules = !local.on_host ? {} : var.enable_alb ? local.host_ingress_from_alb : local.host_ingress_direct
 
   # HTTPS out only: images, packages, Compose, and the AWS APIs (SSM, Secrets Manager, S3, KMS).
   # DNS (VPC resolver) and NTP (Amazon Time Sync) are not filtered by security groups.
-  host_egress_rules = {
+  host_egress_rules = !local.on_host ? {} : {
     for c in var.egress_https_cidrs : "https-${c}" => {
       description = "HTTPS to registries, package repositories and AWS APIs (${c})"
       from_port   = 443
@@ -52,7 +47,7 @@ locals {
     }
   }
 
-  alb_ingress_rules = var.enable_alb ? merge([
+  alb_ingress_rules = local.on_host && var.enable_alb ? merge([
     for c in local.ingress_cidrs : {
       "https-${c}" = {
         description = "HTTPS to the pages from ${c}"
@@ -73,7 +68,7 @@ locals {
     }
   ]...) : {}
 
-  alb_egress_rules = var.enable_alb ? {
+  alb_egress_rules = local.on_host && var.enable_alb ? {
     for svc, port in local.app_ports : "${svc}-to-host" => {
       description = "To the host's ${svc} port (${port}/tcp) only"
       from_port   = port

@@ -1,8 +1,16 @@
+# Outputs of both platforms and of the Docker host, then the EKS environment's. An output of the other
+# platform is null (or empty).
+
+output "name" {
+  description = "The deployment's validated name prefix."
+  value       = var.name
+}
+
 # ---- IAM ----------------------------------------------------------------------------------------
 
 output "instance_policy_json" {
-  description = "Inline policy of the host's instance role: the one secret, decrypt/encrypt through Secrets Manager and S3 only, compose bundles read, backups written (never deleted), Session Manager."
-  value       = jsonencode(local.instance_policy)
+  description = "Inline policy of the host's instance role: the one secret, decrypt/encrypt through Secrets Manager and S3 only, compose bundles read, backups written (never deleted), Session Manager. Null on EKS."
+  value       = local.on_host ? jsonencode(local.instance_policy) : null
 }
 
 output "instance_assume_role_policy_json" {
@@ -11,14 +19,14 @@ output "instance_assume_role_policy_json" {
 }
 
 output "bucket_policy_json" {
-  description = "Bucket policies by bucket (artifacts, backup, logs): TLS only, and log delivery from the two buckets into logs."
+  description = "Bucket policies by bucket (backup, logs, and artifacts on the host): TLS only, and access-log delivery from the others into logs."
   value       = { for b, doc in local.bucket_policies : b => jsonencode(doc) }
 }
 
 # ---- S3 -----------------------------------------------------------------------------------------
 
 output "lifecycle_rules" {
-  description = "Lifecycle rules by bucket (artifacts, backup, logs): objects with id, prefix and nullable abort_incomplete_multipart_days, noncurrent_version_expiration_days, transition_days, transition_storage_class, expiration_days."
+  description = "Lifecycle rules by bucket (backup, logs, and artifacts on the host): objects with id, prefix and nullable abort_incomplete_multipart_days, noncurrent_version_expiration_days, transition_days, transition_storage_class, expiration_days."
   value       = local.lifecycle_rules
 }
 
@@ -104,4 +112,196 @@ output "secrets_dir" {
 output "unit_name" {
   description = "The systemd unit that runs the stack (systemctl restart <unit> after a secret changes)."
   value       = local.unit_name
+}
+
+# ==== The EKS environment's outputs (platform = "eks"); null or empty on the Docker host ==========
+
+# ---- Network ------------------------------------------------------------------------------------
+
+output "subnets" {
+  description = "Subnets by tier (public, nodes, cache, database): a list of {az, cidr} per tier, one per zone."
+  value       = local.subnets
+}
+
+output "tier_cidrs" {
+  description = "The /20 (or /17 for nodes) block of each tier; the chart's redis.cidrs and postgresql.cidrs are cache and database."
+  value       = local.tier_blocks
+}
+
+output "redis_ingress_rules" {
+  description = "Ingress rules of ElastiCache's security group: its port from the peer \"nodes\" only."
+  value       = local.redis_ingress_rules
+}
+
+output "postgres_ingress_rules" {
+  description = "Ingress rules of RDS's security group: its port from the peer \"nodes\" only."
+  value       = local.postgres_ingress_rules
+}
+
+output "endpoint_ingress_rules" {
+  description = "Ingress rules of the interface endpoints' security group: HTTPS from the peer \"nodes\" only."
+  value       = local.endpoint_ingress_rules
+}
+
+output "data_egress_rules" {
+  description = "Egress rules of the data stores' security groups: none."
+  value       = local.data_egress_rules
+}
+
+output "load_balancer_ingress_cidrs" {
+  description = "CIDRs the public load balancer may be reached from (0.0.0.0/0 only with consent); the ingress controller's Service gets them as loadBalancerSourceRanges."
+  value       = local.ingress_cidrs
+}
+
+output "interface_endpoints" {
+  description = "AWS services reached through interface VPC endpoints (com.amazonaws.<region>.<name>)."
+  value       = local.interface_endpoints
+}
+
+output "gateway_endpoints" {
+  description = "AWS services reached through gateway VPC endpoints."
+  value       = local.gateway_endpoints
+}
+
+output "flow_log" {
+  description = "VPC flow log settings: traffic type (ALL), aggregation interval, log group name."
+  value       = local.flow_log
+}
+
+output "flow_log_assume_role_policy_json" {
+  description = "Trust policy of the flow logs' delivery role: VPC Flow Logs, this account's flow logs only."
+  value       = jsonencode(local.flow_log_assume_role_policy)
+}
+
+output "flow_log_policy_json" {
+  description = "Policy of the flow logs' delivery role: write into the flow log group only."
+  value       = jsonencode(local.flow_log_policy)
+}
+
+# ---- Keys and logs ------------------------------------------------------------------------------
+
+output "kms_key_policy_json" {
+  description = "Key policy of the project's key: AWS's default (the account and its IAM policies), plus CloudWatch Logs for this environment's log groups."
+  value       = local.on_eks ? jsonencode(local.kms_key_policy) : null
+}
+
+output "log_group_names" {
+  description = "The environment's log groups: control_plane (EKS), flow_logs, and rds (the prefix of RDS's, one per exported log)."
+  value       = local.log_group_names
+}
+
+# ---- EKS ----------------------------------------------------------------------------------------
+
+output "cluster_log_types" {
+  description = "Control plane log types sent to CloudWatch Logs: all five."
+  value       = local.cluster_log_types
+}
+
+output "cluster_access" {
+  description = "Access settings of the cluster: authentication mode API (access entries only), no implicit admin for the creator, private endpoint, public endpoint only for the given CIDRs."
+  value       = local.cluster_access
+}
+
+output "admin_access_policy_arn" {
+  description = "The access policy given to admin_role_arns through access entries."
+  value       = local.admin_access_policy_arn
+}
+
+output "admin_role_arns" {
+  description = "IAM roles given cluster-admin through access entries."
+  value       = var.admin_role_arns
+}
+
+output "cluster_assume_role_policy_json" {
+  description = "Trust policy of the cluster role: EKS, in this account."
+  value       = jsonencode(local.cluster_assume_role_policy)
+}
+
+output "cluster_role_managed_policies" {
+  description = "AWS-managed policies of the cluster role."
+  value       = local.cluster_role_managed_policies
+}
+
+output "node_assume_role_policy_json" {
+  description = "Trust policy of the node role: EC2, in this account."
+  value       = jsonencode(local.node_assume_role_policy)
+}
+
+output "node_role_managed_policies" {
+  description = "AWS-managed policies of the node role (worker node, VPC CNI, image pulls, Session Manager)."
+  value       = local.node_role_managed_policies
+}
+
+# ---- Workload identities ------------------------------------------------------------------------
+
+output "external_secrets_assume_role_policy_json" {
+  description = "Trust policy of the External Secrets role (IRSA): the chart's SecretStore ServiceAccount in the app's namespace only."
+  value       = local.on_eks ? jsonencode(local.external_secrets_assume_role_policy) : null
+}
+
+output "external_secrets_policy_json" {
+  description = "Policy of the External Secrets role: read the given secrets, decrypt through Secrets Manager only."
+  value       = local.on_eks ? jsonencode(local.external_secrets_policy) : null
+}
+
+output "pod_identity_assume_role_policy_json" {
+  description = "Trust policy of roles bound with EKS Pod Identity (the backup job's)."
+  value       = jsonencode(local.pod_identity_assume_role_policy)
+}
+
+output "backup_policy_json" {
+  description = "Policy of the backup job's role: write and list backups/, read manifests, never delete (explicit Deny)."
+  value       = jsonencode(local.backup_policy)
+}
+
+# ---- Data stores --------------------------------------------------------------------------------
+
+output "connections" {
+  description = "PostgreSQL connection budget: per pod, at full scale, with the rollout surge, operators and reserved."
+  value       = local.connections
+}
+
+output "max_connections" {
+  description = "max_connections of the parameter group (the budget, rounded up to a multiple of 10)."
+  value       = local.max_connections
+}
+
+output "db_default_max_connections" {
+  description = "AWS's default max_connections for db_instance_class (its memory), which the budget must not exceed."
+  value       = local.db_default_max_connections
+}
+
+output "postgres_parameters" {
+  description = "Parameters of the PostgreSQL 15 parameter group: name, value, apply_method."
+  value       = local.postgres_parameters
+}
+
+output "postgres_settings" {
+  description = "Settings of the RDS instance: Multi-AZ, encrypted with the project's key, private, deletion protection, automated backups (PITR), master password managed by RDS in Secrets Manager."
+  value       = local.postgres_settings
+}
+
+output "redis_settings" {
+  description = "Settings of the ElastiCache replication group: cluster mode disabled, Multi-AZ with automatic failover, TLS required, encrypted at rest with the project's key, AUTH required."
+  value       = local.redis_settings
+}
+
+output "redis_parameters" {
+  description = "Parameters of the Redis 7 parameter group (maxmemory-policy noeviction)."
+  value       = local.redis_parameters
+}
+
+output "all_ingress_rules" {
+  description = "Every ingress rule this module makes, keyed group/rule, for the tests."
+  value       = local.all_ingress
+}
+
+output "data_store_cidr_rules" {
+  description = "Keys of data-store ingress rules that name a CIDR instead of the nodes' group: always empty."
+  value       = local.data_store_cidr_rules
+}
+
+output "backup_service_account" {
+  description = "ServiceAccount the backup job's role is bound to with EKS Pod Identity."
+  value       = var.backup_service_account
 }

@@ -2,7 +2,7 @@
 # minutes behind the same endpoint), storage encrypted with the project's key, TLS required
 # (rds.force_ssl), automated backups with point-in-time recovery, deletion protection and a final
 # snapshot, and the master password generated and kept by RDS in Secrets Manager (never in Terraform's
-# state). Reached from the cluster's nodes only. Settings from modules/eks-policy.
+# state). Reached from the cluster's nodes only. Settings from modules/policy.
 
 resource "aws_db_subnet_group" "this" {
   name       = var.name
@@ -45,6 +45,16 @@ resource "aws_vpc_security_group_ingress_rule" "this" {
   from_port                    = each.value.from_port
   to_port                      = each.value.to_port
   referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
+}
+
+# The log groups RDS exports to, made first so they are encrypted with the project's key and kept
+# log_retention_days (RDS would make them unencrypted, kept forever).
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = toset(var.settings.enabled_cloudwatch_logs_exports)
+
+  name              = "/aws/rds/instance/${var.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.settings.kms_key_arn
 }
 
 resource "aws_db_instance" "this" {
@@ -90,4 +100,6 @@ resource "aws_db_instance" "this" {
 
   # A new parameter group (max_connections) waits for the maintenance window's reboot unless asked.
   apply_immediately = false
+
+  depends_on = [aws_cloudwatch_log_group.this]
 }

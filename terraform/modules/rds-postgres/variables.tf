@@ -1,7 +1,7 @@
 variable "name" {
   description = "Identifier of the instance and name of its groups."
   type        = string
-  # no validation: modules/eks-policy validates the environment's name.
+  # no validation: modules/policy validates the environment's name.
 }
 
 variable "vpc_id" {
@@ -27,7 +27,7 @@ variable "node_security_group_id" {
 }
 
 variable "ingress_rules" {
-  description = "Ingress rules of the instance's group (modules/eks-policy: the port from the nodes only)."
+  description = "Ingress rules of the instance's group (modules/policy: the port from the nodes only)."
   type = map(object({
     description = string
     from_port   = number
@@ -44,7 +44,7 @@ variable "ingress_rules" {
 }
 
 variable "settings" {
-  description = "The instance's settings (modules/eks-policy postgres_settings)."
+  description = "The instance's settings (modules/policy postgres_settings)."
   type = object({
     engine                              = string
     engine_major_version                = string
@@ -65,11 +65,11 @@ variable "settings" {
     enabled_cloudwatch_logs_exports     = list(string)
     instance_class                      = string
   })
-  # no validation: modules/eks-policy makes and tests it.
+  # no validation: modules/policy makes and tests it.
 }
 
 variable "parameters" {
-  description = "Parameters of the parameter group (modules/eks-policy: rds.force_ssl, max_connections, ...)."
+  description = "Parameters of the parameter group (modules/policy: rds.force_ssl, max_connections, ...)."
   type = list(object({
     name         = string
     value        = string
@@ -85,7 +85,7 @@ variable "parameters" {
 variable "port" {
   description = "Port PostgreSQL listens on."
   type        = number
-  # no validation: modules/eks-policy validates postgres_port.
+  # no validation: modules/policy validates postgres_port.
 }
 
 variable "allocated_storage_gib" {
@@ -111,7 +111,7 @@ variable "max_allocated_storage_gib" {
 }
 
 variable "master_username" {
-  description = "The master user: the schema's owner the worker and the migration Job log in with (the chart's postgresql.user)."
+  description = "The master user: the operator's and the chart's roles Job's only (the app logs in as voting_owner, worker, result and voting_monitor, which that Job makes)."
   type        = string
   default     = "postgres"
 
@@ -130,4 +130,11 @@ variable "database_name" {
     condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.database_name))
     error_message = "database_name must be a lower-case identifier."
   }
+}
+
+variable "log_retention_days" {
+  description = "Days the logs RDS exports (postgresql, upgrade) are kept in CloudWatch Logs."
+  type        = number
+  default     = 90
+  # no validation: the root's log_retention_days, which modules/eks-cluster validates.
 }

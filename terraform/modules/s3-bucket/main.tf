@@ -101,8 +101,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
+# Counted by a plain bool: the log bucket's name comes from another module's resource, and a count
+# that depends on it could not be planned before that bucket exists ("Invalid count argument").
 resource "aws_s3_bucket_logging" "this" {
-  count = var.access_log_bucket == null ? 0 : 1
+  count = var.access_logging ? 1 : 0
 
   bucket        = aws_s3_bucket.this.id
   target_bucket = var.access_log_bucket

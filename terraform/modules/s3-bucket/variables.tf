@@ -47,11 +47,21 @@ variable "lifecycle_rules" {
   }
 }
 
+variable "access_logging" {
+  description = "Send this bucket's S3 server access logs to access_log_bucket (false for the log bucket itself: it would log into itself). Known when planning, unlike the log bucket's name."
+  type        = bool
+  default     = false
+}
+
 variable "access_log_bucket" {
-  description = "Bucket that receives this bucket's S3 server access logs; null for none (the log bucket itself)."
+  description = "Bucket that receives this bucket's S3 server access logs when access_logging is true."
   type        = string
   default     = null
-  # no validation: the name of a bucket this configuration creates (validated where it is named).
+
+  validation {
+    condition     = !var.access_logging || var.access_log_bucket != null
+    error_message = "access_logging needs access_log_bucket."
+  }
 }
 
 variable "access_log_prefix" {

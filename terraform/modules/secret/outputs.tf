@@ -1,12 +1,19 @@
 output "arn" {
-  description = "ARN of the secret (the one the instance role may read)."
+  description = "ARN of the secret; whatever uses it waits until its values are written."
   value       = aws_secretsmanager_secret.this.arn
+
+  # The host's first boot and ElastiCache's token read the values: they must exist by then.
+  depends_on = [terraform_data.rotation, terraform_data.added_keys]
 }
 
-# Ephemeral: never in plan or state. The EKS environment hands the Redis AUTH token to ElastiCache's
-# write-only argument in the same apply that writes it here.
-output "values" {
-  description = "The generated passwords by key, ephemeral (only for write-only arguments of the same apply)."
-  value       = { for k in var.keys : k => ephemeral.random_password.this[k].result }
-  ephemeral   = true
+output "name" {
+  description = "Name of the secret (External Secrets' remote key)."
+  value       = aws_secretsmanager_secret.this.name
+}
+
+
+# The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
+output "resources" {
+  description = "The secret (never its value: Terraform has none) and the provisioners that write it, as planned."
+  value       = { secret = aws_secretsmanager_secret.this, rotation = terraform_data.rotation, added_keys = terraform_data.added_keys }
 }

@@ -1,6 +1,7 @@
 # The VPC over three zones: public subnets for the load balancer and the NAT gateways only, private
 # subnets for the nodes (and pods), ElastiCache and RDS, each tier in its own /20 (or /17) so the
-# chart's network policies can name them. Interface endpoints for ECR, STS, Secrets Manager, EKS Pod
+# chart's network policies can name them. Its flow logs go to a log group encrypted with the
+# project's key. Interface endpoints for ECR, STS, Secrets Manager, EKS Pod
 # Identity and CloudWatch Logs, and a gateway endpoint for S3, keep that traffic off the NAT gateways;
 # the rest (ghcr.io images, Helm charts) leaves through NAT.
 
@@ -22,6 +23,10 @@ resource "aws_vpc" "this" {
 # Nothing may use the default security group: no rules at all.
 resource "aws_default_security_group" "this" {
   vpc_id = aws_vpc.this.id
+
+  # Explicitly none (AWS makes allow-all rules in a new VPC's default group; these remove them).
+  ingress = []
+  egress  = []
 
   tags = { Name = "${var.name}-default-unused" }
 }
@@ -142,4 +147,37 @@ resource "aws_vpc_endpoint" "gateway" {
   route_table_ids   = [for rt in aws_route_table.private : rt.id]
 
   tags = { Name = "${var.name}-${each.key}" }
+}
+
+# ---- Flow logs ----
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = var.flow_log.log_group_name
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name               = "${var.name}-flow-logs"
+  assume_role_policy = var.flow_log_assume_role_policy_json
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name   = "${var.name}-flow-logs"
+  role   = aws_iam_role.flow_logs.id
+  policy = var.flow_log_policy_json
+}
+
+resource "aws_flow_log" "this" {
+  vpc_id                   = aws_vpc.this.id
+  traffic_type             = var.flow_log.traffic_type
+  max_aggregation_interval = var.flow_log.max_aggregation_interval
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn             = aws_iam_role.flow_logs.arn
+
+  tags = { Name = var.name }
+
+  # The role must be able to write before the first records are delivered.
+  depends_on = [aws_iam_role_policy.flow_logs]
 }

@@ -2,6 +2,7 @@
 # no AWS account). Each run plans the module with the inputs below and checks its outputs.
 
 variables {
+  platform              = "docker-host"
   name                  = "voting-app-test"
   environment           = "staging"
   aws_region            = "eu-west-1"
@@ -301,6 +302,35 @@ run "user_data" {
   }
 }
 
+# Least privilege (issue 22): the master password (pg_password) is the database's and the roles job's;
+# the app logs in with one role per job, each password a file of its own readable by the app's UID.
+run "one_login_per_job" {
+  command = plan
+
+  assert {
+    condition = toset(output.secret_keys) == toset([
+      "pg_password", "owner_db_password", "worker_db_password", "result_db_password", "monitor_db_password",
+      "redis_password", "grafana_admin_password",
+    ])
+    error_message = "The stack's secret must hold the master's, the four logins' (owner, worker, result, monitor), Redis's and Grafana's passwords."
+  }
+
+  assert {
+    condition = alltrue([
+      for k in ["owner_db_password", "worker_db_password", "monitor_db_password"] : toset(output.secret_readers[k]) == toset([65532])
+    ])
+    error_message = "Without monitoring, the new logins' files are for the app's UID (65532: migrate, worker, the roles job) only."
+  }
+
+  assert {
+    condition = alltrue([
+      for k in ["OWNER_DB_PASSWORD_FILE", "WORKER_DB_PASSWORD_FILE", "MONITOR_DB_PASSWORD_FILE"] :
+      strcontains(output.user_data, "${k}=/run/voting-app-test/secrets/${lower(trimsuffix(k, "_FILE"))}")
+    ])
+    error_message = "compose.env must point each login's secret at its file in the secrets folder."
+  }
+}
+
 run "monitoring_profile" {
   command = plan
 
@@ -311,6 +341,15 @@ run "monitoring_profile" {
   assert {
     condition     = strcontains(output.user_data, "--profile monitoring") && toset(output.secret_readers.grafana_admin_password) == toset([472])
     error_message = "enable_monitoring starts the monitoring profile and lets Grafana read its password."
+  }
+
+  # postgres_exporter logs in as voting_monitor, not as the master.
+  assert {
+    condition = (
+      toset(output.secret_readers.monitor_db_password) == toset([65532, 65534])
+      && !contains(output.secret_readers.pg_password, 65534)
+    )
+    error_message = "With monitoring, postgres_exporter (65534) reads the monitor login's password and not the master's."
   }
 }
 
@@ -362,4 +401,34 @@ run "secret_arn_not_a_secret" {
     secret_arn = "*"
   }
   expect_failures = [var.secret_arn]
+}
+
+# ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+
+run "eks_inputs_required_on_eks" {
+  command = plan
+
+  variables {
+    platform = "eks"
+  }
+
+  # db_instance_class is checked against the pools' budget, which needs the replicas above: with
+  # those missing its check cannot run (tests/eks.tftest.hcl has it missing alone).
+  expect_failures = [
+    var.vpc_cidr, var.availability_zones, var.cluster_endpoint_public_cidrs, var.app_namespace, var.oidc_provider_arn,
+    var.admin_role_arns, var.worker_max_replicas, var.result_max_replicas, var.redis_node_type, var.app_secret_arns,
+  ]
+}
+
+run "nothing_of_eks_on_the_host" {
+  command = plan
+
+  assert {
+    condition = (
+      output.subnets == null && output.cluster_access == null && output.external_secrets_policy_json == null
+      && output.kms_key_policy_json == null && output.connections == null && output.postgres_parameters == null
+      && toset(keys(output.bucket_policy_json)) == toset(["artifacts", "backup", "logs"])
+    )
+    error_message = "The Docker host must get no EKS subnet, access, identity, key policy or data store setting."
+  }
 }

@@ -1,20 +1,19 @@
-# Every decision of the EKS environment, as plain values. No resource and no provider here: the AWS
-# modules (vpc, eks-cluster, rds-postgres, elasticache-redis, eks-workload-role) only turn these values
-# into resources, and tests/*.tftest.hcl check them offline.
+# The EKS environment's decisions (platform = "eks"; null or empty on the Docker host): the subnet
+# layout, security group rules, cluster access and logging, IAM documents, RDS and ElastiCache settings
+# and the connection budget. The AWS modules (vpc, eks-cluster, rds-postgres, elasticache-redis,
+# eks-workload-role) only turn these values into resources.
 
 locals {
-  p = var.aws_partition
-
   # ---- Subnets: three zones, four tiers ----
   # Redis and PostgreSQL get tiers of their own, so the chart's network policies can name them
   # (argocd/values/<env>.yaml: redis.cidrs and postgresql.cidrs are these /20 blocks).
-  tier_blocks = {
+  tier_blocks = !local.on_eks ? null : {
     public   = cidrsubnet(var.vpc_cidr, 4, 0) # 10.x.0.0/20: the load balancer and the NAT gateways only
     cache    = cidrsubnet(var.vpc_cidr, 4, 2) # 10.x.32.0/20: ElastiCache
     database = cidrsubnet(var.vpc_cidr, 4, 3) # 10.x.48.0/20: RDS
     nodes    = cidrsubnet(var.vpc_cidr, 1, 1) # 10.x.128.0/17: nodes and pods (the VPC CNI gives pods VPC addresses)
   }
-  subnets = {
+  subnets = !local.on_eks ? null : {
     for tier, block in local.tier_blocks : tier => [
       for i, az in var.availability_zones : {
         az   = az
@@ -61,11 +60,6 @@ locals {
   }
   data_egress_rules = {}
 
-  lb_ingress_cidrs = [
-    for c in var.load_balancer_ingress_cidrs : c
-    if var.allow_ingress_from_anywhere || !contains(["0.0.0.0/0", "::/0"], c)
-  ]
-
   # Interface endpoints that take the image pulls, token exchanges and secret reads off the NAT
   # gateways (S3, where ECR keeps the layers, is a free gateway endpoint). eks-auth serves EKS Pod
   # Identity's credentials.
@@ -74,7 +68,7 @@ locals {
 
   # ---- EKS ----
   cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
-  cluster_access = {
+  cluster_access = !local.on_eks ? null : {
     # Access entries only: the aws-auth ConfigMap is never read, and whoever runs the apply is not
     # made an admin behind anyone's back.
     authentication_mode                         = "API"
@@ -104,23 +98,89 @@ locals {
       Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
     }]
   }
-  node_assume_role_policy = {
+  # The nodes' role: EC2 in this account, as the Docker host's.
+  node_assume_role_policy = local.instance_assume_role_policy
+
+  # ---- Logs ----
+  # The environment's log groups, all encrypted with the project's key: EKS and RDS require these
+  # names; the flow logs' is ours.
+  log_group_names = {
+    control_plane = "/aws/eks/${var.name}/cluster"
+    flow_logs     = "/aws/vpc/${var.name}/flow-logs"
+    rds           = "/aws/rds/instance/${var.name}/"
+  }
+  log_group_arn_prefix = "arn:${local.p}:logs:${var.aws_region}:${var.aws_account_id}:log-group:"
+  flow_log = {
+    traffic_type             = "ALL"
+    max_aggregation_interval = 600 # seconds; 60 costs ten times the records for little more detail
+    log_group_name           = local.log_group_names.flow_logs
+  }
+
+  # AWS's default key policy (the account, hence IAM policies, decide who uses the key), plus CloudWatch
+  # Logs, which a key policy must name, for this environment's log groups only.
+  kms_key_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "TheAccountAndItsIamPolicies"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.p}:iam::${var.aws_account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsOfThisEnvironment"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.aws_region}.amazonaws.com" }
+        Action = [
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+          "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
+        ]
+        Resource = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = [
+              "${local.log_group_arn_prefix}${local.log_group_names.control_plane}",
+              "${local.log_group_arn_prefix}${local.log_group_names.flow_logs}",
+              "${local.log_group_arn_prefix}${local.log_group_names.rds}*",
+            ]
+          }
+        }
+      },
+    ]
+  }
+
+  # VPC Flow Logs deliver with a role of ours: into the one log group, from this account's flow logs.
+  flow_log_assume_role_policy = {
     Version = "2012-10-17"
     Statement = [{
-      Sid       = "Ec2InThisAccount"
+      Sid       = "VpcFlowLogsOfThisAccount"
       Effect    = "Allow"
-      Principal = { Service = "ec2.amazonaws.com" }
+      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
       Action    = ["sts:AssumeRole"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = var.aws_account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.p}:ec2:${var.aws_region}:${var.aws_account_id}:vpc-flow-log/*" }
+      }
+    }]
+  }
+  flow_log_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      # ":*" is the group's log streams, which the service names itself.
+      Sid      = "WriteTheFlowLogGroup"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"]
+      Resource = ["${local.log_group_arn_prefix}${local.log_group_names.flow_logs}:*"]
     }]
   }
 
   # ---- Workload identities ----
-  oidc_issuer = replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "")
+  oidc_issuer = !local.on_eks ? null : replace(var.oidc_provider_arn, "/^arn:[^:]+:iam::[0-9]+:oidc-provider\\//", "")
 
   # External Secrets, with IRSA: the chart's SecretStore asks a token for its own ServiceAccount
   # (auth.jwt.serviceAccountRef), so the role trusts exactly that one, in that one namespace.
-  external_secrets_assume_role_policy = {
+  external_secrets_assume_role_policy = !local.on_eks ? null : {
     Version = "2012-10-17"
     Statement = [{
       Sid       = "TheSecretStoreServiceAccountOnly"
@@ -142,14 +202,14 @@ locals {
         Sid      = "ReadTheStackSecrets"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-        Resource = sort(var.app_secret_arns)
+        Resource = sort(coalesce(var.app_secret_arns, []))
       },
       {
         Sid       = "DecryptThroughSecretsManager"
         Effect    = "Allow"
         Action    = ["kms:Decrypt"]
         Resource  = [var.kms_key_arn]
-        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.aws_region}.amazonaws.com" } }
+        Condition = { StringEquals = { "kms:ViaService" = local.via_sm } }
       },
     ]
   }
@@ -167,93 +227,15 @@ locals {
       Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
     }]
   }
-  backup_bucket_arn = "arn:${local.p}:s3:::${var.backup_bucket_name}"
-  log_bucket_arn    = "arn:${local.p}:s3:::${var.log_bucket_name}"
-  backup_prefix     = "backups/"
   backup_policy = {
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "WriteBackups"
-        Effect   = "Allow"
-        Action   = ["s3:PutObject"]
-        Resource = ["${local.backup_bucket_arn}/${local.backup_prefix}*"]
-      },
-      {
-        Sid       = "ListBackups"
-        Effect    = "Allow"
-        Action    = ["s3:ListBucket"]
-        Resource  = [local.backup_bucket_arn]
-        Condition = { StringLike = { "s3:prefix" = ["${local.backup_prefix}*"] } }
-      },
-      {
-        Sid      = "ReadBackupManifests"
-        Effect   = "Allow"
-        Action   = ["s3:GetObject"]
-        Resource = ["${local.backup_bucket_arn}/${local.backup_prefix}*.manifest.json"]
-      },
-      {
-        Sid       = "EncryptBackupsThroughS3"
-        Effect    = "Allow"
-        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource  = [var.kms_key_arn]
-        Condition = { StringEquals = { "kms:ViaService" = "s3.${var.aws_region}.amazonaws.com" } }
-      },
-      {
-        Sid    = "NeverDeleteOrLoosenBackups"
-        Effect = "Deny"
-        Action = [
-          "s3:DeleteObject",
-          "s3:DeleteObjectVersion",
-          "s3:PutLifecycleConfiguration",
-          "s3:PutBucketVersioning",
-          "s3:PutBucketPolicy",
-          "s3:DeleteBucketPolicy",
-          "s3:PutBucketPublicAccessBlock",
-          "s3:PutEncryptionConfiguration",
-        ]
-        Resource = [local.backup_bucket_arn, "${local.backup_bucket_arn}/*"]
-      },
-    ]
-  }
-
-  # ---- Buckets (the s3-bucket module's inputs) ----
-  tls_only = {
-    for b, arn in { backup = local.backup_bucket_arn, logs = local.log_bucket_arn } : b => {
-      Sid                  = "DenyInsecureTransport"
-      Effect               = "Deny"
-      Principal            = "*"
-      Action               = "s3:*"
-      Resource             = [arn, "${arn}/*"]
-      Condition            = { Bool = { "aws:SecureTransport" = "false" } }
-    }
-  }
-  access_log_prefix = "s3-access/"
-  bucket_policies = {
-    backup = { Version = "2012-10-17", Statement = [local.tls_only.backup] }
-    logs = { Version = "2012-10-17", Statement = [local.tls_only.logs, {
-      Sid       = "S3ServerAccessLogsFromTheBackupBucket"
+    Statement = concat(local.backup_statements, [{
+      Sid       = "EncryptBackupsThroughS3"
       Effect    = "Allow"
-      Principal = { Service = "logging.s3.amazonaws.com" }
-      Action    = "s3:PutObject"
-      Resource  = "${local.log_bucket_arn}/${local.access_log_prefix}*"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = var.aws_account_id }
-        ArnLike      = { "aws:SourceArn" = [local.backup_bucket_arn] }
-      }
-    }] }
-  }
-  lifecycle_common = [
-    { id = "abort-incomplete-multipart-uploads", prefix = "", abort_incomplete_multipart_days = 7, noncurrent_version_expiration_days = null, transition_days = null, transition_storage_class = null, expiration_days = null },
-    { id = "expire-old-versions", prefix = "", abort_incomplete_multipart_days = null, noncurrent_version_expiration_days = 30, transition_days = null, transition_storage_class = null, expiration_days = null },
-  ]
-  lifecycle_rules = {
-    backup = concat(local.lifecycle_common, [
-      { id = "backups-colder-then-expire", prefix = local.backup_prefix, abort_incomplete_multipart_days = null, noncurrent_version_expiration_days = null, transition_days = 30, transition_storage_class = "GLACIER_IR", expiration_days = var.backup_expiration_days },
-    ])
-    logs = concat(local.lifecycle_common, [
-      { id = "expire-access-logs", prefix = "", abort_incomplete_multipart_days = null, noncurrent_version_expiration_days = null, transition_days = null, transition_storage_class = null, expiration_days = 90 },
-    ])
+      Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource  = [var.kms_key_arn]
+      Condition = { StringEquals = { "kms:ViaService" = local.via_s3 } }
+    }])
   }
 
   # ---- PostgreSQL: the connection budget and the parameter group ----
@@ -265,7 +247,7 @@ locals {
   # Per pod, from the code: a worker opens one admin connection plus one per lane
   # (WorkerVerticle: PgLink of size 1 each); a result pod one pooled connection for the tally plus
   # one LISTEN connection (TallyFeed); vote opens none.
-  connections = {
+  connections = !local.on_eks ? null : {
     per_worker     = 1 + var.worker_concurrency
     per_result     = 2
     per_vote       = 0
@@ -277,12 +259,14 @@ locals {
   }
   # Rounded up to a multiple of 10, so small changes of replicas do not reboot the database
   # (max_connections is static: it takes effect at the next reboot).
-  max_connections = ceil((local.connections.app_with_surge + local.connections.operators + local.connections.reserved) / 10) * 10
+  connections_needed = !local.on_eks ? null : local.connections.app_with_surge + local.connections.operators + local.connections.reserved
+  max_connections    = !local.on_eks ? null : ceil(local.connections_needed / 10) * 10
   # AWS's default for the class: LEAST(DBInstanceClassMemory/9531392, 5000), DBInstanceClassMemory
   # being about 90% of the class's memory. The variable's validation refuses a class under the budget.
-  db_default_max_connections = min(5000, floor(local.db_instance_memory_gib[var.db_instance_class] * 0.9 * 1073741824 / 9531392))
+  db_class_max_connections   = { for c, gib in local.db_instance_memory_gib : c => min(5000, floor(gib * 0.9 * 1073741824 / 9531392)) }
+  db_default_max_connections = !local.on_eks ? null : lookup(local.db_class_max_connections, var.db_instance_class, 0)
 
-  postgres_parameters = [
+  postgres_parameters = !local.on_eks ? null : [
     { name = "rds.force_ssl", value = "1", apply_method = "immediate" },
     { name = "ssl_min_protocol_version", value = "TLSv1.2", apply_method = "immediate" },
     { name = "password_encryption", value = "scram-sha-256", apply_method = "immediate" },
@@ -290,21 +274,24 @@ locals {
     # A session idle in a transaction holds the tally rows' locks and blocks every batch: cut it.
     { name = "idle_in_transaction_session_timeout", value = "60000", apply_method = "immediate" },
     { name = "log_min_duration_statement", value = "1000", apply_method = "immediate" },
+    # Schema changes (migrations, the roles job, an operator's DDL) are logged: a trail of who changed what.
+    { name = "log_statement", value = "ddl", apply_method = "immediate" },
   ]
 
   postgres_settings = {
-    engine                              = "postgres"
-    engine_major_version                = "15"
-    parameter_group_family              = "postgres15"
-    multi_az                            = true
-    storage_encrypted                   = true
-    kms_key_arn                         = var.kms_key_arn
-    publicly_accessible                 = false
-    deletion_protection                 = true
-    backup_retention_period             = var.db_backup_retention_days
-    manage_master_user_password         = true
-    master_user_secret_kms_key_arn      = var.kms_key_arn
-    iam_database_authentication_enabled = false
+    engine                         = "postgres"
+    engine_major_version           = "15"
+    parameter_group_family         = "postgres15"
+    multi_az                       = true
+    storage_encrypted              = true
+    kms_key_arn                    = var.kms_key_arn
+    publicly_accessible            = false
+    deletion_protection            = true
+    backup_retention_period        = var.db_backup_retention_days
+    manage_master_user_password    = true
+    master_user_secret_kms_key_arn = var.kms_key_arn
+    # On for the scanners' rule and as a way to short-lived tokens; the app's logins keep passwords.
+    iam_database_authentication_enabled = true
     performance_insights_enabled        = true
     copy_tags_to_snapshot               = true
     skip_final_snapshot                 = false

@@ -1,14 +1,17 @@
-# Offline tests of the EKS environment's decisions: `terraform test` in terraform/modules/eks-policy
-# (no provider, no AWS account). Each run plans the module with the inputs below and checks outputs.
+# Offline tests of the EKS environment's decisions (platform = "eks"): `terraform test` in
+# terraform/modules/policy (no provider, no AWS account). Each run plans the module with the inputs
+# below and checks its outputs.
 
 variables {
+  platform                      = "eks"
+  environment                   = "production"
   name                          = "voting-app-eks-test"
   aws_region                    = "eu-west-1"
   aws_account_id                = "123456789012"
   vpc_cidr                      = "10.2.0.0/16"
   availability_zones            = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
   cluster_endpoint_public_cidrs = ["203.0.113.0/24"]
-  load_balancer_ingress_cidrs   = ["203.0.113.0/24", "2001:db8::/32"]
+  ingress_cidrs                 = ["203.0.113.0/24", "2001:db8::/32"]
   app_namespace                 = "voting-production"
   oidc_provider_arn             = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
   admin_role_arns               = ["arn:aws:iam::123456789012:role/platform-admin"]
@@ -20,7 +23,10 @@ variables {
   app_secret_arns = [
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf",
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/redis-AbCdEf",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-owner-AbCdEf",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-worker-AbCdEf",
     "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-result-AbCdEf",
+    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/production/postgres-monitor-AbCdEf",
   ]
   backup_bucket_name = "voting-app-eks-test-backups"
   log_bucket_name    = "voting-app-eks-test-s3-logs"
@@ -94,17 +100,17 @@ run "load_balancer_not_open_without_consent" {
   command = plan
 
   variables {
-    load_balancer_ingress_cidrs = ["0.0.0.0/0"]
+    ingress_cidrs = ["0.0.0.0/0"]
   }
 
-  expect_failures = [var.load_balancer_ingress_cidrs]
+  expect_failures = [var.ingress_cidrs]
 }
 
 run "load_balancer_open_with_consent" {
   command = plan
 
   variables {
-    load_balancer_ingress_cidrs = ["0.0.0.0/0", "::/0"]
+    ingress_cidrs               = ["0.0.0.0/0", "::/0"]
     allow_ingress_from_anywhere = true
   }
 
@@ -417,4 +423,102 @@ run "vpc_must_be_a_slash_16" {
   }
 
   expect_failures = [var.vpc_cidr]
+}
+
+# ---- Logs: flow logs, encrypted log groups, IAM database authentication (issue 22) ----
+
+run "logs_encrypted_flow_logs_on" {
+  command = plan
+
+  assert {
+    condition = (
+      output.flow_log.traffic_type == "ALL"
+      && output.flow_log.log_group_name == output.log_group_names.flow_logs
+      && output.log_group_names.control_plane == "/aws/eks/voting-app-eks-test/cluster"
+    )
+    error_message = "The VPC's flow logs must record all traffic into the environment's flow log group."
+  }
+
+  # The key: AWS's default statement, and CloudWatch Logs for exactly this environment's log groups.
+  assert {
+    condition = jsondecode(output.kms_key_policy_json).Statement[0] == {
+      Sid       = "TheAccountAndItsIamPolicies"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::123456789012:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }
+    error_message = "The key policy's first statement must be AWS's default one (the account, through IAM)."
+  }
+
+  assert {
+    condition = (
+      length(jsondecode(output.kms_key_policy_json).Statement) == 2
+      && jsondecode(output.kms_key_policy_json).Statement[1].Principal == { Service = "logs.eu-west-1.amazonaws.com" }
+      && alltrue([for a in jsondecode(output.kms_key_policy_json).Statement[1].Action : startswith(a, "kms:") && !strcontains(a, "*")])
+      && toset(jsondecode(output.kms_key_policy_json).Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]) == toset([
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/voting-app-eks-test/cluster",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/voting-app-eks-test/flow-logs",
+        "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/rds/instance/voting-app-eks-test/*",
+      ])
+    )
+    error_message = "CloudWatch Logs must be let in for this environment's log groups only, with named actions."
+  }
+
+  assert {
+    condition = (
+      jsondecode(output.flow_log_assume_role_policy_json).Statement[0].Principal == { Service = "vpc-flow-logs.amazonaws.com" }
+      && jsondecode(output.flow_log_assume_role_policy_json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+      && jsondecode(output.flow_log_policy_json).Statement[0].Resource == ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/voting-app-eks-test/flow-logs:*"]
+      && alltrue([for a in jsondecode(output.flow_log_policy_json).Statement[0].Action : startswith(a, "logs:") && !strcontains(a, "*")])
+    )
+    error_message = "The flow logs' role must be VPC Flow Logs' of this account, writing into the flow log group only."
+  }
+
+  assert {
+    condition = (
+      output.postgres_settings.iam_database_authentication_enabled
+      && contains([for p in output.postgres_parameters : "${p.name}=${p.value}"], "log_statement=ddl")
+    )
+    error_message = "RDS must have IAM database authentication on and log schema changes."
+  }
+}
+
+# ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+
+run "docker_host_inputs_required_on_the_host" {
+  command = plan
+
+  variables {
+    platform = "docker-host"
+  }
+
+  expect_failures = [
+    var.instance_type, var.data_volume_id, var.compose_sha256, var.artifacts_bucket_name, var.secret_arn,
+    var.image_repository, var.image_digests, var.bundle_key, var.bundle_sha256,
+  ]
+}
+
+run "db_instance_class_required_on_eks" {
+  command = plan
+
+  variables {
+    db_instance_class = null
+  }
+
+  expect_failures = [var.db_instance_class]
+}
+
+run "nothing_of_the_host_on_eks" {
+  command = plan
+
+  assert {
+    condition = (
+      output.user_data == null && output.secrets_fetch_script == null && output.instance_policy_json == null
+      && length(output.host_ingress_rules) == 0 && length(output.host_egress_rules) == 0
+      && toset(keys(output.bucket_policy_json)) == toset(["backup", "logs"])
+      && toset(keys(output.lifecycle_rules)) == toset(["backup", "logs"])
+    )
+    error_message = "The EKS platform must get no host policy, rule, script or artifacts bucket."
+  }
 }
