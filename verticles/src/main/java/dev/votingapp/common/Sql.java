@@ -24,6 +24,9 @@ public final class Sql {
   /** The group role the result service's login role belongs to: SELECT on what it reads, nothing else. */
   public static final String READER_ROLE = "voting_reader";
 
+  /** The group role the worker's login role belongs to: the rows it writes, never the schema. */
+  public static final String WRITER_ROLE = "voting_writer";
+
   /**
    * The schema, as versioned migrations. A start with the schema up to date runs none of them and
    * takes no lock on {@code votes}; DDL runs under a lock timeout, so a long reader (a backup, a report)
@@ -90,24 +93,9 @@ public final class Sql {
           """
           CREATE OR REPLACE TRIGGER vote_tally_truncate AFTER TRUNCATE ON votes
             FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""")),
-      // The result service needs to read, never to write: its login role joins this group. Creating
-      // the group needs CREATEROLE; without it the operator creates it (the README says how).
-      new Migration(2, "the read-only group role " + READER_ROLE, List.of("""
-          DO $$
-          BEGIN
-            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
-              BEGIN
-                CREATE ROLE voting_reader NOLOGIN;
-              EXCEPTION
-                WHEN duplicate_object OR unique_violation THEN NULL; -- created meanwhile for another database
-                WHEN insufficient_privilege THEN
-                  RAISE WARNING 'cannot create role voting_reader: create it, then grant it SELECT on votes, vote_tally and voting_schema';
-              END;
-            END IF;
-            IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
-              GRANT SELECT ON votes, vote_tally, voting_schema TO voting_reader;
-            END IF;
-          END $$""")),
+      // The result service needs to read, never to write: its login role joins this group.
+      new Migration(2, "the read-only group role " + READER_ROLE, List.of(groupRole(READER_ROLE,
+          "GRANT SELECT ON votes, vote_tally, voting_schema TO " + READER_ROLE + ";"))),
       // The tally notification also names the commit's trace, when the writer set voting.trace in its
       // transaction (the worker does, with tracing on), so the result service's push links to it.
       new Migration(3, "the tally notification carries the commit's trace", List.of("""
@@ -133,7 +121,36 @@ public final class Sql {
             PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text
               || coalesce(',' || nullif(current_setting('voting.trace', true), ''), ''));
             RETURN NULL;
-          END $$""")));
+          END $$""")),
+      // The worker writes, never changes the schema: its login role joins this group. The upsert reads,
+      // inserts and updates votes; the tally trigger, which runs with the writer's rights, does the same
+      // to vote_tally; the worker's schema check reads voting_schema.
+      new Migration(4, "the writer group role " + WRITER_ROLE, List.of(groupRole(WRITER_ROLE,
+          "GRANT SELECT, INSERT, UPDATE ON votes, vote_tally TO " + WRITER_ROLE + ";",
+          "GRANT SELECT ON voting_schema TO " + WRITER_ROLE + ";"))));
+
+  /**
+   * A group role and its grants. The roles command creates the group beforehand; a migrating role that
+   * may create roles (a superuser in dev) creates it here; any other gets a warning saying what to do.
+   */
+  private static String groupRole(String role, String... grants) {
+    return """
+        DO $$
+        BEGIN
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%1$s') THEN
+            BEGIN
+              CREATE ROLE %1$s NOLOGIN;
+            EXCEPTION
+              WHEN duplicate_object OR unique_violation THEN NULL; -- created meanwhile for another database
+              WHEN insufficient_privilege THEN
+                RAISE WARNING 'cannot create role %1$s: run the roles command (or CREATE ROLE %1$s NOLOGIN), then %2$s';
+            END;
+          END IF;
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%1$s') THEN
+            %3$s
+          END IF;
+        END $$""".formatted(role, String.join(" ", grants), String.join("\n    ", grants));
+  }
 
   public static final int SCHEMA_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
