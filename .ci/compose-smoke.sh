@@ -6,8 +6,10 @@
 # 6,000 more votes flow, and checks that every vote is counted exactly once. Also prints the image sizes
 # against a plain one-stage JDK image. Cleans up everything it started.
 # It also checks what the compose file promises: /ready served on the management ports only, Redis
-# refusing commands without its password and capped (maxmemory, noeviction), the result service logged
-# in as the read-only role `result` (which cannot INSERT), no password in `docker inspect`, and the
+# refusing commands without its password and capped (maxmemory, noeviction), the roles and schema made
+# by the one-shots db-roles and migrate, the worker logged in as `worker` (which cannot change the
+# schema) and the result service as the read-only role `result` (which cannot INSERT), no password in
+# `docker inspect`, and the
 # networks: which service can reach which (on the host network, statically: .ci/compose_networks.py).
 #
 # SMOKE_NATIVE=1 (GitHub Actions, any machine with a normal Docker engine and Compose v2, or v1
@@ -51,7 +53,10 @@ export IMAGE_PREFIX=voting-app TAG=ci
 
 # The passwords the stack is started with (the compose file's secrets), for the checks below.
 PG_SECRET=${PG_PASSWORD_FILE:-docker/dev-pg-password.txt}
+OWNER_SECRET=${OWNER_DB_PASSWORD_FILE:-docker/dev-owner-db-password.txt}
+WORKER_SECRET=${WORKER_DB_PASSWORD_FILE:-docker/dev-worker-db-password.txt}
 RESULT_SECRET=${RESULT_DB_PASSWORD_FILE:-docker/dev-result-db-password.txt}
+MONITOR_SECRET=${MONITOR_DB_PASSWORD_FILE:-docker/dev-monitor-db-password.txt}
 REDIS_SECRET=${REDIS_PASSWORD_FILE:-docker/dev-redis-password.txt}
 if [ -n "$NATIVE" ]; then
   VOTE_PORT=${VOTE_HOST_PORT:-5000}
@@ -85,12 +90,15 @@ redis_cli() {
 psql_admin() {
   compose exec -T db psql -h /var/run/postgresql -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atc "$1" | tr -d '\r'
 }
-# psql in the db container as the result service's role, over TCP with its password, as the service logs in.
+# psql in the db container as an app login role, over TCP with its password, as the service logs in. The
+# db container does not hold the app's secrets: the password goes in on stdin, never on a command line.
 # shellcheck disable=SC2016 # expanded by the container's shell
-psql_result() {
-  compose exec -T db sh -c 'export PGPASSWORD="$(cat /run/secrets/result_db_password)"; exec psql -h 127.0.0.1 -p "$0" -U result -d postgres -v ON_ERROR_STOP=1 -Atc "$1"' \
-    "$PG_PORT" "$1" 2>&1 | tr -d '\r'
+psql_as() {
+  compose exec -T db sh -c 'IFS= read -r PGPASSWORD; export PGPASSWORD; exec psql -h 127.0.0.1 -p "$0" -U "$1" -d postgres -v ON_ERROR_STOP=1 -Atc "$2"' \
+    "$PG_PORT" "$1" "$3" <"$2" 2>&1 | tr -d '\r'
 }
+psql_result() { psql_as result "$RESULT_SECRET" "$1"; }
+psql_worker() { psql_as worker "$WORKER_SECRET" "$1"; }
 
 cleanup() {
   local status=$?
@@ -239,7 +247,7 @@ limit=$(docker inspect --format '{{.HostConfig.Memory}}' "$(compose ps -q redis)
 log "PASS: Redis refuses commands without its password (NOAUTH); maxmemory $((maxmemory / 1048576)) MiB under a $((limit / 1048576)) MiB limit, maxmemory-policy noeviction"
 
 # No password in the containers' configuration (environment, command, labels): only secret files.
-for secret in "$PG_SECRET" "$RESULT_SECRET" "$REDIS_SECRET"; do
+for secret in "$PG_SECRET" "$OWNER_SECRET" "$WORKER_SECRET" "$RESULT_SECRET" "$MONITOR_SECRET" "$REDIS_SECRET"; do
   password=$(cat "$secret")
   # shellcheck disable=SC2046 # one id per word
   if docker inspect $(compose ps -q) | grep -qF -- "$password"; then fail "the password of $secret shows in docker inspect"; fi
@@ -302,6 +310,26 @@ echo "$denied" | grep -q 'permission denied for table votes' || fail "the role r
 denied=$(psql_result "UPDATE vote_tally SET votes = 0" || true)
 echo "$denied" | grep -q 'permission denied for table vote_tally' || fail "the role result could write to vote_tally: $denied"
 log "PASS: the result service is connected as 'result' (in voting_reader): it reads votes, INSERT and UPDATE are denied"
+
+# The one-shots ran first and succeeded; the worker writes as `worker` (in voting_writer), which may not
+# change the schema, and the schema belongs to voting_owner.
+for one_shot in db-roles migrate; do
+  code=$(docker inspect --format '{{.State.ExitCode}}' "$(compose ps -q "$one_shot")")
+  [ "$code" = 0 ] || fail "$one_shot exited $code"
+done
+[ "$(psql_admin "SELECT count(*) > 0 FROM pg_stat_activity WHERE usename = 'worker'")" = t ] \
+  || fail "the worker is not connected as the role worker"
+[ "$(psql_admin "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND application_name LIKE 'voting-%'")" = 0 ] \
+  || fail "an app process is connected as the superuser"
+[ "$(psql_admin "SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE tablename IN ('votes', 'vote_tally', 'voting_schema')")" = voting_owner ] \
+  || fail "the schema does not belong to voting_owner"
+[ "$(psql_admin "SELECT count(*) FROM pg_roles WHERE rolname IN ('voting_owner', 'worker', 'result', 'voting_monitor') AND NOT (rolsuper OR rolcreaterole OR rolcreatedb)")" = 4 ] \
+  || fail "the app's login roles are missing or have more than they need"
+denied=$(psql_worker "CREATE TABLE smoke_intruder (id INT)" || true)
+echo "$denied" | grep -q 'permission denied for schema public' || fail "the role worker could create a table: $denied"
+denied=$(psql_worker "DELETE FROM votes" || true)
+echo "$denied" | grep -q 'permission denied for table votes' || fail "the role worker could delete votes: $denied"
+log "PASS: db-roles and migrate exited 0; the worker writes as 'worker' (CREATE and DELETE denied), no app process is the superuser, voting_owner owns the schema"
 
 # ---- scale to 3 workers, kill one with SIGKILL while votes flow ----
 workers() {

@@ -42,6 +42,8 @@ services["result"]["environment"].update(RESULT_PORT=str(PORTS["result"]), MANAG
                                          PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
 services["worker"]["environment"].update(MANAGEMENT_PORT=str(MANAGEMENT["worker"]), WORKER_ID="worker-1",
                                          REDIS_URL=REDIS_URL, PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
+for one_shot in ("db-roles", "migrate"):
+    services[one_shot]["environment"].update(PGHOST="127.0.0.1", PGPORT=str(PORTS["db"]))
 services["seed"]["environment"]["VOTE_URL"] = f"http://127.0.0.1:{PORTS['vote']}/"
 
 for replica in (2, 3):

@@ -4,8 +4,8 @@ every problem.
 
 1. Every network a service names is defined (`config -q` misses that).
 2. Networks follow need: the vote service shares a network with Redis and none with PostgreSQL, the
-   result service one with PostgreSQL and none with Redis, the worker one with each, and the seed job
-   one with the vote service. On the CI host network this cannot be seen at run time, so it is checked
+   result service one with PostgreSQL and none with Redis, the worker one with each, the one-shots
+   db-roles and migrate one with PostgreSQL and none with Redis, and the seed job one with the vote service. On the CI host network this cannot be seen at run time, so it is checked
    here, on the real compose file.
 3. Redis and PostgreSQL sit only on internal networks and publish no port; no service publishes the
    management port (8081, or the service's MANAGEMENT_PORT).
@@ -31,6 +31,11 @@ REACH = [
     ("result", "redis", False),
     ("worker", "redis", True),
     ("worker", "db", True),
+    # The one-shots before worker and result: the roles (as the superuser), then the schema (as its owner).
+    ("db-roles", "db", True),
+    ("db-roles", "redis", False),
+    ("migrate", "db", True),
+    ("migrate", "redis", False),
     ("seed", "vote", True),
     # The load-test kit (profile loadtest) reads the votes table to check the count, but never Redis.
     ("loadtest", "vote", True),
@@ -61,7 +66,7 @@ MONITORING_REACH = (
 # Who may sit on the app's own networks at all.
 MEMBERS = {
     "queue": {"vote", "worker", "redis", "redis-exporter", "backup"},
-    "store": {"worker", "result", "db", "postgres-exporter", "loadtest", "backup", "restore-drill"},
+    "store": {"worker", "result", "db", "db-roles", "migrate", "postgres-exporter", "loadtest", "backup", "restore-drill"},
     "front-tier": {"vote", "result", "seed", "loadtest"},
 }
 # Monitoring services with a network that is not internal, and the one that publishes a port.

@@ -30,7 +30,8 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
 fi
 # The staging override has no default password files, on purpose: it must refuse to start without
 # each of them; then, given files, it is checked like the base file.
-staging_secrets=(PG_PASSWORD_FILE RESULT_DB_PASSWORD_FILE REDIS_PASSWORD_FILE GRAFANA_ADMIN_PASSWORD_FILE)
+staging_secrets=(PG_PASSWORD_FILE OWNER_DB_PASSWORD_FILE WORKER_DB_PASSWORD_FILE RESULT_DB_PASSWORD_FILE
+  MONITOR_DB_PASSWORD_FILE REDIS_PASSWORD_FILE GRAFANA_ADMIN_PASSWORD_FILE)
 for missing in "${staging_secrets[@]}"; do
   if (
     for name in "${staging_secrets[@]}"; do export "$name=docker/dev-pg-password.txt"; done
@@ -41,8 +42,10 @@ for missing in "${staging_secrets[@]}"; do
     exit 1
   fi
 done
-export PG_PASSWORD_FILE=docker/dev-pg-password.txt RESULT_DB_PASSWORD_FILE=docker/dev-result-db-password.txt \
-  REDIS_PASSWORD_FILE=docker/dev-redis-password.txt GRAFANA_ADMIN_PASSWORD_FILE=docker/dev-grafana-admin-password.txt
+export PG_PASSWORD_FILE=docker/dev-pg-password.txt OWNER_DB_PASSWORD_FILE=docker/dev-owner-db-password.txt \
+  WORKER_DB_PASSWORD_FILE=docker/dev-worker-db-password.txt RESULT_DB_PASSWORD_FILE=docker/dev-result-db-password.txt \
+  MONITOR_DB_PASSWORD_FILE=docker/dev-monitor-db-password.txt REDIS_PASSWORD_FILE=docker/dev-redis-password.txt \
+  GRAFANA_ADMIN_PASSWORD_FILE=docker/dev-grafana-admin-password.txt
 # Staging runs the release it is given: no TAG, no start (and .env.staging sets none).
 if (unset TAG; compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q) >/dev/null 2>&1; then
   log "docker-compose.staging.yml: starts without TAG, but must require the release to stage"
@@ -75,7 +78,7 @@ log "$dashboards"
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
 bash .ci/monitoring-static.sh
 
-scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh docker/db-init/*.sh loadtest/*.sh docker/backup/bin/*)
+scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh loadtest/*.sh docker/backup/bin/*)
 shellcheck "${scripts[@]}"
 log "shellcheck: ${#scripts[@]} scripts clean"
 

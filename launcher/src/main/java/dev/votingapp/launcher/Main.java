@@ -43,9 +43,10 @@ public final class Main {
       System.exit(Seed.run());
     }
     boolean migrate = args.length == 1 && "migrate".equals(args[0]);
+    boolean roles = args.length == 1 && "roles".equals(args[0]);
     boolean train = args.length == 1 && "train".equals(args[0]);
     Optional<Role> role = args.length == 1 ? Role.byName(args[0]) : Optional.empty();
-    if (role.isEmpty() && !migrate && !train) {
+    if (role.isEmpty() && !migrate && !roles && !train) {
       System.err.println(args.length == 0 ? "no role given" : "unknown role: " + String.join(" ", args));
       System.err.println(Role.usage());
       System.exit(EXIT_USAGE);
@@ -71,6 +72,9 @@ public final class Main {
     }
     if (migrate) {
       System.exit(Migrate.run(config, Integer.parseInt(env.getOrDefault("MIGRATE_WAIT_SECONDS", "60").trim())));
+    }
+    if (roles) {
+      System.exit(Roles.run(env, config));
     }
     if (train) {
       System.exit(train(env, config));

@@ -102,7 +102,8 @@ enum Role {
       usage.append(String.format("  %-8s %s%n", role.name, role.description));
     }
     usage.append(String.format("%nother commands:%n"));
-    usage.append(String.format("  %-8s %s%n", "migrate", "bring the database schema up to date, then exit (the worker also does it at start)"));
+    usage.append(String.format("  %-8s %s%n", "roles", "as the master user (PG*), create or update the database roles and set each login's password from its *_DB_PASSWORD_FILE, then exit"));
+    usage.append(String.format("  %-8s %s%n", "migrate", "bring the database schema up to date as its owner, then exit (a worker whose role may also does it at start)"));
     usage.append(String.format("  %-8s %s%n", "train", "warm the vote and result roles up for WARMUP_SECONDS on free loopback ports, then exit (the image build's AOT training run)"));
     usage.append(String.format("  %-8s %s%n", "seed", "cast SEED_A (2000) votes for a and SEED_B (1000) for b at VOTE_URL, then exit"));
     usage.append("\nEvery process serves /health, /ready and /metrics on MANAGEMENT_PORT (8081).");

@@ -173,7 +173,7 @@ final class WarmUp {
 
   /** The warm-up's votes and its vote clock go: nothing reads that queue. */
   private static Future<Void> forget(Vertx vertx, Config real, String queue) {
-    Redis redis = Redis.createClient(vertx, real.redis().options(1));
+    Redis redis = real.redis().client(vertx, 1);
     return redis.send(Request.cmd(Command.DEL).arg(queue).arg(VoteClock.key(queue)))
         .timeout(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()

@@ -93,6 +93,18 @@ class LauncherIT {
     }
   }
 
+  /** The roles command as an operator or a Helm hook runs it: bad input stops it before it connects. */
+  @Test
+  void rolesWithAnUnreadablePasswordFileExits1NamingIt(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of("PGHOST", "127.0.0.1", "PGPORT", "1",
+        "WORKER_DB_PASSWORD_FILE", dir.resolve("missing").toString(), "RESULT_DB_USER", "Result");
+    try (AppProcess app = AppProcess.start(env, "roles")) {
+      assertThat(app.exitCode(START)).isEqualTo(1);
+      assertThat(app.output()).contains("WORKER_DB_PASSWORD_FILE names a file that cannot be read", "RESULT_DB_USER must be")
+          .doesNotContain("Cannot reach PostgreSQL");
+    }
+  }
+
   @Test
   void anUnknownLogFormatIsRefused() throws Exception {
     try (AppProcess app = AppProcess.start(Map.of("LOG_FORMAT", "yaml"), "vote")) {

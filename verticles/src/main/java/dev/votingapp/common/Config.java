@@ -39,10 +39,15 @@ public record Config(
     RedisConfig redis = new RedisConfig(
         env.redisUrl("REDIS_URL", "redis://localhost:6379"),
         env.secret("REDIS_PASSWORD"),
+        env.string("REDIS_USERNAME", null),
         env.string("REDIS_QUEUE", "votes"),
         env.readableFile("REDIS_CA_CERT"),
         env.intIn("REDIS_WAIT_REPLICAS", 0, 0, 16));
     env.check(redis.queueKey().length() <= 200, "REDIS_QUEUE must be at most 200 characters");
+    env.check(redis.username() == null || redis.username().matches("\\S{1,128}"),
+        "REDIS_USERNAME must be 1 to 128 characters without spaces");
+    env.check(redis.username() == null || redis.userInUrl() == null || redis.username().equals(redis.userInUrl()),
+        "REDIS_USERNAME and the user in REDIS_URL differ: name the ACL user once");
     PgConfig pg = new PgConfig(
         env.string("PGHOST", "localhost"),
         env.port("PGPORT", 5432),

@@ -3,7 +3,6 @@ package dev.votingapp.common;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,10 +90,11 @@ final class Env {
   }
 
   /**
-   * A secret from NAME or from the file named by NAME_FILE (as Docker and Kubernetes mount secrets).
-   * Setting both is ambiguous and rejected; a trailing newline in the file is dropped.
+   * A secret from NAME or from the file named by NAME_FILE (as Docker and Kubernetes mount secrets);
+   * null when neither is set. Setting both is ambiguous and rejected. A file must be readable now, and is
+   * read again for each new connection ({@link Secret}); a trailing newline in it is dropped.
    */
-  String secret(String name) {
+  Secret secret(String name) {
     String direct = vars.get(name);
     String file = vars.get(name + "_FILE");
     boolean hasDirect = direct != null && !direct.isEmpty();
@@ -104,15 +104,24 @@ final class Env {
       return null;
     }
     if (hasFile) {
-      try {
-        return Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
-      } catch (IOException | RuntimeException unreadable) {
-        problems.add(name + "_FILE names a file that cannot be read: " + file.trim()
-            + " (" + unreadable.getClass().getSimpleName() + ")");
-        return null;
-      }
+      return passwordFile(name + "_FILE");
     }
-    return hasDirect ? direct : null;
+    return hasDirect ? Secret.fixed(name, direct) : null;
+  }
+
+  /** A secret only from the file named by {@code name} (a *_PASSWORD_FILE); null when unset. */
+  Secret passwordFile(String name) {
+    String file = vars.get(name);
+    if (file == null || file.isBlank()) {
+      return null;
+    }
+    try {
+      return Secret.file(name, Path.of(file.trim()));
+    } catch (IOException | RuntimeException unreadable) {
+      problems.add(name + " names a file that cannot be read: " + file.trim()
+          + " (" + unreadable.getClass().getSimpleName() + ")");
+      return null;
+    }
   }
 
   /** One of the allowed values (case-insensitive), or the default when unset. */

@@ -5,7 +5,9 @@ import org.slf4j.Logger;
 
 /**
  * A dependency's outage, logged once when it starts and once when it ends, however many requests or
- * retries fail in between: an outage under load is two log lines, not one per vote.
+ * retries fail in between: an outage under load is two log lines, not one per vote. A refused login
+ * ({@link LoginRefused}: a rotated password) is logged once too when it comes after another first error
+ * (the connection that was killed), so the log says why the outage goes on.
  */
 public final class Outage {
 
@@ -16,6 +18,7 @@ public final class Outage {
   private final String recovered;
   private final AtomicLong since = new AtomicLong(NONE);
   private volatile String reason;
+  private volatile boolean refusalLogged;
   private boolean expected;
 
   /**
@@ -39,13 +42,19 @@ public final class Outage {
 
   public void failed(Throwable cause) {
     String message = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+    boolean refused = cause instanceof LoginRefused;
     if (since.compareAndSet(NONE, System.nanoTime())) {
       reason = message;
+      refusalLogged = refused;
       if (expected) {
         log.info("{} ({})", failing, message);
       } else {
         log.warn("{}: {}", failing, message);
       }
+    } else if (refused && !refusalLogged) {
+      refusalLogged = true;
+      reason = message;
+      log.warn("{}: {}", failing, message);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.function.Function;
  * deadline closes the pool's connections: a black-holed connection would otherwise hold its queries
  * for the kernel's retransmission time (about 15 minutes) while everything else looks healthy. The next
  * piece of work connects again. PostgreSQL rolls back whatever the closed connection had not committed.
+ * A refused login fails the work with a {@link LoginRefused} that says why and what happens next.
  */
 public final class PgLink {
 
@@ -42,10 +43,11 @@ public final class PgLink {
     } catch (RuntimeException failed) {
       started = Future.failedFuture(failed);
     }
-    return started.timeout(deadlineMs, TimeUnit.MILLISECONDS).onFailure(failed -> {
+    return started.timeout(deadlineMs, TimeUnit.MILLISECONDS).recover(failed -> {
       if (failed instanceof TimeoutException) {
         reset(current);
       }
+      return Future.failedFuture(config.explain(failed));
     });
   }
 

@@ -14,7 +14,9 @@ public final class PgPools {
 
   /**
    * A pool of at most {@code maxSize} connections. The name shows as application_name in
-   * pg_stat_activity, so an operator can tell the worker's connections from the result service's.
+   * pg_stat_activity, so an operator can tell the worker's connections from the result service's. Each
+   * new connection reads the password afresh ({@link PgConfig#connector}), so a rotated password file
+   * is used from the next connection on.
    */
   public static Pool create(Vertx vertx, PgConfig config, int maxSize, String name) {
     return create(vertx, config, new PoolOptions().setMaxSize(maxSize).setMaxWaitQueueSize(64), name);
@@ -24,7 +26,7 @@ public final class PgPools {
     return PgBuilder.pool()
         .with(pool)
         .with(new NetClientOptions().setConnectTimeout(5_000).setTcpKeepAlive(true))
-        .connectingTo(config.connectOptions().addProperty("application_name", name))
+        .connectingTo(config.connector(name))
         .using(vertx)
         .build();
   }

@@ -59,7 +59,7 @@ public final class RedisLink {
 
   private synchronized Redis client() {
     if (client == null) {
-      client = Redis.createClient(vertx, config.options(connections));
+      client = config.client(vertx, connections);
     }
     return client;
   }

@@ -24,6 +24,9 @@ public final class Sql {
   /** The group role the result service's login role belongs to: SELECT on what it reads, nothing else. */
   public static final String READER_ROLE = "voting_reader";
 
+  /** The group role the worker's login role belongs to: the rows it writes, never the schema. */
+  public static final String WRITER_ROLE = "voting_writer";
+
   /**
    * The schema, as versioned migrations. A start with the schema up to date runs none of them and
    * takes no lock on {@code votes}; DDL runs under a lock timeout, so a long reader (a backup, a report)
@@ -90,24 +93,9 @@ public final class Sql {
           """
           CREATE OR REPLACE TRIGGER vote_tally_truncate AFTER TRUNCATE ON votes
             FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""")),
-      // The result service needs to read, never to write: its login role joins this group. Creating
-      // the group needs CREATEROLE; without it the operator creates it (the README says how).
-      new Migration(2, "the read-only group role " + READER_ROLE, List.of("""
-          DO $$
-          BEGIN
-            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
-              BEGIN
-                CREATE ROLE voting_reader NOLOGIN;
-              EXCEPTION
-                WHEN duplicate_object OR unique_violation THEN NULL; -- created meanwhile for another database
-                WHEN insufficient_privilege THEN
-                  RAISE WARNING 'cannot create role voting_reader: create it, then grant it SELECT on votes, vote_tally and voting_schema';
-              END;
-            END IF;
-            IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'voting_reader') THEN
-              GRANT SELECT ON votes, vote_tally, voting_schema TO voting_reader;
-            END IF;
-          END $$""")),
+      // The result service needs to read, never to write: its login role joins this group.
+      new Migration(2, "the read-only group role " + READER_ROLE, List.of(groupRole(READER_ROLE,
+          "GRANT SELECT ON votes, vote_tally, voting_schema TO " + READER_ROLE + ";"))),
       // The tally notification also names the commit's trace, when the writer set voting.trace in its
       // transaction (the worker does, with tracing on), so the result service's push links to it.
       new Migration(3, "the tally notification carries the commit's trace", List.of("""
@@ -133,7 +121,36 @@ public final class Sql {
             PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text
               || coalesce(',' || nullif(current_setting('voting.trace', true), ''), ''));
             RETURN NULL;
-          END $$""")));
+          END $$""")),
+      // The worker writes, never changes the schema: its login role joins this group. The upsert reads,
+      // inserts and updates votes; the tally trigger, which runs with the writer's rights, does the same
+      // to vote_tally; the worker's schema check reads voting_schema.
+      new Migration(4, "the writer group role " + WRITER_ROLE, List.of(groupRole(WRITER_ROLE,
+          "GRANT SELECT, INSERT, UPDATE ON votes, vote_tally TO " + WRITER_ROLE + ";",
+          "GRANT SELECT ON voting_schema TO " + WRITER_ROLE + ";"))));
+
+  /**
+   * A group role and its grants. The roles command creates the group beforehand; a migrating role that
+   * may create roles (a superuser in dev) creates it here; any other gets a warning saying what to do.
+   */
+  private static String groupRole(String role, String... grants) {
+    return """
+        DO $$
+        BEGIN
+          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%1$s') THEN
+            BEGIN
+              CREATE ROLE %1$s NOLOGIN;
+            EXCEPTION
+              WHEN duplicate_object OR unique_violation THEN NULL; -- created meanwhile for another database
+              WHEN insufficient_privilege THEN
+                RAISE WARNING 'cannot create role %1$s: run the roles command (or CREATE ROLE %1$s NOLOGIN), then %2$s';
+            END;
+          END IF;
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = '%1$s') THEN
+            %3$s
+          END IF;
+        END $$""".formatted(role, String.join(" ", grants), String.join("\n    ", grants));
+  }
 
   public static final int SCHEMA_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
@@ -178,4 +195,84 @@ public final class Sql {
        WHERE votes.voted_at IS NULL OR votes.voted_at < EXCLUDED.voted_at""";
 
   public static final String PING = "SELECT 1";
+
+  /**
+   * The roles command's statements. Role names are checked by {@link RolesConfig} (lower-case letters,
+   * digits, _) and quoted here anyway; a password goes in as a SCRAM verifier, never in clear.
+   */
+  public static final class Roles {
+
+    private Roles() {
+    }
+
+    /** What the schema is made of: moved to the owner when someone else (the master, before) owns it. */
+    public static final List<String> APP_TABLES = List.of("votes", "vote_tally", SCHEMA_TABLE);
+    public static final List<String> APP_FUNCTIONS = List.of("vote_tally_apply");
+
+    /** The role this connection is, and whether it may create roles at all. */
+    public static final String ME = "SELECT current_user::text, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user";
+
+    /** $1 role: a row of what it may do beyond logging in, or no row when it does not exist. */
+    public static final String ATTRIBUTES = """
+        SELECT concat_ws(' ', CASE WHEN rolsuper THEN 'SUPERUSER' END, CASE WHEN rolcreaterole THEN 'CREATEROLE' END,
+                         CASE WHEN rolcreatedb THEN 'CREATEDB' END, CASE WHEN rolreplication THEN 'REPLICATION' END,
+                         CASE WHEN rolbypassrls THEN 'BYPASSRLS' END)
+          FROM pg_roles WHERE rolname = $1""";
+
+    /** $1 group, $2 member: is $2 a direct member of $1? */
+    public static final String MEMBER = """
+        SELECT EXISTS (SELECT FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+                        WHERE g.rolname = $1 AND u.rolname = $2)""";
+
+    /** $1 role: may this connection act as it (ALTER ... OWNER TO needs that)? Superusers may act as any. */
+    public static final String ACTS_AS = "SELECT pg_has_role(current_user, $1, 'MEMBER')";
+
+    /** $1 tables, $2 functions, $3 owner: the app's objects in schema public that $3 does not own. */
+    public static final String OWNED_BY_OTHERS = """
+        SELECT 'TABLE', c.relname::text, pg_get_userbyid(c.relowner)::text
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname::text = ANY($1::text[])
+           AND pg_get_userbyid(c.relowner)::text <> $3
+        UNION ALL
+        SELECT 'FUNCTION', p.proname::text, pg_get_userbyid(p.proowner)::text
+          FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+         WHERE n.nspname = 'public' AND p.proname::text = ANY($2::text[]) AND pg_get_userbyid(p.proowner)::text <> $3""";
+
+    /** As PostgreSQL 15 has it by default: only roles given CREATE may add to schema public. */
+    public static final String NO_PUBLIC_CREATE = "REVOKE CREATE ON SCHEMA public FROM PUBLIC";
+
+    public static String createGroup(String group) {
+      return "CREATE ROLE " + id(group) + " NOLOGIN";
+    }
+
+    public static String createLogin(String user) {
+      return "CREATE ROLE " + id(user) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT";
+    }
+
+    /** {@code verifier}: SCRAM-SHA-256$iterations:salt$stored:server, base64 and digits only. */
+    public static String setPassword(String user, String verifier) {
+      return "ALTER ROLE " + id(user) + " WITH LOGIN INHERIT PASSWORD '" + verifier.replace("'", "''") + "'";
+    }
+
+    public static String grant(String group, String member) {
+      return "GRANT " + id(group) + " TO " + id(member);
+    }
+
+    public static String grantToMe(String role) {
+      return "GRANT " + id(role) + " TO CURRENT_USER";
+    }
+
+    public static String schemaFor(String owner) {
+      return "GRANT USAGE, CREATE ON SCHEMA public TO " + id(owner);
+    }
+
+    /** {@code kind}: TABLE or FUNCTION, as {@link #OWNED_BY_OTHERS} names it (the app's functions take no arguments). */
+    public static String ownedBy(String kind, String name, String owner) {
+      return "ALTER " + kind + " public." + id(name) + ("FUNCTION".equals(kind) ? "()" : "") + " OWNER TO " + id(owner);
+    }
+
+    private static String id(String name) {
+      return '"' + name.replace("\"", "\"\"") + '"';
+    }
+  }
 }

@@ -28,9 +28,19 @@ public record VoteMessage(String voterId, String vote, long timestampMicros, Str
   /** Matches the column: VARCHAR(255). */
   public static final int MAX_VOTER_ID_CHARS = 255;
 
+  /** Why a message is not a vote: every reason {@link #parse} can give, so meters can count each from 0. */
+  public enum Invalid {
+    TOO_LARGE, NOT_AN_OBJECT, NOT_JSON, MISSING_VOTER_ID, BAD_VOTER_ID, MISSING_VOTE, UNKNOWN_OPTION, BAD_TIMESTAMP;
+
+    /** The short stable tag of dead letters and metrics: "not_json". */
+    public String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /**
    * What {@link #parse} finds: a vote, or why the message is not one ({@code reason} a short stable tag,
-   * for metrics and dead letters; {@code detail} says what is wrong).
+   * an {@link Invalid#tag}, for metrics and dead letters; {@code detail} says what is wrong).
    */
   public record Parsed(VoteMessage vote, String reason, String detail) {
 
@@ -38,8 +48,8 @@ public record VoteMessage(String voterId, String vote, long timestampMicros, Str
       return vote != null;
     }
 
-    private static Parsed invalid(String reason, String detail) {
-      return new Parsed(null, reason, detail);
+    private static Parsed invalid(Invalid reason, String detail) {
+      return new Parsed(null, reason.tag(), detail);
     }
   }
 
@@ -104,28 +114,28 @@ public record VoteMessage(String voterId, String vote, long timestampMicros, Str
   /** Reads a queued message; the vote must be one of {@code options}. */
   public static Parsed parse(String message, VoteOptions options) {
     if (message.length() > MAX_MESSAGE_CHARS) {
-      return Parsed.invalid("too_large", message.length() + " characters, at most " + MAX_MESSAGE_CHARS);
+      return Parsed.invalid(Invalid.TOO_LARGE, message.length() + " characters, at most " + MAX_MESSAGE_CHARS);
     }
     JsonObject json;
     try {
       if (!(Json.decodeValue(message) instanceof JsonObject object)) {
-        return Parsed.invalid("not_an_object", "expected a JSON object");
+        return Parsed.invalid(Invalid.NOT_AN_OBJECT, "expected a JSON object");
       }
       json = object;
     } catch (DecodeException notJson) {
-      return Parsed.invalid("not_json", "not valid JSON");
+      return Parsed.invalid(Invalid.NOT_JSON, "not valid JSON");
     }
     if (!(json.getValue(VOTER_ID) instanceof String id) || id.isEmpty()) {
-      return Parsed.invalid("missing_voter_id", "voter_id must be a non-empty string");
+      return Parsed.invalid(Invalid.MISSING_VOTER_ID, "voter_id must be a non-empty string");
     }
     if (id.length() > MAX_VOTER_ID_CHARS || !printable(id)) {
-      return Parsed.invalid("bad_voter_id", "voter_id must be at most " + MAX_VOTER_ID_CHARS + " printable characters");
+      return Parsed.invalid(Invalid.BAD_VOTER_ID, "voter_id must be at most " + MAX_VOTER_ID_CHARS + " printable characters");
     }
     if (!(json.getValue(VOTE) instanceof String option) || option.isEmpty()) {
-      return Parsed.invalid("missing_vote", "vote must be a non-empty string");
+      return Parsed.invalid(Invalid.MISSING_VOTE, "vote must be a non-empty string");
     }
     if (options.byId(option).isEmpty()) {
-      return Parsed.invalid("unknown_option", "vote must be one of the configured options (a, b)");
+      return Parsed.invalid(Invalid.UNKNOWN_OPTION, "vote must be one of the configured options (a, b)");
     }
     // Trace context is a hint: one that is not a string is left out, never a reason to refuse the vote.
     String traceparent = json.getValue(TRACEPARENT) instanceof String text ? text : null;
@@ -135,7 +145,7 @@ public record VoteMessage(String voterId, String vote, long timestampMicros, Str
       return new Parsed(new VoteMessage(id, option, NO_TIMESTAMP, traceparent, tracestate), null, null);
     }
     if (!(ts instanceof Integer || ts instanceof Long) || ((Number) ts).longValue() < 0) {
-      return Parsed.invalid("bad_timestamp", "ts must be microseconds since the epoch");
+      return Parsed.invalid(Invalid.BAD_TIMESTAMP, "ts must be microseconds since the epoch");
     }
     return new Parsed(new VoteMessage(id, option, ((Number) ts).longValue(), traceparent, tracestate), null, null);
   }

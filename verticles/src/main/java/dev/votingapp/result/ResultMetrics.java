@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 /** The result service's own meters, one set per process, shared by the feed and the event loops' verticles. */
 final class ResultMetrics {
 
+  static final String ORIGIN = "origin";
+  static final String FULL = "full";
+
   private final MeterRegistry registry;
   private final Counter sent;
   private final Counter notifications;
@@ -35,6 +38,9 @@ final class ResultMetrics {
     commitToPush = Timer.builder("result.commit.to.push")
         .description("From a change committed to votes to the new tally pushed to clients")
         .serviceLevelObjectives(Buckets.durations(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)).register(registry);
+    // At 0 from the start, so a dashboard shows 0, not "No data", and rate() sees the first refusal.
+    refusedCounter(ORIGIN);
+    refusedCounter(FULL);
   }
 
   void sent(int messages) {
@@ -53,10 +59,14 @@ final class ResultMetrics {
     dropped.increment();
   }
 
-  /** A WebSocket upgrade refused: "origin" (not an allowed page) or "full" (RESULT_MAX_CLIENTS reached). */
+  /** A WebSocket upgrade refused: {@link #ORIGIN} (not an allowed page) or {@link #FULL} (RESULT_MAX_CLIENTS reached). */
   void refused(String reason) {
-    Counter.builder("result.clients.refused").description("WebSocket upgrades refused, by reason")
-        .tag("reason", reason).register(registry).increment();
+    refusedCounter(reason).increment();
+  }
+
+  private Counter refusedCounter(String reason) {
+    return Counter.builder("result.clients.refused").description("WebSocket upgrades refused, by reason")
+        .tag("reason", reason).register(registry);
   }
 
   void commitToPush(long micros) {

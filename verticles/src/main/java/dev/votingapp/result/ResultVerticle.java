@@ -141,12 +141,12 @@ final class ResultVerticle extends VerticleBase {
    */
   private void webSocket(RoutingContext ctx) {
     if (!originAllowed(ctx.request())) {
-      metrics.refused("origin");
+      metrics.refused(ResultMetrics.ORIGIN);
       refuse(ctx, 403, "This page may not open the live results: its origin is not allowed.");
       return;
     }
     if (!slots.tryAcquire()) {
-      metrics.refused("full");
+      metrics.refused(ResultMetrics.FULL);
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       refuse(ctx, 503, "Too many live viewers on this instance; try again in a moment.");
       return;

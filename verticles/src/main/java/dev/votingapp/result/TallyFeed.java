@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * event loop. However many event loops, the process keeps one LISTEN connection, one poll and one read
  * per change, so PostgreSQL's connections stay bounded on a node with many cores.
  *
- * <p>It LISTENs to the tally triggers' NOTIFY (with reconnect) and reads the tally right away; a slow
+ * <p>It LISTENs to the tally triggers' NOTIFY ({@link TallyListener}) and reads the tally right away; a slow
  * poll is the safety net for missed notifications. Reads never overlap: notifications during a read
  * cause one more read after it. A change after a quiet spell is published at once; the changes after
  * it wait for the push gap ({@link #pushGapMs}), so a burst of commits gives a few messages, not
@@ -57,7 +56,7 @@ final class TallyFeed extends VerticleBase {
   private final ResultMetrics metrics;
   private final ClientSlots viewers;
   private TallyStore store;
-  private PgSubscriber subscriber;
+  private volatile TallyListener listener;
   private MessageConsumer<Object> currentConsumer;
   private Outage readOutage;
   private Outage schemaOutage;
@@ -86,11 +85,14 @@ final class TallyFeed extends VerticleBase {
   public Future<?> start() {
     store = new TallyStore(new PgLink(vertx, config.pg(), 1, "voting-result", 5_000), config.options());
     readOutage = new Outage(LOG, "Cannot read the tally, showing the last one", "Tally reads work again");
-    schemaOutage = new Outage(LOG, "Waiting for the schema (the worker or the migrate command creates it); "
+    schemaOutage = new Outage(LOG, "Waiting for the schema (the migrate command creates it); "
         + "checking every second", "The schema is in place").expected();
     management.check("postgres", store::ping)
         .state("schema", () -> schemaReady ? null : "schema not in place yet")
-        .state("listen", () -> listening() ? null : "not listening for tally notifications");
+        .state("listen", () -> {
+          String problem = listener == null ? "not connected yet" : listener.problem();
+          return problem == null ? null : "not listening for tally notifications: " + problem;
+        });
     currentConsumer = vertx.eventBus().localConsumer(CURRENT, this::answerCurrent);
     Retry.untilSucceeded(vertx, 1_000, () -> stopping, this::awaitSchema, schemaOutage::failed)
         .onSuccess(ready -> {
@@ -106,30 +108,11 @@ final class TallyFeed extends VerticleBase {
         : Future.failedFuture("missing, or older than this version needs"));
   }
 
-  private boolean listening() {
-    return subscriber != null && subscriber.actualConnection() != null;
-  }
-
   private void listen() {
-    subscriber = PgSubscriber.subscriber(vertx, config.pg().connectOptions()
-            .addProperty("application_name", "voting-result-listen"))
-        .reconnectPolicy(attempt -> Math.min(5_000L, 250L << Math.min(attempt, 5)));
-    subscriber.channel(Sql.TALLY_CHANNEL)
-        .subscribeHandler(subscribed -> refresh()) // after every (re)connect: catch up on what was missed
-        .handler(this::notified);
-    connect();
+    // After every (re)connect, read: catch up on what was missed meanwhile.
+    listener = new TallyListener(vertx, config.pg(), this::refresh, this::notified);
+    listener.start();
     pollTimer = vertx.setPeriodic(0, config.result().pollMs(), tick -> refresh());
-  }
-
-  private void connect() {
-    subscriber.connect().onFailure(failed -> {
-      LOG.warn("LISTEN {} failed, retrying: {}", Sql.TALLY_CHANNEL, failed.getMessage());
-      vertx.setTimer(1_000, retry -> {
-        if (!subscriber.closed()) {
-          connect();
-        }
-      });
-    });
   }
 
   private void answerCurrent(Message<Object> request) {
@@ -235,9 +218,7 @@ final class TallyFeed extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(pushTimer);
     Future<Void> unsubscribed = currentConsumer.unregister();
-    if (subscriber != null) {
-      subscriber.close();
-    }
-    return Future.join(unsubscribed, store.close());
+    Future<Void> unlistened = listener == null ? Future.succeededFuture() : listener.close();
+    return Future.join(unsubscribed, unlistened, store.close());
   }
 }

@@ -98,7 +98,7 @@ final class VoteQueue {
     this.context = vertx.getOrCreateContext();
     this.tracing = tracing;
     this.config = config;
-    this.redis = Redis.createClient(vertx, config.options(16));
+    this.redis = config.client(vertx, 16);
     this.keys = List.of(config.queueKey(), VoteClock.key(config.queueKey()));
     this.outage = new Outage(LOG, "Redis at " + config.safeUrl() + " cannot take votes, they are refused with 503",
         "Redis at " + config.safeUrl() + " answers again");

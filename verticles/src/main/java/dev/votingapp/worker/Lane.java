@@ -90,7 +90,7 @@ final class Lane {
       } else {
         Throwable cause = done.cause();
         problem = "lane " + index + ": " + cause.getMessage();
-        metrics.failure(cause instanceof LostHeartbeat ? "heartbeat"
+        metrics.failure(cause instanceof LostHeartbeat ? WorkerMetrics.HEARTBEAT
             : cause instanceof DependencyFailure failure ? failure.dependency.label() : Dependency.REDIS.label());
         health.failed(cause);
         checkLeftovers = true;
@@ -134,11 +134,11 @@ final class Lane {
             dead.add(letter.toJson(workerId));
           }
           for (VoteStore.Refused vote : refused) {
-            dead.add(new Batch.DeadLetter("refused_by_database", vote.reason(), vote.vote().toJson()).toJson(workerId));
+            dead.add(new Batch.DeadLetter(WorkerMetrics.REFUSED_BY_DATABASE, vote.reason(), vote.vote().toJson()).toJson(workerId));
           }
           return queue.release(dead).onSuccess(released -> {
             batch.dead.forEach(letter -> metrics.deadLetter(letter.reason()));
-            refused.forEach(vote -> metrics.deadLetter("refused_by_database"));
+            refused.forEach(vote -> metrics.deadLetter(WorkerMetrics.REFUSED_BY_DATABASE));
             metrics.committed(batch, refused.size(), claimedAtNanos, commitMicros);
           });
         });

@@ -9,8 +9,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
-/** The worker's own meters: throughput, batches, dead letters, queue depth, and how fresh votes are. */
+/**
+ * The worker's own meters: throughput, batches, dead letters, queue depth, and how fresh votes are.
+ * Counters with labels exist at 0 for every label value from the start, so a dashboard shows 0, not
+ * "No data", and rate() sees the first failure.
+ */
 final class WorkerMetrics {
+
+  /** The dead-letter reason of a vote the database refused (bad data that passed parsing). */
+  static final String REFUSED_BY_DATABASE = "refused_by_database";
+  /** The failure kind of a lane that lost its heartbeat (besides the dependencies'). */
+  static final String HEARTBEAT = "heartbeat";
 
   private final MeterRegistry registry;
   private final Counter written;
@@ -60,6 +69,14 @@ final class WorkerMetrics {
     Gauge.builder("worker.queue.oldest.age", queue, QueueSample::oldestAgeSeconds).baseUnit("seconds")
         .description("Age of the oldest queued vote, by the vote clock (0 when the queue is empty)")
         .register(registry);
+    for (VoteMessage.Invalid reason : VoteMessage.Invalid.values()) {
+      deadLetters(reason.tag());
+    }
+    deadLetters(REFUSED_BY_DATABASE);
+    for (Dependency dependency : Dependency.values()) {
+      failures(dependency.label());
+    }
+    failures(HEARTBEAT);
   }
 
   void committed(Batch batch, int refused, long claimedAtNanos, long commitMicros) {
@@ -74,13 +91,22 @@ final class WorkerMetrics {
   }
 
   void deadLetter(String reason) {
-    Counter.builder("worker.dead.letters").description("Messages moved to the dead-letter list, by reason")
-        .tag("reason", reason).register(registry).increment();
+    deadLetters(reason).increment();
   }
 
+  /** @param dependency a {@link Dependency#label}, or {@link #HEARTBEAT} */
   void failure(String dependency) {
-    Counter.builder("worker.failures").description("Batches that failed and will be retried, by dependency")
-        .tag("dependency", dependency).register(registry).increment();
+    failures(dependency).increment();
+  }
+
+  private Counter deadLetters(String reason) {
+    return Counter.builder("worker.dead.letters").description("Messages moved to the dead-letter list, by reason")
+        .tag("reason", reason).register(registry);
+  }
+
+  private Counter failures(String dependency) {
+    return Counter.builder("worker.failures").description("Batches that failed and will be retried, by dependency")
+        .tag("dependency", dependency).register(registry);
   }
 
   void reaped() {

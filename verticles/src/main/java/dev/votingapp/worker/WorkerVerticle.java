@@ -5,7 +5,6 @@ import dev.votingapp.common.Management;
 import dev.votingapp.common.Outage;
 import dev.votingapp.common.PgLink;
 import dev.votingapp.common.Retry;
-import dev.votingapp.common.Schema;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
@@ -21,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * The worker: moves votes from the Redis list into PostgreSQL in batches, at least once, with the last
  * vote of each voter winning. Its readiness and meters are on the process's management port.
  *
- * <p>{@code start()} completes at once; the worker then takes its heartbeat, migrates the schema and
- * starts its lanes in the background, retrying while Redis or PostgreSQL are down, so it can start
- * before them and report not-ready meanwhile.
+ * <p>{@code start()} completes at once; the worker then takes its heartbeat, checks the schema (and
+ * migrates it when its role may: {@link SchemaGate}) and starts its lanes in the background, retrying
+ * while Redis or PostgreSQL are down or the schema is behind, so it can start before them and report
+ * not-ready meanwhile, saying why.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -42,11 +42,13 @@ public final class WorkerVerticle extends VerticleBase {
   private final List<Long> timers = new ArrayList<>();
   private final Map<Dependency, Outage> outages = new EnumMap<>(Dependency.class);
   private Outage heartbeatOutage;
+  private Outage schemaOutage;
   private long heartbeatTimer = -1;
   private WorkQueue queue;
   private PgLink admin;
   private WorkerMetrics metrics;
-  private volatile boolean schemaReady;
+  /** Null once the schema is at the version this code needs; else why not. */
+  private volatile String schemaProblem = "schema not checked yet";
   private volatile boolean heartbeatHeld;
   private volatile boolean stopping;
 
@@ -60,18 +62,20 @@ public final class WorkerVerticle extends VerticleBase {
     String id = config.worker().id();
     long timeoutMs = config.worker().timeoutMs();
     queue = new WorkQueue(vertx, config.redis(), id, timeoutMs);
-    // Migrations and the readiness check; each lane has a connection of its own.
+    // The schema check (and migrations, where the role may) and the readiness check; each lane has a
+    // connection of its own.
     admin = new PgLink(vertx, config.pg(), 1, "voting-worker", timeoutMs);
     metrics = new WorkerMetrics(management.registry());
     outages.put(Dependency.REDIS, new Outage(LOG, "Redis is failing, retrying with backoff", "Redis works again"));
     outages.put(Dependency.POSTGRES, new Outage(LOG, "PostgreSQL is failing, retrying with backoff", "PostgreSQL works again"));
     heartbeatOutage = new Outage(LOG, "Worker " + id + " does not hold its heartbeat " + queue.heartbeatKey()
         + " and does not touch its processing lists; retrying", "Worker " + id + " holds its heartbeat again");
+    schemaOutage = new Outage(LOG, "Waiting for the schema, checking every second", "The schema is in place");
     management.check("redis", queue::ping)
         .check("postgres", admin::ping)
         .state("heartbeat", () -> heartbeatHeld ? null : "worker id " + id + " has no heartbeat in Redis"
             + (heartbeatOutage.reason() == null ? "" : ": " + heartbeatOutage.reason()))
-        .state("schema", () -> schemaReady ? null : "schema not migrated yet")
+        .state("schema", () -> schemaProblem)
         .state("lanes", this::laneProblems);
     takeHeartbeat();
     return Future.succeededFuture();
@@ -86,15 +90,27 @@ public final class WorkerVerticle extends VerticleBase {
           outages.get(Dependency.REDIS).recovered();
           // Renewed from now until the last batch is committed at stop.
           heartbeatTimer = vertx.setPeriodic(HEARTBEAT_EVERY_MS, ignored -> renewHeartbeat());
+          SchemaGate schema = new SchemaGate();
           return Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping,
-              () -> admin.run(Schema::migrate, MIGRATION_DEADLINE_MS),
-              failure -> outages.get(Dependency.POSTGRES).failed(failure));
+              () -> admin.run(schema::check, MIGRATION_DEADLINE_MS), this::schemaFailed);
         })
         .onSuccess(migrated -> {
-          schemaReady = true;
+          schemaProblem = null;
+          schemaOutage.recovered();
           outages.get(Dependency.POSTGRES).recovered();
           startLanes();
         });
+  }
+
+  private void schemaFailed(Throwable failure) {
+    if (failure instanceof SchemaGate.Behind behind) {
+      outages.get(Dependency.POSTGRES).recovered();
+      schemaProblem = behind.getMessage();
+      schemaOutage.failed(behind);
+    } else {
+      schemaProblem = "schema not checked yet: " + failure.getMessage();
+      outages.get(Dependency.POSTGRES).failed(failure);
+    }
   }
 
   private Future<Void> acquireHeartbeat() {

@@ -74,6 +74,7 @@ class ConfigTest {
       "REDIS_URL, redis://",
       "REDIS_URL, redis://redis:notaport",
       "REDIS_URL, redis://redis:6379/db",
+      "REDIS_USERNAME, has space",
   })
   void anInvalidValueIsRefusedNamingTheVariable(String name, String value) {
     assertThatThrownBy(() -> Config.fromEnv(Map.of(name, value)))
@@ -97,7 +98,7 @@ class ConfigTest {
 
     Config config = Config.fromEnv(Map.of("PGPASSWORD_FILE", secret.toString()));
 
-    assertThat(config.pg().password()).isEqualTo("s3cret");
+    assertThat(config.pg().password().value()).isEqualTo("s3cret");
     assertThat(config.pg().toString()).doesNotContain("s3cret");
     assertThat(config.toString()).doesNotContain("s3cret");
   }
@@ -117,6 +118,17 @@ class ConfigTest {
     env.put("PGPASSWORD_FILE", secret.toString());
 
     assertThatThrownBy(() -> Config.fromEnv(env)).hasMessageContaining("PGPASSWORD or PGPASSWORD_FILE");
+  }
+
+  @Test
+  void aRedisAclUserComesFromRedisUsernameOrTheUrl() {
+    assertThat(Config.fromEnv(Map.of("REDIS_USERNAME", "voting")).redis().username()).isEqualTo("voting");
+    assertThat(Config.fromEnv(Map.of("REDIS_URL", "redis://voting@redis:6379")).redis().userInUrl()).isEqualTo("voting");
+    assertThat(Config.fromEnv(Map.of("REDIS_URL", "redis://:secret@redis:6379")).redis().userInUrl()).isNull();
+    assertThat(Config.fromEnv(Map.of("REDIS_USERNAME", "voting")).redis().toString()).contains("user=voting");
+
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("REDIS_URL", "redis://other@redis:6379", "REDIS_USERNAME", "voting")))
+        .hasMessageContaining("REDIS_USERNAME").hasMessageContaining("REDIS_URL");
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Ballots;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.RedisProcess;
@@ -13,9 +14,6 @@ import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisFailoverTest {
 
   private static final Duration SOON = Duration.ofSeconds(30);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir
   Path dir;
@@ -47,11 +44,11 @@ class RedisFailoverTest {
          TestApp app = new TestApp()) {
       Map<String, String> env = Map.of("REDIS_URL", primary.url(), "REDIS_WAIT_REPLICAS", "1");
       int port = Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1)).port();
-      assertThat(vote(port, "voter-replicated-1", "a").statusCode()).isEqualTo(200);
+      assertThat(Ballots.vote(port, "voter-replicated-1", "a").statusCode()).isEqualTo(200);
 
       replica.pause();
       long started = System.nanoTime();
-      HttpResponse<String> refused = vote(port, "voter-unconfirmed-1", "b");
+      HttpResponse<String> refused = Ballots.vote(port, "voter-unconfirmed-1", "b");
       long tookMs = (System.nanoTime() - started) / 1_000_000;
 
       assertThat(refused.statusCode()).as("a vote no replica confirmed").isEqualTo(503);
@@ -63,7 +60,7 @@ class RedisFailoverTest {
 
       replica.resume();
       Await.until("votes are acknowledged again once the replica catches up", SOON,
-          () -> vote(port, "voter-replicated-2", "b").statusCode() == 200);
+          () -> Ballots.vote(port, "voter-replicated-2", "b").statusCode() == 200);
     }
   }
 
@@ -91,7 +88,7 @@ class RedisFailoverTest {
       Config config = TestApp.config(env);
       int port = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       Map<String, String> acknowledged = new ConcurrentHashMap<>();
-      Await.until("the vote service takes votes", SOON, () -> vote(port, "voter-first", "b").statusCode() == 200);
+      Await.until("the vote service takes votes", SOON, () -> Ballots.vote(port, "voter-first", "b").statusCode() == 200);
       acknowledged.put("voter-first", "b");
 
       burst(port, "before", 200, acknowledged);
@@ -101,7 +98,7 @@ class RedisFailoverTest {
       replica.promote();
       endpoint.retarget("127.0.0.1", replica.port());
       try (RedisProcess newReplica = RedisProcess.replicaOf(replica, dir)) {
-        Await.until("votes acknowledged by the new primary", SOON, () -> vote(port, "voter-after-first", "a").statusCode() == 200);
+        Await.until("votes acknowledged by the new primary", SOON, () -> Ballots.vote(port, "voter-after-first", "a").statusCode() == 200);
         acknowledged.put("voter-after-first", "a");
         burst(port, "after", 200, acknowledged);
         // The worker starts last, as if it had fallen behind: the queue must hold every acknowledged vote.
@@ -115,15 +112,7 @@ class RedisFailoverTest {
         } catch (AssertionError notAll) {
           // the comparison below names every vote that is missing
         }
-        Map<String, String> written = new HashMap<>();
-        db.rows("SELECT id, vote FROM votes").forEach(row -> written.put(row.getString("id"), row.getString("vote")));
-        List<String> missing = new ArrayList<>();
-        acknowledged.forEach((voter, choice) -> {
-          if (!choice.equals(written.get(voter))) {
-            missing.add(voter + "=" + choice + " (table: " + written.get(voter) + ")");
-          }
-        });
-        assertThat(missing).as("acknowledged votes missing or wrong in the table, of " + acknowledged.size()).isEmpty();
+        assertThat(db.missing(acknowledged)).as("acknowledged votes missing or wrong in the table, of " + acknowledged.size()).isEmpty();
         assertThat(acknowledged.keySet()).as("acknowledged before the failover")
             .anyMatch(voter -> voter.startsWith("voter-before-")).noneMatch(voter -> voter.startsWith("voter-lagging-"));
         assertThat(acknowledged.keySet()).as("acknowledged after the failover").anyMatch(voter -> voter.startsWith("voter-after-"));
@@ -137,7 +126,7 @@ class RedisFailoverTest {
     for (int i = 0; i < count; i++) {
       String voter = "voter-" + prefix + "-" + i;
       String choice = i % 3 == 0 ? "a" : "b";
-      votes.add(HTTP.sendAsync(request(port, voter, choice), HttpResponse.BodyHandlers.discarding())
+      votes.add(Ballots.HTTP.sendAsync(Ballots.request(port, voter, choice), HttpResponse.BodyHandlers.discarding())
           .handle((response, failed) -> {
             if (failed == null && response.statusCode() == 200) {
               acknowledged.put(voter, choice);
@@ -146,18 +135,5 @@ class RedisFailoverTest {
           }));
     }
     CompletableFuture.allOf(votes.toArray(CompletableFuture[]::new)).join();
-  }
-
-  private static HttpResponse<String> vote(int port, String voter, String choice) {
-    return HTTP.sendAsync(request(port, voter, choice), HttpResponse.BodyHandlers.ofString()).join();
-  }
-
-  private static HttpRequest request(int port, String voter, String choice) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .header("Cookie", "voter_id=" + voter)
-        .POST(HttpRequest.BodyPublishers.ofString("vote=" + choice))
-        .build();
   }
 }

@@ -45,6 +45,19 @@ public final class Db implements AutoCloseable {
     return votes;
   }
 
+  /** Each vote of {@code expected} (voter id to option) that the table does not hold, as "voter=a (table: null)". */
+  public List<String> missing(Map<String, String> expected) {
+    Map<String, String> written = new HashMap<>();
+    rows("SELECT id, vote FROM votes").forEach(row -> written.put(row.getString("id"), row.getString("vote")));
+    List<String> missing = new ArrayList<>();
+    expected.forEach((voter, choice) -> {
+      if (!choice.equals(written.get(voter))) {
+        missing.add(voter + "=" + choice + " (table: " + written.get(voter) + ")");
+      }
+    });
+    return missing;
+  }
+
   public boolean tableExists(String table) {
     return count("SELECT count(*) FROM pg_tables WHERE tablename = $1", table) > 0;
   }

@@ -25,6 +25,8 @@ public final class RedisProcess implements AutoCloseable {
 
   private final Process process;
   private final int port;
+  /** User and password {@link #command} logs in with first (a server with ACL users), or null. */
+  private volatile String[] login;
 
   private RedisProcess(Process process, int port) {
     this.process = process;
@@ -66,6 +68,12 @@ public final class RedisProcess implements AutoCloseable {
     return port;
   }
 
+  /** From now on {@link #command} logs in as this ACL user first (for a server whose default user is off). */
+  public RedisProcess loggedInAs(String user, String password) {
+    login = new String[] {user, password};
+    return this;
+  }
+
   public String url() {
     return "redis://127.0.0.1:" + port;
   }
@@ -95,15 +103,20 @@ public final class RedisProcess implements AutoCloseable {
   public String command(String... words) {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(5_000);
-      StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
-      for (String word : words) {
-        request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
-      }
       OutputStream out = socket.getOutputStream();
-      out.write(request.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
       InputStream in = socket.getInputStream();
       byte[] buffer = new byte[64 * 1024];
+      String[] user = login;
+      if (user != null) {
+        out.write(resp("AUTH", user[0], user[1]));
+        out.flush();
+        String answer = new String(buffer, 0, Math.max(in.read(buffer), 0), StandardCharsets.UTF_8);
+        if (!answer.startsWith("+OK")) {
+          throw new IllegalStateException("AUTH as " + user[0] + " answered " + answer.strip());
+        }
+      }
+      out.write(resp(words));
+      out.flush();
       int n = in.read(buffer);
       // A bulk reply may come in several reads; INFO fits in a few, read what is there.
       StringBuilder reply = new StringBuilder(new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8));
@@ -116,12 +129,22 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  private static byte[] resp(String... words) {
+    StringBuilder request = new StringBuilder("*" + words.length + "\r\n");
+    for (String word : words) {
+      request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
+    }
+    return request.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   private boolean answers() {
     if (!process.isAlive()) {
       throw new AssertionError("redis-server exited: " + process.exitValue());
     }
     try {
-      return command("PING").startsWith("+PONG");
+      String reply = command("PING");
+      // A server whose default user is off answers too: it asks for a login.
+      return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH");
     } catch (IllegalStateException notYet) {
       return false;
     }

@@ -68,7 +68,7 @@ public final class TestApp implements AutoCloseable {
     env.put("PGDATABASE", pg.database());
     env.put("PGUSER", pg.user());
     if (pg.password() != null) {
-      env.put("PGPASSWORD", pg.password());
+      env.put("PGPASSWORD", pg.password().value());
     }
     return env;
   }

@@ -60,7 +60,7 @@ public final class TestServers {
       String database = "voting_test_" + UUID.randomUUID().toString().replace("-", "");
       execute(adminPg, "CREATE DATABASE " + database);
       RELEASE.push(() -> dropQuietly(database));
-      testPg = new PgConfig(adminPg.host(), adminPg.port(), database, adminPg.user(), adminPg.password());
+      testPg = adminPg.on(database);
       LOG.info("Tests use PostgreSQL database {} on {}:{}", database, adminPg.host(), adminPg.port());
     }
     return testPg;
@@ -86,7 +86,7 @@ public final class TestServers {
     String database = "voting_test_" + UUID.randomUUID().toString().replace("-", "");
     execute(adminPg, "CREATE DATABASE " + database);
     RELEASE.push(() -> dropQuietly(database));
-    return new PgConfig(shared.host(), shared.port(), database, shared.user(), shared.password());
+    return shared.on(database);
   }
 
   /**

@@ -348,7 +348,8 @@ class WorkerVerticleTest {
   @Test
   void postgresGoingAwayDuringADrainLosesNothingAndClaimsNothingMore() {
     try (TcpProxy proxy = new TcpProxy(app.vertx, database.host(), database.port())) {
-      PgConfig viaProxy = new PgConfig("127.0.0.1", proxy.port(), database.database(), database.user(), database.password());
+      PgConfig viaProxy = new PgConfig("127.0.0.1", proxy.port(), database.database(), database.user(), database.password(),
+          database.sslMode(), database.sslRootCert());
       List<String> messages = new ArrayList<>();
       for (int i = 0; i < 20_000; i++) {
         messages.add(message(voter(i), i % 2 == 0 ? "a" : "b", now()));
@@ -422,7 +423,8 @@ class WorkerVerticleTest {
   @Test
   void aBlackHoledPostgresConnectionFailsAtItsDeadlineAndTheBatchIsRetried() {
     try (TcpProxy proxy = new TcpProxy(app.vertx, database.host(), database.port())) {
-      PgConfig viaProxy = new PgConfig("127.0.0.1", proxy.port(), database.database(), database.user(), database.password());
+      PgConfig viaProxy = new PgConfig("127.0.0.1", proxy.port(), database.database(), database.user(), database.password(),
+          database.sslMode(), database.sslRootCert());
       redis.push(queue, votes(5_000));
       Worker worker = deploy(config("w1", 100, 2, viaProxy, Map.of("WORKER_TIMEOUT_MS", "1500")));
       Await.until("some votes written", DRAIN, () -> written() > 0);

@@ -1,0 +1,84 @@
+package dev.votingapp.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.votingapp.common.PgConfig;
+import dev.votingapp.common.Sql;
+import dev.votingapp.common.VoteMessage;
+import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestServers;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker logs in with a role in voting_writer: it writes votes, and may not change the schema. On a
+ * schema older than it needs it waits, not ready, saying what to run, and starts writing once the
+ * owner has migrated.
+ */
+class LeastPrivilegeWorkerTest {
+
+  private static final Duration SOON = Duration.ofSeconds(30);
+
+  @Test
+  void aWriterWaitsForMigrateSayingWhyThenWritesButCannotChangeTheSchema() {
+    PgConfig database = TestServers.newDatabase();
+    String queue = TestServers.uniqueKey("writer");
+    try (TestApp app = new TestApp(); Db owner = new Db(app.vertx, database);
+         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
+      // The group roles exist once any database of the server was migrated.
+      try (Db other = new Db(app.vertx, TestServers.newDatabase())) {
+        other.migrate();
+      }
+      // As PostgreSQL 15 does by default (and the roles command does for older ones): only the owner creates.
+      owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+      PgConfig writer = TestServers.newLoginRole(database, Sql.WRITER_ROLE);
+      Map<String, String> env = new HashMap<>(TestApp.pgEnv(writer));
+      env.put("REDIS_URL", TestServers.redisUrl());
+      env.put("REDIS_QUEUE", queue);
+      env.put("WORKER_ID", "writer");
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+      Browser probe = app.managementPort();
+
+      Await.until("not ready, saying what to run", SOON, () -> schemaProblem(probe).equals(
+          "schema at version 0, this worker needs " + Sql.SCHEMA_VERSION
+              + ": run `migrate` (the worker's role may not change the schema)"));
+      assertThat(owner.tableExists("votes")).as("the writer created no table").isFalse();
+      redis.push(queue, List.of(VoteMessage.now("writer-voter-1", "a").toJson()));
+
+      owner.migrate();
+
+      Await.until("ready once migrated", SOON, () -> probe.get("/ready").statusCode() == 200);
+      Await.until("the vote written", SOON, () -> owner.votes("writer-voter-").size() == 1);
+      try (Db asWriter = new Db(app.vertx, writer)) {
+        for (String ddl : List.of("CREATE TABLE writer_table (id INT)", "DROP TABLE votes", "ALTER TABLE votes ADD COLUMN x INT",
+            "DELETE FROM votes", "TRUNCATE votes")) {
+          assertThatThrownBy(() -> asWriter.execute(ddl)).as(ddl)
+              .isInstanceOfSatisfying(PgException.class, denied -> assertThat(denied.getSqlState()).isEqualTo("42501"));
+        }
+      }
+    }
+  }
+
+  /** The schema check's reason on /ready, or "" while it passes. */
+  private static String schemaProblem(Browser probe) {
+    HttpResponse<String> ready = probe.get("/ready");
+    for (Object check : new JsonObject(ready.body()).getJsonArray("checks")) {
+      JsonObject json = (JsonObject) check;
+      if ("schema".equals(json.getString("id")) && !"UP".equals(json.getString("status"))) {
+        return json.getJsonObject("data").getString("error");
+      }
+    }
+    return "";
+  }
+}
