@@ -23,6 +23,7 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Prometheus registry per process, shared by Vert.x's own meters (HTTP server, pools, JVM) and the
@@ -38,6 +39,7 @@ public final class Telemetry {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
   static final String OTHER_METHOD = "OTHER";
+  private static final AtomicInteger REGISTRIES = new AtomicInteger();
 
   private Telemetry() {
   }
@@ -93,6 +95,9 @@ public final class Telemetry {
   public static Vertx newVertx(PrometheusMeterRegistry registry, Tracing tracing) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
+        // Vert.x keeps one meter backend per registry name for the whole JVM: a second Vertx under the
+        // default name (the launcher's warm-up) would count its requests in the first one's registry.
+        .setRegistryName("voting-app-" + REGISTRIES.incrementAndGet())
         .setJvmMetricsEnabled(true)
         // Not Label.HTTP_METHOD: that takes any token a client sends as a method; see method() below.
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE))
