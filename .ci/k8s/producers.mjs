@@ -10,7 +10,7 @@
 //     service = the role (its own label, kept by honorLabels);
 //   - a redis_exporter pod exports redis_*, a postgres_exporter pod pg_*;
 //   - a Pushgateway (a ServiceMonitor on a Service outside the release) exports its own
-//     process_start_time_seconds under the scrape's job, and what the backup CronJobs that push to it
+//     process_start_time_seconds and pushgateway_build_info under the scrape's job, and what the backup CronJobs that push to it
 //     (PUSHGATEWAY_URL in its namespace) push: with honorLabels under job and service = backup or
 //     restore-drill, as docker/backup pushes them;
 //   - every target adds up and the scrape_* series; every shipped recording rule adds its record.
@@ -62,7 +62,7 @@ export function contract(repo) {
     postgres: new Set([...exporters].filter((n) => n.startsWith("pg_"))),
     backup: new Set([...backups].filter((n) => n.startsWith("voting_backup_") || n.startsWith("push_"))),
     "restore-drill": new Set([...backups].filter((n) => n.startsWith("voting_restore_drill_") || n.startsWith("push_"))),
-    pushgateway: new Set([...backups].filter((n) => n === "process_start_time_seconds")),
+    pushgateway: new Set([...backups].filter((n) => n === "process_start_time_seconds" || n === "pushgateway_build_info")),
   };
   const empty = Object.entries(c).filter(([, s]) => s.size === 0).map(([k]) => k);
   if (empty.length) throw new Error(`docs/metrics.md: no metric found for ${empty.join(", ")} (has its layout changed?)`);

@@ -38,10 +38,10 @@ public record RolesConfig(List<Login> logins, int waitSeconds) {
   public static RolesConfig fromEnv(Map<String, String> vars, String masterUser) {
     Env env = new Env(vars);
     List<Login> logins = new ArrayList<>();
-    login(env, logins, "OWNER", OWNER, null);
-    login(env, logins, "WORKER", "worker", Sql.WRITER_ROLE);
-    login(env, logins, "RESULT", "result", Sql.READER_ROLE);
-    login(env, logins, "MONITOR", "voting_monitor", MONITOR_GROUP);
+    login(env, logins, "OWNER_DB_USER", "OWNER_DB_PASSWORD_FILE", OWNER, null);
+    login(env, logins, "WORKER_DB_USER", "WORKER_DB_PASSWORD_FILE", "worker", Sql.WRITER_ROLE);
+    login(env, logins, "RESULT_DB_USER", "RESULT_DB_PASSWORD_FILE", "result", Sql.READER_ROLE);
+    login(env, logins, "MONITOR_DB_USER", "MONITOR_DB_PASSWORD_FILE", "voting_monitor", MONITOR_GROUP);
     Set<String> seen = new HashSet<>();
     Set<String> groups = Set.of(Sql.WRITER_ROLE, Sql.READER_ROLE, MONITOR_GROUP);
     for (Login login : logins) {
@@ -55,10 +55,13 @@ public record RolesConfig(List<Login> logins, int waitSeconds) {
     return new RolesConfig(List.copyOf(logins), waitSeconds);
   }
 
-  /** PREFIX_DB_USER and PREFIX_DB_PASSWORD_FILE; nothing when the file is not given. */
-  private static void login(Env env, List<Login> logins, String prefix, String defaultUser, String group) {
-    String userVariable = prefix + "_DB_USER";
-    String passwordVariable = prefix + "_DB_PASSWORD_FILE";
+  /**
+   * A login named by {@code userVariable}, with the password file {@code passwordVariable}; nothing when
+   * the file is not given. The names are written out in full so that a search (and the chart's check of
+   * the variables it passes) finds them.
+   */
+  private static void login(Env env, List<Login> logins, String userVariable, String passwordVariable,
+                            String defaultUser, String group) {
     String user = env.string(userVariable, defaultUser);
     env.check(user.matches("[a-z_][a-z0-9_]{0,62}") && !user.startsWith("pg_"), userVariable
         + " must be a PostgreSQL role name: a lower-case letter or _, then letters, digits or _, at most 63, not pg_*; got '"
