@@ -15,7 +15,7 @@ locals {
     pg_password            = [70, 65532]  # db (postgres), the roles job
     owner_db_password      = [65532]      # migrate, the roles job
     worker_db_password     = [65532]      # worker, the roles job
-    result_db_password     = [70, 65532]  # db (init script), result, the roles job
+    result_db_password     = [65532]      # result, the roles job
     monitor_db_password    = [65532]      # the roles job
     redis_password         = [999, 65532] # redis, vote and worker
     grafana_admin_password = []
