@@ -78,7 +78,7 @@ public record Config(
     return new Config(otherHttp, options, vote, redis, pg, worker, result, hostname);
   }
 
-  /** RESULT_ALLOWED_ORIGINS, VOTE_ALLOWED_ORIGINS: full origins such as {@code example}; empty means same-origin only. */
+  /** RESULT_ALLOWED_ORIGINS, VOTE_ALLOWED_ORIGINS: full origins (scheme://host[:port], no path); empty means same-origin only. */
   private static List<String> origins(Env env, String name, String example) {
     List<String> origins = env.list(name);
     for (String origin : origins) {
