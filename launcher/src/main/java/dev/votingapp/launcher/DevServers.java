@@ -2,22 +2,20 @@ package dev.votingapp.launcher;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
 /**
  * Real Redis and PostgreSQL servers for the "dev" role only, shipped as Maven artifacts: binaries,
  * data and logs all live in one temporary folder, removed with the servers at exit. No other role
- * ever starts these.
+ * ever starts these. A dev process killed with SIGKILL runs no exit code: then its {@link DevWatchdog}
+ * stops the servers and removes the folder, or failing that the next dev start does ({@link DevLeftovers}).
  */
 final class DevServers implements AutoCloseable {
 
@@ -25,12 +23,14 @@ final class DevServers implements AutoCloseable {
   private final RedisServer redis;
   private final int redisPort;
   private final EmbeddedPostgres postgres;
+  private final DevWatchdog watchdog;
 
-  private DevServers(Path folder, RedisServer redis, int redisPort, EmbeddedPostgres postgres) {
+  private DevServers(Path folder, RedisServer redis, int redisPort, EmbeddedPostgres postgres, DevWatchdog watchdog) {
     this.folder = folder;
     this.redis = redis;
     this.redisPort = redisPort;
     this.postgres = postgres;
+    this.watchdog = watchdog;
   }
 
   /** False in the slim jar the container images run, which leaves the embedded servers out. */
@@ -45,9 +45,13 @@ final class DevServers implements AutoCloseable {
   }
 
   static DevServers start() throws IOException {
-    Path folder = Files.createTempDirectory("voting-app-dev-");
+    Path folder = Files.createTempDirectory(DevLeftovers.PREFIX);
     RedisServer redis = null;
+    DevWatchdog watchdog = null;
     try {
+      DevLeftovers.claim(folder);
+      watchdog = DevWatchdog.start(folder);
+      DevLeftovers.removeThoseOfGoneOwners(folder);
       int redisPort = freePort();
       Path redisDir = Files.createDirectories(folder.resolve("redis"));
       redis = RedisServer.newRedisServer()
@@ -55,6 +59,7 @@ final class DevServers implements AutoCloseable {
           .port(redisPort)
           .bind("127.0.0.1")
           .setting("dir " + redisDir)
+          .setting("pidfile " + redisDir.resolve("redis.pid")) // for the watchdog
           .setting("save \"\"")
           .setting("appendonly no")
           .soutListener(line -> { })
@@ -68,12 +73,15 @@ final class DevServers implements AutoCloseable {
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(folder.resolve("postgres.log").toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(folder.resolve("postgres.log").toFile()))
           .start();
-      return new DevServers(folder, redis, redisPort, postgres);
+      return new DevServers(folder, redis, redisPort, postgres, watchdog);
     } catch (IOException | RuntimeException failed) {
       if (redis != null) {
         redis.stop();
       }
-      delete(folder);
+      DevLeftovers.delete(folder);
+      if (watchdog != null) {
+        watchdog.close();
+      }
       throw failed;
     }
   }
@@ -105,26 +113,13 @@ final class DevServers implements AutoCloseable {
     } catch (IOException ignored) {
       // still remove the folder
     }
-    delete(folder);
+    DevLeftovers.delete(folder);
+    watchdog.close();
   }
 
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void delete(Path folder) {
-    try (Stream<Path> paths = Files.walk(folder)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException failed) {
-          throw new UncheckedIOException(failed);
-        }
-      });
-    } catch (IOException | UncheckedIOException ignored) {
-      // best effort at exit
     }
   }
 }

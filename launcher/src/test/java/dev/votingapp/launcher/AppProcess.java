@@ -73,6 +73,11 @@ final class AppProcess implements AutoCloseable {
     process.destroyForcibly();
   }
 
+  /** The process, to find what it started (its descendants). */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

@@ -1,5 +1,6 @@
 package dev.votingapp.launcher;
 
+import static dev.votingapp.launcher.EmbeddedFolder.processesUsing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
@@ -8,10 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code java -jar voting-app.jar dev}: the whole app in one JVM, and nothing left behind at exit. */
@@ -26,7 +24,7 @@ class DevModeIT {
       Browser results = new Browser(dev.port("result", start));
       Browser management = new Browser(dev.port("management", start));
       Await.until("every role ready", start, () -> management.isOk("/ready"));
-      Path folder = embeddedFolder(dev.output());
+      Path folder = EmbeddedFolder.of(dev);
       assertThat(folder).isDirectory();
       assertThat(dev.output()).as("dev logs one short human line per event by default")
           .containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  dev    Started dev: vote on :\\d+")
@@ -46,18 +44,5 @@ class DevModeIT {
       assertThat(Files.exists(folder)).as(folder + " removed").isFalse();
       assertThat(processesUsing(folder)).as("no embedded server left running").isEmpty();
     }
-  }
-
-  private static Path embeddedFolder(String output) {
-    Matcher folder = Pattern.compile("Embedded Redis and PostgreSQL running in (\\S+)$", Pattern.MULTILINE).matcher(output);
-    assertThat(folder.find()).as("the dev role names its folder in the log").isTrue();
-    return Path.of(folder.group(1));
-  }
-
-  private static List<ProcessHandle> processesUsing(Path folder) {
-    return ProcessHandle.allProcesses()
-        .filter(ProcessHandle::isAlive)
-        .filter(process -> process.info().commandLine().map(line -> line.contains(folder.toString())).orElse(false))
-        .toList();
   }
 }

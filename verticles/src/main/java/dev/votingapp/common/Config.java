@@ -14,6 +14,7 @@ import java.util.Map;
 public record Config(
     HttpConfig http,
     VoteOptions options,
+    VoteConfig vote,
     RedisConfig redis,
     PgConfig pg,
     WorkerConfig worker,
@@ -36,6 +37,8 @@ public record Config(
     VoteOptions options = new VoteOptions(
         env.label("OPTION_A", "Cats", LABEL_MAX_LENGTH),
         env.label("OPTION_B", "Dogs", LABEL_MAX_LENGTH));
+    // Not shared with RESULT_ALLOWED_ORIGINS: showing another site the live results is not letting it vote.
+    VoteConfig vote = new VoteConfig(origins(env, "VOTE_ALLOWED_ORIGINS", "https://vote.example.com"));
     RedisConfig redis = new RedisConfig(
         env.redisUrl("REDIS_URL", "redis://localhost:6379"),
         env.secret("REDIS_PASSWORD"),
@@ -66,18 +69,18 @@ public record Config(
         // The safety net under NOTIFY: how often the result service re-reads the tally anyway.
         env.intIn("RESULT_POLL_MS", 1_000, 50, 60_000),
         env.intIn("RESULT_MAX_CLIENTS", 10_000, 1, 1_000_000),
-        origins(env));
+        origins(env, "RESULT_ALLOWED_ORIGINS", "https://results.example.com"));
     env.throwIfInvalid();
-    return new Config(http, options, redis, pg, worker, result, hostname);
+    return new Config(http, options, vote, redis, pg, worker, result, hostname);
   }
 
   public Config with(HttpConfig otherHttp) {
-    return new Config(otherHttp, options, redis, pg, worker, result, hostname);
+    return new Config(otherHttp, options, vote, redis, pg, worker, result, hostname);
   }
 
-  /** RESULT_ALLOWED_ORIGINS: full origins such as https://results.example.com; empty means same-origin only. */
-  private static List<String> origins(Env env) {
-    List<String> origins = env.list("RESULT_ALLOWED_ORIGINS");
+  /** RESULT_ALLOWED_ORIGINS, VOTE_ALLOWED_ORIGINS: full origins (scheme://host[:port], no path); empty means same-origin only. */
+  private static List<String> origins(Env env, String name, String example) {
+    List<String> origins = env.list(name);
     for (String origin : origins) {
       boolean ok;
       try {
@@ -87,7 +90,7 @@ public record Config(
       } catch (java.net.URISyntaxException notAUri) {
         ok = false;
       }
-      env.check(ok, "RESULT_ALLOWED_ORIGINS must list origins like https://results.example.com, got '" + origin + "'");
+      env.check(ok, name + " must list origins like " + example + ", got '" + origin + "'");
     }
     return origins.stream().map(origin -> origin.toLowerCase(java.util.Locale.ROOT)).toList();
   }

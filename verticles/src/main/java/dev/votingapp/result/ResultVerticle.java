@@ -3,6 +3,7 @@ package dev.votingapp.result;
 import dev.votingapp.common.BadRequests;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
+import dev.votingapp.common.Origins;
 import dev.votingapp.common.VoteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,17 +11,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +38,7 @@ final class ResultVerticle extends VerticleBase {
   private final Config config;
   private final ResultMetrics metrics;
   private final ClientSlots slots;
+  private final Origins origins;
   private Broadcaster clients;
   private FreeMarkerTemplateEngine templates;
   private MessageConsumer<String> tallies;
@@ -55,6 +53,7 @@ final class ResultVerticle extends VerticleBase {
     this.config = config;
     this.metrics = metrics;
     this.slots = slots;
+    this.origins = new Origins(config.result().allowedOrigins());
   }
 
   @Override
@@ -140,7 +139,8 @@ final class ResultVerticle extends VerticleBase {
    * viewers as RESULT_MAX_CLIENTS; past that the upgrade is refused with 503 and the page retries later.
    */
   private void webSocket(RoutingContext ctx) {
-    if (!originAllowed(ctx.request())) {
+    // Browsers always send Origin on a WebSocket; clients that are not browsers may leave it out.
+    if (!origins.allows(ctx.request())) {
       metrics.refused(ResultMetrics.ORIGIN);
       refuse(ctx, 403, "This page may not open the live results: its origin is not allowed.");
       return;
@@ -155,25 +155,6 @@ final class ResultVerticle extends VerticleBase {
       slots.release();
       refuse(ctx, 400, "WebSocket upgrade expected");
     });
-  }
-
-  /** Browsers always send Origin on a WebSocket; clients that are not browsers may leave it out. */
-  private boolean originAllowed(HttpServerRequest request) {
-    String origin = request.getHeader(HttpHeaders.ORIGIN);
-    if (origin == null) {
-      return true;
-    }
-    String normalised = origin.trim().toLowerCase(Locale.ROOT);
-    if (config.result().allowedOrigins().contains(normalised)) {
-      return true;
-    }
-    String host = request.getHeader(HttpHeaders.HOST);
-    try {
-      String authority = new URI(normalised).getRawAuthority();
-      return host != null && authority != null && authority.equals(host.trim().toLowerCase(Locale.ROOT));
-    } catch (URISyntaxException notAnOrigin) {
-      return false;
-    }
   }
 
   private static void refuse(RoutingContext ctx, int status, String message) {

@@ -4,6 +4,7 @@ import dev.votingapp.common.BadRequests;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.Management;
+import dev.votingapp.common.Origins;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -41,6 +42,7 @@ public final class VoteVerticle extends VerticleBase {
 
   private final Config config;
   private final Management management;
+  private final Origins origins;
   private VoteQueue queue;
   private VoteMetrics metrics;
   private BallotPage page;
@@ -49,6 +51,7 @@ public final class VoteVerticle extends VerticleBase {
   public VoteVerticle(Config config, Management management) {
     this.config = config;
     this.management = management;
+    this.origins = new Origins(config.vote().allowedOrigins());
   }
 
   @Override
@@ -87,7 +90,8 @@ public final class VoteVerticle extends VerticleBase {
     router.route().failureHandler(BadRequests::onFailure);
     router.get("/").handler(this::ballot);
     router.head("/").handler(this::ballot);
-    router.post("/").handler(this::simpleForm);
+    // One route (one route label in the HTTP metrics): the origin check, then the ballot's own form.
+    router.post("/").handler(this::sameSite).handler(this::simpleForm);
     router.post("/")
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
         .handler(this::vote);
@@ -102,6 +106,18 @@ public final class VoteVerticle extends VerticleBase {
 
   private void ballot(RoutingContext ctx) {
     sendPage(ctx, 200, page.ballot(), VoterId.of(ctx.request()));
+  }
+
+  /**
+   * Before the body is read: a vote posted by another site's page (a hidden form that submits itself)
+   * would be cast by every visitor's browser, each as a new voter. It gets 403 and no voter cookie.
+   */
+  private void sameSite(RoutingContext ctx) {
+    if (origins.allows(ctx.request())) {
+      ctx.next();
+    } else {
+      reject(ctx, null, Rejection.CROSS_SITE);
+    }
   }
 
   /** The ballot's own form, the common case, decoded here; any other body goes on to BodyHandler. */
@@ -158,7 +174,7 @@ public final class VoteVerticle extends VerticleBase {
 
   private void reject(RoutingContext ctx, String voterId, Rejection reason) {
     metrics.reject(reason);
-    sendPage(ctx, 400, page.rejected(reason), voterId);
+    sendPage(ctx, reason.status(), page.rejected(reason), voterId);
   }
 
   /** A form that does not decode is a vote without a choice; a request that cannot be read at all is not a voter's. */

@@ -25,6 +25,7 @@ class ConfigTest {
     assertThat(config.pg()).isEqualTo(new PgConfig("localhost", 5432, "postgres", "postgres", null));
     assertThat(config.worker().timeoutMs()).isEqualTo(10_000);
     assertThat(config.result()).isEqualTo(new ResultConfig(1_000, 10_000, java.util.List.of()));
+    assertThat(config.vote()).isEqualTo(new VoteConfig(java.util.List.of()));
     assertThat(config.hostname()).isEqualTo("abc123");
   }
 
@@ -35,6 +36,7 @@ class ConfigTest {
         Map.entry("HTTP_IDLE_TIMEOUT_SECONDS", "30"), Map.entry("SHUTDOWN_DRAIN_SECONDS", "10"),
         Map.entry("WARMUP_SECONDS", "0"),
         Map.entry("RESULT_MAX_CLIENTS", "500"), Map.entry("RESULT_ALLOWED_ORIGINS", "https://Results.example.com, http://localhost:8080"),
+        Map.entry("VOTE_ALLOWED_ORIGINS", "https://Vote.example.com"),
         Map.entry("WORKER_TIMEOUT_MS", "2000"), Map.entry("PGSSLMODE", "verify-full"),
         Map.entry("OPTION_A", "Tabs"), Map.entry("OPTION_B", "Spaces"),
         Map.entry("REDIS_URL", "redis://redis:6380/2"), Map.entry("REDIS_QUEUE", "votes:staging"),
@@ -44,6 +46,7 @@ class ConfigTest {
     assertThat(config.http()).isEqualTo(new HttpConfig(8000, 8001, 9000, 30, 10, 0));
     assertThat(config.result().maxClients()).isEqualTo(500);
     assertThat(config.result().allowedOrigins()).containsExactly("https://results.example.com", "http://localhost:8080");
+    assertThat(config.vote().allowedOrigins()).containsExactly("https://vote.example.com");
     assertThat(config.worker().timeoutMs()).isEqualTo(2_000);
     assertThat(config.pg().sslMode()).isEqualTo("verify-full");
     assertThat(config.options().all()).extracting(VoteOptions.Option::label).containsExactly("Tabs", "Spaces");
@@ -64,6 +67,8 @@ class ConfigTest {
       "RESULT_MAX_CLIENTS, none",
       "RESULT_ALLOWED_ORIGINS, evil.example",
       "RESULT_ALLOWED_ORIGINS, https://x.example/path",
+      "VOTE_ALLOWED_ORIGINS, evil.example",
+      "VOTE_ALLOWED_ORIGINS, null",
       "PGSSLMODE, sometimes",
       "PGSSLROOTCERT, /no/such/ca.pem",
       "REDIS_CA_CERT, /no/such/ca.pem",

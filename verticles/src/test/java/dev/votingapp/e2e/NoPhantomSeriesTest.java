@@ -33,6 +33,7 @@ class NoPhantomSeriesTest {
       "votes_rejected_total{reason=\"unknown_option\"}",
       "votes_rejected_total{reason=\"several_votes\"}",
       "votes_rejected_total{reason=\"body_too_large\"}",
+      "votes_rejected_total{reason=\"cross_site\"}",
       "votes_accepted_total{option=\"a\"}",
       "votes_accepted_total{option=\"b\"}");
 

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -55,6 +59,18 @@ public final class HeadlessChromium implements AutoCloseable {
     Path file = (dir == null || dir.isBlank() ? Path.of("target", "screenshots") : Path.of(dir)).resolve(name);
     Files.createDirectories(file.getParent());
     Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+  }
+
+  /**
+   * True once the ballot shows {@code option} as the vote (its button disabled); false until then, also
+   * while a click's form submission is replacing the page.
+   */
+  public static boolean ballotMarks(WebDriver ballot, String option) {
+    try {
+      return !ballot.findElement(By.id(option)).isEnabled();
+    } catch (StaleElementReferenceException | NoSuchElementException pageBeingReplaced) {
+      return false;
+    }
   }
 
   @Override

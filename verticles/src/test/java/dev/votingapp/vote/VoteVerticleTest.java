@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class VoteVerticleTest {
 
   private static final String QUEUE = TestServers.uniqueKey("votes");
+  private static final String ALLOWED_ORIGIN = "https://ballot.example.com";
   private static TestApp app;
   private static VoteService vote;
   private static RedisList queue;
@@ -43,7 +44,8 @@ class VoteVerticleTest {
   @BeforeAll
   static void deploy() {
     app = new TestApp();
-    Config config = TestApp.config(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE));
+    Config config = TestApp.config(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE,
+        "VOTE_ALLOWED_ORIGINS", ALLOWED_ORIGIN));
     vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
     queue = new RedisList(app.vertx, TestServers.redisUrl(), QUEUE);
   }
@@ -179,6 +181,52 @@ class VoteVerticleTest {
     assertThat(page.body()).contains("Your vote was not recorded", explanation).doesNotContain("disabled");
     assertThat(queue.length()).isEqualTo(before);
     assertThat(rejectedTotal()).isEqualTo(rejectedBefore + 1);
+  }
+
+  /**
+   * Ballot stuffing through other people's browsers: a page of another site carries a form that posts
+   * here, and each visitor's browser casts a vote. The browser says where the form was: Origin, or
+   * Sec-Fetch-Site when it sends no Origin.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "a page of another site          | https://evil.example | cross-site",
+      "another port of this host       | http://127.0.0.1:1   | same-site",
+      "an opaque origin (sandboxed)    | null                 | cross-site",
+      "no Origin, another site         | -                    | cross-site",
+      "no Origin, a sibling subdomain  | -                    | same-site",
+  })
+  void aVoteSentFromAnotherSiteGets403AndQueuesNothing(String name, String origin, String fetchSite) {
+    double refusedBefore = PrometheusText.value(metrics(), "votes_rejected_total{reason=\"cross_site\"}");
+    long before = queue.length();
+
+    HttpResponse<String> page = browser.send(fromPage(origin, fetchSite, "vote=a"));
+
+    assertThat(page.statusCode()).isEqualTo(403);
+    assertThat(page.body()).contains("Your vote was not recorded: it was sent from a page of another site.")
+        .doesNotContain("disabled");
+    assertThat(page.headers().firstValue("Set-Cookie")).as("no voter id for another site's request").isEmpty();
+    assertThat(queue.length()).isEqualTo(before);
+    assertThat(PrometheusText.value(metrics(), "votes_rejected_total{reason=\"cross_site\"}")).isEqualTo(refusedBefore + 1);
+  }
+
+  /** The ballot's own page, an origin the operator allowed, and clients that are not browsers still vote. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "the ballot's own page               | SELF                       | same-origin",
+      "an origin in VOTE_ALLOWED_ORIGINS   | https://Ballot.example.com | cross-site",
+      "no Origin, typed by the user        | -                          | none",
+      "curl, the load-test kit, the seed   | -                          | -",
+  })
+  void aVoteFromTheBallotItselfOrFromAClientThatIsNoBrowserCounts(String name, String origin, String fetchSite) {
+    long before = queue.length();
+    String sent = "SELF".equals(origin) ? "http://127.0.0.1:" + vote.port() : origin;
+
+    HttpResponse<String> page = browser.send(fromPage(sent, fetchSite, "vote=b"));
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("class=\"b chosen\" value=\"b\" disabled>Dogs");
+    assertThat(queue.length()).isEqualTo(before + 1);
   }
 
   @Test
@@ -340,6 +388,20 @@ class VoteVerticleTest {
           .contains("&lt;script&gt;alert(1)&lt;/script&gt; vs &quot;Dogs&quot; &amp; co!")
           .doesNotContain("<script>");
     }
+  }
+
+  /** A form POST as a browser sends it from a page: Origin and Sec-Fetch-Site, each when not null. */
+  private HttpRequest.Builder fromPage(String origin, String fetchSite, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(browser.url("/")))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (origin != null) {
+      request.header("Origin", origin);
+    }
+    if (fetchSite != null) {
+      request.header("Sec-Fetch-Site", fetchSite);
+    }
+    return request;
   }
 
   /** The HTTP server's series of the vote port (name and labels, not values). */
