@@ -148,12 +148,22 @@ class StaleTallyTest {
     JsonObject delayed = results(api);
     assertThat(delayed.getBoolean("current")).isFalse();
     assertThat(delayed.getLong("waiting")).isEqualTo(3);
+    // The page says it too, as rendered (JavaScript off): the time in UTC, which its script makes local.
+    Await.until("the page rendered delayed", SOON, () -> api.get("/").body().contains("<body class=\"delayed\">"));
+    String page = api.get("/").body();
+    assertThat(page).containsPattern("<p id=\"freshness\" class=\"freshness\">Updated <time id=\"as-of\" datetime=\"[^\"]+Z\">"
+        + "\\d\\d:\\d\\d:\\d\\d UTC</time>, delayed: <span id=\"delay\">3 votes still being counted</span></p>");
+    assertThat(page).containsPattern("aria-live=\"polite\">Tabs 0.0%, Spaces 0.0%, No votes yet. Updated \\d\\d:\\d\\d:\\d\\d UTC, "
+        + "delayed: 3 votes still being counted</p>");
 
     report("worker-1", 0, 0, 0);
 
     Await.until("current again", SOON, () -> current(api));
     assertThat(results(api).getLong("waiting")).isZero();
     assertThat(results(api).getMap()).containsEntry("reason", null);
+    Await.until("the page rendered current", SOON, () -> api.get("/").body().contains("<body>"));
+    assertThat(api.get("/").body()).contains("<p id=\"freshness\" class=\"freshness\" hidden>",
+        "aria-live=\"polite\">Tabs 0.0%, Spaces 0.0%, No votes yet</p>");
   }
 
   /** Under load the queue is never empty, but commits keep coming: that is not a delay. */
