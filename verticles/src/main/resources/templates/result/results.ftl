@@ -10,9 +10,11 @@
   <link rel="stylesheet" href="/static/result.css">
   <script src="/static/result.js" defer></script>
 </head>
-<body>
+<body<#if !current> class="delayed"</#if>>
   <main id="results">
     <h1>${title}</h1>
+    <#-- Shown only while the figures are not current; not a live region itself: #live-summary says it. -->
+    <p id="freshness" class="freshness"<#if current> hidden</#if>>Updated <time id="as-of" datetime="${asOf}">${asOfClock}</time>, delayed: <span id="delay">${delay}</span></p>
     <div id="options">
 <#list options as option>
       <section class="option ${option.id}" id="option-${option.id}" data-option="${option.id}">
@@ -25,7 +27,7 @@
     </div>
     <p id="total">${total}</p>
     <#-- What a screen reader announces when the tally changes; result.js updates it at most every few seconds. -->
-    <p id="live-summary" class="visually-hidden" aria-live="polite"><#list options as option>${option.label} ${option.percent}%, </#list>${total}</p>
+    <p id="live-summary" class="visually-hidden" aria-live="polite"><#list options as option>${option.label} ${option.percent}%, </#list>${total}<#if !current>. Updated ${asOfClock}, delayed: ${delay}</#if></p>
     <p id="status" class="status" role="status" hidden>Disconnected: the results are not live. Reconnecting…</p>
   </main>
 </body>

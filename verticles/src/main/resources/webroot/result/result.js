@@ -1,5 +1,6 @@
-// Keeps the results page live: each WebSocket message is the whole tally,
-// {"options":[{"id":"a","label":"Cats","votes":3},...],"total":4}.
+// Keeps the results page live: each WebSocket message is the whole tally with its status,
+// {"options":[{"id":"a","label":"Cats","votes":3},...],"total":4,"asOf":"...Z","current":true,"reason":null,"waiting":0}.
+// While "current" is false the page says so in words, with the time the figures were read.
 // When the connection drops (a deploy, a restart) it reconnects after a jittered, growing delay, so a
 // thousand open pages do not all come back at the same instant; the "Disconnected" notice shows only
 // when the results have not been live again for a while, never to a reader who just waits.
@@ -27,6 +28,41 @@
     return total === 0 ? 'No votes yet' : total === 1 ? '1 vote' : total + ' votes';
   }
 
+  function twoDigits(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
+
+  // "10:04:55", in the viewer's own time zone.
+  function clock(iso) {
+    var time = new Date(iso);
+    return twoDigits(time.getHours()) + ':' + twoDigits(time.getMinutes()) + ':' + twoDigits(time.getSeconds());
+  }
+
+  // What follows "delayed: ", the same words as the server renders (Freshness.Status.delayWords).
+  function delayWords(message) {
+    if (message.reason === 'votes_waiting' && typeof message.waiting === 'number') {
+      return (message.waiting === 1 ? '1 vote' : message.waiting + ' votes') + ' still being counted';
+    }
+    return 'the results cannot be refreshed at the moment';
+  }
+
+  // A message without "current" (a service older than this page) counts as current.
+  function delayed(message) {
+    return message.current === false;
+  }
+
+  function showFreshness(message) {
+    var late = delayed(message);
+    if (late) {
+      var time = document.getElementById('as-of');
+      time.setAttribute('datetime', message.asOf);
+      time.textContent = clock(message.asOf);
+      document.getElementById('delay').textContent = delayWords(message);
+    }
+    document.getElementById('freshness').hidden = !late;
+    document.body.classList.toggle('delayed', late);
+  }
+
   function render(tally) {
     tally.options.forEach(function (option) {
       var share = percent(option.votes, tally.total);
@@ -38,15 +74,18 @@
       if (count) { count.textContent = String(option.votes); }
     });
     document.getElementById('total').textContent = votesText(tally.total);
+    showFreshness(tally);
     latest = tally;
     announceSoon();
   }
 
-  // "Cats 55.0%, Dogs 45.0%, 20 votes": the same words as the server renders into #live-summary.
+  // "Cats 55.0%, Dogs 45.0%, 20 votes", then while delayed ". Updated 10:04:55, delayed: 1 vote still being
+  // counted": the same words as the server renders into #live-summary.
   function summary(tally) {
     return tally.options.map(function (option) {
       return option.label + ' ' + percent(option.votes, tally.total) + '%, ';
-    }).join('') + votesText(tally.total);
+    }).join('') + votesText(tally.total)
+      + (delayed(tally) ? '. Updated ' + clock(tally.asOf) + ', delayed: ' + delayWords(tally) : '');
   }
 
   function announce() {

@@ -69,7 +69,12 @@ public record Config(
         // The safety net under NOTIFY: how often the result service re-reads the tally anyway.
         env.intIn("RESULT_POLL_MS", 1_000, 50, 60_000),
         env.intIn("RESULT_MAX_CLIENTS", 10_000, 1, 1_000_000),
-        origins(env, "RESULT_ALLOWED_ORIGINS", "https://results.example.com"));
+        origins(env, "RESULT_ALLOWED_ORIGINS", "https://results.example.com"),
+        // Past this, unconfirmed figures or votes waiting with no commit are called delayed on the page.
+        env.intIn("RESULT_STALE_AFTER_MS", 5_000, 100, 600_000));
+    // Each poll confirms the tally: a limit within one poll period would call it stale between polls.
+    env.check(result.staleAfterMs() >= 2L * result.pollMs(), "RESULT_STALE_AFTER_MS (" + result.staleAfterMs()
+        + ") must be at least twice RESULT_POLL_MS (" + result.pollMs() + "): each poll is what confirms the tally");
     env.throwIfInvalid();
     return new Config(http, options, vote, redis, pg, worker, result, hostname);
   }

@@ -10,6 +10,8 @@ import java.util.List;
  *                       refused with 503, so one process cannot be exhausted by connections
  * @param allowedOrigins RESULT_ALLOWED_ORIGINS: origins (lower case) whose pages may open the WebSocket
  *                       besides the results page's own; empty means same-origin only
+ * @param staleAfterMs   RESULT_STALE_AFTER_MS: the tally is not current once no read has confirmed it
+ *                       for this long, or votes reported waiting saw no commit for this long
  */
-public record ResultConfig(int pollMs, int maxClients, List<String> allowedOrigins) {
+public record ResultConfig(int pollMs, int maxClients, List<String> allowedOrigins, int staleAfterMs) {
 }

@@ -18,6 +18,9 @@ public final class Sql {
   public record Migration(int version, String description, List<String> statements) {
   }
 
+  /** The workers' reports of the votes waiting: one row per worker id. */
+  public static final String BACKLOG_TABLE = "worker_status";
+
   /** Which migrations are applied: one row per version. */
   public static final String SCHEMA_TABLE = "voting_schema";
 
@@ -127,7 +130,15 @@ public final class Sql {
       // to vote_tally; the worker's schema check reads voting_schema.
       new Migration(4, "the writer group role " + WRITER_ROLE, List.of(groupRole(WRITER_ROLE,
           "GRANT SELECT, INSERT, UPDATE ON votes, vote_tally TO " + WRITER_ROLE + ";",
-          "GRANT SELECT ON voting_schema TO " + WRITER_ROLE + ";"))));
+          "GRANT SELECT ON voting_schema TO " + WRITER_ROLE + ";"))),
+      // The result service may not reach Redis, yet must know when votes wait: each worker reports the
+      // queue as it sees it, one row per worker id, renewed every second (REPORT_BACKLOG).
+      new Migration(5, "the workers' reports of the votes waiting in the queue", List.of("""
+          CREATE TABLE IF NOT EXISTS worker_status (worker_id VARCHAR(100) PRIMARY KEY,
+            queued BIGINT NOT NULL, processing BIGINT NOT NULL, reported_at TIMESTAMPTZ NOT NULL)""",
+          // DELETE: a worker prunes the rows of ids gone for a day (each restart may bring a new id).
+          groupRole(WRITER_ROLE, "GRANT SELECT, INSERT, UPDATE, DELETE ON worker_status TO " + WRITER_ROLE + ";"),
+          groupRole(READER_ROLE, "GRANT SELECT ON worker_status TO " + READER_ROLE + ";"))));
 
   /**
    * A group role and its grants. The roles command creates the group beforehand; a migrating role that
@@ -194,6 +205,30 @@ public final class Sql {
       ON CONFLICT (id) DO UPDATE SET vote = EXCLUDED.vote, voted_at = EXCLUDED.voted_at
        WHERE votes.voted_at IS NULL OR votes.voted_at < EXCLUDED.voted_at""";
 
+  /**
+   * A worker's report, every second: $1 its id, $2 votes in the queue, $3 votes claimed by any worker
+   * and not yet released, both as this worker just sampled them (the whole queue, not its share). The
+   * time is the database's, as is the reader's: hosts' clocks never meet. Rows of ids that have not
+   * reported for a day go in the same statement, skipping any another worker is pruning.
+   */
+  public static final String REPORT_BACKLOG = """
+      WITH gone AS (
+        DELETE FROM worker_status WHERE worker_id IN (
+          SELECT worker_id FROM worker_status WHERE reported_at < now() - INTERVAL '1 day' FOR UPDATE SKIP LOCKED))
+      INSERT INTO worker_status (worker_id, queued, processing, reported_at) VALUES ($1, $2, $3, now())
+      ON CONFLICT (worker_id) DO UPDATE
+        SET queued = EXCLUDED.queued, processing = EXCLUDED.processing, reported_at = EXCLUDED.reported_at""";
+
+  /**
+   * The votes waiting by the newest report of the last $1 seconds: every worker reports the whole
+   * queue, so the newest one is the best guess, and one from a worker that died ages out. No row when
+   * no worker reported meanwhile (the reference worker never does).
+   */
+  public static final String READ_BACKLOG = """
+      SELECT queued + processing AS waiting FROM worker_status
+       WHERE reported_at > now() - make_interval(secs => $1)
+       ORDER BY reported_at DESC LIMIT 1""";
+
   public static final String PING = "SELECT 1";
 
   /**
@@ -206,7 +241,7 @@ public final class Sql {
     }
 
     /** What the schema is made of: moved to the owner when someone else (the master, before) owns it. */
-    public static final List<String> APP_TABLES = List.of("votes", "vote_tally", SCHEMA_TABLE);
+    public static final List<String> APP_TABLES = List.of("votes", "vote_tally", SCHEMA_TABLE, BACKLOG_TABLE);
     public static final List<String> APP_FUNCTIONS = List.of("vote_tally_apply");
 
     /** The role this connection is, and whether it may create roles at all. */

@@ -5,7 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import dev.votingapp.common.Buckets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The result service's own meters, one set per process, shared by the feed and the event loops' verticles. */
 final class ResultMetrics {
@@ -20,8 +23,15 @@ final class ResultMetrics {
   private final Counter dropped;
   private final Timer commitToPush;
 
-  ResultMetrics(MeterRegistry registry, ClientSlots clients) {
+  ResultMetrics(MeterRegistry registry, ClientSlots clients, AtomicReference<Freshness.Status> status) {
     this.registry = registry;
+    Gauge.builder("result.tally.current", status, judged -> judged.get() != null && judged.get().current() ? 1 : 0)
+        .description("1 while the tally shown is current, 0 while the page says it is delayed (or before the first read)")
+        .register(registry);
+    Gauge.builder("result.tally.age", status, judged -> judged.get() == null ? 0
+            : Math.max(0, Duration.between(judged.get().asOf(), Instant.now()).toMillis() / 1e3))
+        .baseUnit("seconds").description("Since the tally shown was last read from PostgreSQL")
+        .register(registry);
     Gauge.builder("result.clients", clients, ClientSlots::used).description("Connected WebSocket clients")
         .register(registry);
     Gauge.builder("result.clients.slow", clients, ClientSlots::slow)

@@ -7,11 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Deploys the result service in a process: its one {@link TallyFeed}, then {@code instances}
- * {@link ResultVerticle}s (one per core in production), which share the port, the viewers' cap and the
- * meters.
+ * {@link ResultVerticle}s (one per core in production), which share the port, the viewers' cap, the
+ * meters and the tally's status as the feed judged it last.
  */
 public final class ResultService {
 
@@ -23,11 +24,12 @@ public final class ResultService {
   public static Future<ResultService> deploy(Vertx vertx, Config config, Management management, int instances) {
     Config shared = config.with(config.http().sharedAcrossInstances());
     ClientSlots slots = new ClientSlots(config.result().maxClients());
-    ResultMetrics metrics = new ResultMetrics(management.registry(), slots);
+    AtomicReference<Freshness.Status> status = new AtomicReference<>();
+    ResultMetrics metrics = new ResultMetrics(management.registry(), slots, status);
     ResultService service = new ResultService();
-    return vertx.deployVerticle(new TallyFeed(config, management, metrics, slots))
+    return vertx.deployVerticle(new TallyFeed(config, management, metrics, slots, status))
         .compose(feed -> vertx.deployVerticle(() -> {
-          ResultVerticle verticle = new ResultVerticle(shared, metrics, slots);
+          ResultVerticle verticle = new ResultVerticle(shared, metrics, slots, status);
           synchronized (service.verticles) {
             service.verticles.add(verticle);
           }

@@ -4,32 +4,26 @@ import dev.votingapp.common.BadRequests;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.HttpServers;
 import dev.votingapp.common.Origins;
-import dev.votingapp.common.VoteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.templ.freemarker.FreeMarkerTemplateEngine;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The result service's HTTP side on one event loop (port 5001, one instance per core): the results
  * page, rendered with the current tally and kept live over a WebSocket ({@code /ws}), and the same tally
  * as JSON at {@code /api/results}. The tally comes from the process's one {@link TallyFeed} over the
- * local event bus. Deploy it with {@link ResultService}.
+ * local event bus; the page and /api/results say how old it is and whether it is current with the
+ * feed's latest {@link Freshness.Status}. Deploy it with {@link ResultService}.
  */
 final class ResultVerticle extends VerticleBase {
 
-  private static final String TEMPLATE = "templates/result/results.ftl";
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
       + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   /** Clients send nothing but control frames: anything larger is not a results page. */
@@ -39,37 +33,36 @@ final class ResultVerticle extends VerticleBase {
   private final ResultMetrics metrics;
   private final ClientSlots slots;
   private final Origins origins;
+  private final AtomicReference<Freshness.Status> status;
   private Broadcaster clients;
-  private FreeMarkerTemplateEngine templates;
+  private ResultsPage page;
   private MessageConsumer<String> tallies;
   private HttpServer server;
   private long pingTimer = -1;
-  private String currentJson;
   private Tally current;
-  private Tally renderedTally;
-  private Buffer renderedPage;
 
-  ResultVerticle(Config config, ResultMetrics metrics, ClientSlots slots) {
+  ResultVerticle(Config config, ResultMetrics metrics, ClientSlots slots, AtomicReference<Freshness.Status> status) {
     this.config = config;
     this.metrics = metrics;
     this.slots = slots;
     this.origins = new Origins(config.result().allowedOrigins());
+    this.status = status;
   }
 
   @Override
   public Future<?> start() {
     clients = new Broadcaster(vertx, metrics, slots);
-    templates = FreeMarkerTemplateEngine.create(vertx);
+    page = new ResultsPage(vertx, config.options());
     tallies = vertx.eventBus().<String>localConsumer(TallyFeed.ADDRESS, message -> update(message.body()));
     // The tally as it is now, if the feed has read one already; later ones come with ADDRESS.
     vertx.eventBus().<String>request(TallyFeed.CURRENT, "").onSuccess(reply -> {
-      if (currentJson == null) {
+      if (current == null) {
         update(reply.body());
       }
     });
     long pingEveryMs = Math.max(1_000, config.http().idleTimeoutSeconds() * 1_000L / 3);
     pingTimer = vertx.setPeriodic(pingEveryMs, tick -> clients.pingAll());
-    // No permessage-deflate, which every browser offers: a tally is ~100 bytes, and each compressing
+    // No permessage-deflate, which every browser offers: a message is ~200 bytes, and each compressing
     // connection holds zlib state (measured: ~110 KiB per viewer, 5,000 viewers took 811 MiB, not 330).
     HttpServer created = vertx.createHttpServer(HttpServers.options(config.http())
             .setMaxWebSocketFrameSize(MAX_FRAME_BYTES)
@@ -86,15 +79,15 @@ final class ResultVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private void update(String tallyJson) {
-    currentJson = tallyJson;
-    current = Tally.fromJson(tallyJson);
-    clients.publish(tallyJson);
+  /** A message of the feed: the tally with its status. */
+  private void update(String message) {
+    current = Tally.fromJson(message);
+    clients.publish(message);
   }
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.get("/").handler(this::page);
+    router.get("/").handler(this::showPage);
     router.get("/api/results").handler(this::results);
     router.get("/ws").handler(this::webSocket);
     router.get("/static/*").handler(StaticHandler.create("webroot/result"));
@@ -103,18 +96,14 @@ final class ResultVerticle extends VerticleBase {
     return router;
   }
 
-  private void page(RoutingContext ctx) {
+  private void showPage(RoutingContext ctx) {
     Tally tally = current;
-    if (tally == null) {
+    Freshness.Status judged = status.get();
+    if (tally == null || judged == null) {
       unavailable(ctx);
       return;
     }
-    Future<Buffer> page = tally.equals(renderedTally) ? Future.succeededFuture(renderedPage)
-        : templates.render(model(tally), TEMPLATE).onSuccess(html -> {
-          renderedTally = tally;
-          renderedPage = html;
-        });
-    page.onSuccess(html -> ctx.response()
+    page.render(tally, judged).onSuccess(html -> ctx.response()
             .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
             .putHeader("Content-Security-Policy", CSP)
@@ -124,14 +113,16 @@ final class ResultVerticle extends VerticleBase {
   }
 
   private void results(RoutingContext ctx) {
-    if (currentJson == null) {
+    Tally tally = current;
+    Freshness.Status judged = status.get();
+    if (tally == null || judged == null) {
       unavailable(ctx);
       return;
     }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(currentJson);
+        .end(judged.message(tally));
   }
 
   /**
@@ -168,20 +159,6 @@ final class ResultVerticle extends VerticleBase {
   private static void unavailable(RoutingContext ctx) {
     ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
     refuse(ctx, 503, "Results are not available yet: the database has not answered.");
-  }
-
-  private Map<String, Object> model(Tally tally) {
-    VoteOptions options = config.options();
-    List<Map<String, Object>> rows = new ArrayList<>();
-    for (Tally.Count count : tally.counts()) {
-      rows.add(Map.of("id", count.id(), "label", count.label(), "votes", String.valueOf(count.votes()),
-          "percent", Tally.percent(count.votes(), tally.total())));
-    }
-    Map<String, Object> model = new HashMap<>();
-    model.put("title", options.title());
-    model.put("options", rows);
-    model.put("total", Tally.votesText(tally.total()));
-    return model;
   }
 
   /**

@@ -39,11 +39,15 @@ record Tally(List<Count> counts) {
 
   /** {"options":[{"id":"a","label":"Cats","votes":3},…],"total":4} */
   String toJson() {
+    return toJsonObject().encode();
+  }
+
+  JsonObject toJsonObject() {
     JsonArray options = new JsonArray();
     for (Count count : counts) {
       options.add(new JsonObject().put("id", count.id()).put("label", count.label()).put("votes", count.votes()));
     }
-    return new JsonObject().put("options", options).put("total", total()).encode();
+    return new JsonObject().put("options", options).put("total", total());
   }
 
   /** "75.0" — the same rounding as the page's script, so a push never changes a figure it does not change. */

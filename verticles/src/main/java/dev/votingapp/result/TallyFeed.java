@@ -5,20 +5,13 @@ import dev.votingapp.common.Management;
 import dev.votingapp.common.Outage;
 import dev.votingapp.common.PgLink;
 import dev.votingapp.common.Retry;
-import dev.votingapp.common.Sql;
-import dev.votingapp.common.Tracing;
-import dev.votingapp.common.VoteMessage;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +26,17 @@ import org.slf4j.LoggerFactory;
  * cause one more read after it. A change after a quiet spell is published at once; the changes after
  * it wait for the push gap ({@link #pushGapMs}), so a burst of commits gives a few messages, not
  * thousands. The gap grows with the audience: what a push costs is one message per viewer.
+ *
+ * <p>Each message carries the tally's {@link Freshness.Status}. A change a viewer would see (current or
+ * not, why, the votes waiting) is pushed too; a newer read time alone is not, /api/results has it. The
+ * poll also reads the workers' report of the votes waiting, and judges the status when no read comes
+ * back (one that hangs), so the hot path (notification, read, push) gains no query.
  */
 final class TallyFeed extends VerticleBase {
 
-  /** Published: the tally as JSON, whenever it changed. */
+  /** Published: the tally as JSON, with its status, whenever either changed. */
   static final String ADDRESS = "result.tally";
-  /** Request: the current tally as JSON (fails with 503 before the first read). */
+  /** Request: the last published message (fails with 503 before the first read). */
   static final String CURRENT = "result.tally.current";
   /** The push gap with up to 1,000 viewers: a change right after a push waits at most this long. */
   static final long MIN_PUSH_GAP_MS = 10;
@@ -46,8 +44,6 @@ final class TallyFeed extends VerticleBase {
   static final long MAX_PUSH_GAP_MS = 50;
   /** Between the two, the gap holds the messages of a busy tally to about this many per second. */
   static final long MESSAGES_PER_SECOND = 100_000;
-  /** At most this many commits' traces are linked from one push. */
-  private static final int MAX_LINKS = 128;
 
   private static final Logger LOG = LoggerFactory.getLogger(TallyFeed.class);
 
@@ -55,38 +51,47 @@ final class TallyFeed extends VerticleBase {
   private final Management management;
   private final ResultMetrics metrics;
   private final ClientSlots viewers;
+  /** The status as judged last, for /api/results on every event loop. */
+  private final AtomicReference<Freshness.Status> status;
   private TallyStore store;
   private volatile TallyListener listener;
   private MessageConsumer<Object> currentConsumer;
   private Outage readOutage;
   private Outage schemaOutage;
+  private Freshness freshness;
+  private WorkerReports reports;
+  private UnpushedCommits unpushed;
   private long pollTimer = -1;
   private long pushTimer = -1;
   private Tally current;
+  private boolean changeUnpushed;
+  /** The status of the last push. */
+  private Freshness.Status pushed;
   private boolean reading;
   private boolean readAgain;
   private long lastPushNanos;
-  /** Commit time (from the NOTIFY payload) of the oldest change not pushed yet, or -1. */
-  private long oldestUnpushedMicros = -1;
-  /** The traces of the commits not pushed yet (from the NOTIFY payload, with tracing on); bounded. */
-  private final List<SpanContext> unpushedCommits = new ArrayList<>();
   private volatile boolean schemaReady;
   private volatile boolean stopping;
 
-  TallyFeed(Config config, Management management, ResultMetrics metrics, ClientSlots viewers) {
+  TallyFeed(Config config, Management management, ResultMetrics metrics, ClientSlots viewers,
+            AtomicReference<Freshness.Status> status) {
     this.config = config;
     this.management = management;
     this.metrics = metrics;
     this.viewers = viewers;
+    this.status = status;
   }
 
   /** Ready at once; the schema and the LISTEN connection come up in the background, retried while PostgreSQL is away. */
   @Override
   public Future<?> start() {
     store = new TallyStore(new PgLink(vertx, config.pg(), 1, "voting-result", 5_000), config.options());
-    readOutage = new Outage(LOG, "Cannot read the tally, showing the last one", "Tally reads work again");
+    readOutage = new Outage(LOG, "Cannot read the tally, showing the last one as not current", "Tally reads work again");
     schemaOutage = new Outage(LOG, "Waiting for the schema (the migrate command creates it); "
         + "checking every second", "The schema is in place").expected();
+    freshness = new Freshness(config.result().staleAfterMs(), System.nanoTime());
+    reports = new WorkerReports(store, freshness, () -> judge(null));
+    unpushed = new UnpushedCommits(management.tracing(), metrics);
     management.check("postgres", store::ping)
         .state("schema", () -> schemaReady ? null : "schema not in place yet")
         .state("listen", () -> {
@@ -109,37 +114,29 @@ final class TallyFeed extends VerticleBase {
   }
 
   private void listen() {
-    // After every (re)connect, read: catch up on what was missed meanwhile.
-    listener = new TallyListener(vertx, config.pg(), this::refresh, this::notified);
+    // After every (re)connect, read: catch up on what was missed meanwhile. After a drop, read too: a
+    // read that fails says at once that the figures can no longer be confirmed.
+    listener = new TallyListener(vertx, config.pg(), this::refresh, this::notified, this::refresh);
     listener.start();
-    pollTimer = vertx.setPeriodic(0, config.result().pollMs(), tick -> refresh());
+    pollTimer = vertx.setPeriodic(0, config.result().pollMs(), tick -> {
+      refresh();
+      reports.read();
+      judge(null); // a read that hangs never comes back to be judged
+    });
   }
 
   private void answerCurrent(Message<Object> request) {
-    if (current == null) {
+    if (pushed == null) {
       request.fail(503, "no tally read yet");
     } else {
-      request.reply(current.toJson());
+      request.reply(pushed.message(current));
     }
   }
 
-  /** The payload is the commit's time in microseconds, then, with tracing on, a comma and its traceparent. */
   private void notified(String payload) {
     metrics.notification();
-    int comma = payload.indexOf(',');
-    if (oldestUnpushedMicros < 0) {
-      try {
-        oldestUnpushedMicros = Long.parseLong(comma < 0 ? payload : payload.substring(0, comma));
-      } catch (NumberFormatException notOurs) {
-        // a NOTIFY from some other writer: still a reason to read
-      }
-    }
-    if (comma >= 0 && management.tracing().enabled() && unpushedCommits.size() < MAX_LINKS) {
-      SpanContext commit = Tracing.spanContext(payload.substring(comma + 1), null);
-      if (commit.isValid()) {
-        unpushedCommits.add(commit);
-      }
-    }
+    freshness.progress(System.nanoTime());
+    unpushed.notified(payload);
     refresh();
   }
 
@@ -154,9 +151,12 @@ final class TallyFeed extends VerticleBase {
       reading = false;
       if (read.succeeded()) {
         readOutage.recovered();
-        changed(read.result());
+        freshness.read(Instant.now(), System.nanoTime());
+        judge(read.result());
       } else {
         readOutage.failed(read.cause());
+        freshness.readFailed();
+        judge(null);
       }
       if (readAgain) {
         readAgain = false;
@@ -165,14 +165,24 @@ final class TallyFeed extends VerticleBase {
     });
   }
 
-  private void changed(Tally tally) {
-    if (tally.equals(current)) {
-      if (pushTimer == -1) {
-        oldestUnpushedMicros = -1; // a change that did not change the counts (same vote again)
-      }
+  /** After a read, with its tally, or with null when only the status may have changed: pushes what changed. */
+  private void judge(Tally read) {
+    boolean changed = read != null && !read.equals(current);
+    if (changed) {
+      current = read;
+      changeUnpushed = true;
+      freshness.progress(System.nanoTime());
+    } else if (read != null && pushTimer == -1) {
+      unpushed.unchanged(); // a change that did not change the counts (same vote again)
+    }
+    Freshness.Status judged = freshness.status(System.nanoTime());
+    if (judged == null || current == null) {
       return;
     }
-    current = tally;
+    status.set(judged);
+    if (!changed && judged.looksLike(pushed)) {
+      return;
+    }
     if (pushTimer != -1) {
       // A push is already due: it carries this tally. Pushing now as well would leave that timer to
       // push again right after, inside the gap (a timer late on a busy loop made such pairs 0.5 ms apart).
@@ -195,26 +205,11 @@ final class TallyFeed extends VerticleBase {
   private void push() {
     pushTimer = -1;
     lastPushNanos = System.nanoTime();
-    Span span = pushSpan();
-    vertx.eventBus().publish(ADDRESS, current.toJson());
+    pushed = status.get();
+    Span span = changeUnpushed ? unpushed.pushing() : Span.getInvalid();
+    changeUnpushed = false;
+    vertx.eventBus().publish(ADDRESS, pushed.message(current));
     span.end();
-    if (oldestUnpushedMicros >= 0) {
-      metrics.commitToPush(VoteMessage.micros(Instant.now()) - oldestUnpushedMicros);
-      oldestUnpushedMicros = -1;
-    }
-  }
-
-  /** A span per push, linked to the commits that caused it (the worker's batch spans), where they are known. */
-  private Span pushSpan() {
-    if (!management.tracing().enabled()) {
-      return Span.getInvalid();
-    }
-    SpanBuilder builder = management.tracing().tracer().spanBuilder("push tally").setSpanKind(SpanKind.PRODUCER)
-        .setAttribute("messaging.system", "websocket")
-        .setAttribute("messaging.destination.name", "/ws");
-    unpushedCommits.forEach(builder::addLink);
-    unpushedCommits.clear();
-    return builder.startSpan();
   }
 
   @Override

@@ -25,6 +25,7 @@ final class TallyListener {
   private final PgConfig pg;
   private final Runnable onListening;
   private final Handler<String> onNotification;
+  private final Runnable onDropped;
   private final Outage outage;
   private volatile PgConnection connection;
   private int attempts;
@@ -35,12 +36,14 @@ final class TallyListener {
   /**
    * @param onListening    after every (re)connect: catch up on what was missed meanwhile
    * @param onNotification each notification's payload
+   * @param onDropped      after the connection dropped, or a try to connect failed
    */
-  TallyListener(Vertx vertx, PgConfig pg, Runnable onListening, Handler<String> onNotification) {
+  TallyListener(Vertx vertx, PgConfig pg, Runnable onListening, Handler<String> onNotification, Runnable onDropped) {
     this.vertx = vertx;
     this.pg = pg;
     this.onListening = onListening;
     this.onNotification = onNotification;
+    this.onDropped = onDropped;
     this.outage = new Outage(LOG, "LISTEN " + Sql.TALLY_CHANNEL + " is not connected, reconnecting with backoff",
         "LISTEN " + Sql.TALLY_CHANNEL + " connected again");
   }
@@ -108,6 +111,7 @@ final class TallyListener {
     outage.failed(why);
     long delay = Math.min(MAX_BACKOFF_MS, 250L << Math.min(attempts++, 5));
     retryTimer = vertx.setTimer(delay, retry -> connect());
+    onDropped.run();
   }
 
   Future<Void> close() {

@@ -6,12 +6,14 @@ import dev.votingapp.common.Sql;
 import dev.votingapp.common.VoteOptions;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The result service's side of PostgreSQL: reads the per-option counts, one row per option. It only
- * reads: the service runs with a role that may SELECT and LISTEN, nothing else.
+ * The result service's side of PostgreSQL: reads the per-option counts, one row per option, and the
+ * workers' report of the votes waiting. It only reads: the service runs with a role that may SELECT and
+ * LISTEN, nothing else.
  */
 final class TallyStore {
 
@@ -36,6 +38,12 @@ final class TallyStore {
       }
       return Tally.of(options, votes);
     });
+  }
+
+  /** The votes waiting by the newest worker report of the last {@code seconds}; null when there is none. */
+  Future<Long> waiting(int seconds) {
+    return link.run(pool -> pool.preparedQuery(Sql.READ_BACKLOG).execute(Tuple.of(seconds)))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong("waiting"));
   }
 
   Future<Void> ping() {

@@ -62,8 +62,8 @@ public final class WorkerVerticle extends VerticleBase {
     String id = config.worker().id();
     long timeoutMs = config.worker().timeoutMs();
     queue = new WorkQueue(vertx, config.redis(), id, timeoutMs);
-    // The schema check (and migrations, where the role may) and the readiness check; each lane has a
-    // connection of its own.
+    // The schema check (and migrations, where the role may), the readiness check and the queue's
+    // report; each lane has a connection of its own.
     admin = new PgLink(vertx, config.pg(), 1, "voting-worker", timeoutMs);
     metrics = new WorkerMetrics(management.registry());
     outages.put(Dependency.REDIS, new Outage(LOG, "Redis is failing, retrying with backoff", "Redis works again"));
@@ -160,7 +160,11 @@ public final class WorkerVerticle extends VerticleBase {
       lane.start();
     }
     timers.add(vertx.setPeriodic(0, REAPER_EVERY_MS, ignored -> recoverAbandoned()));
-    timers.add(vertx.setPeriodic(0, SAMPLE_EVERY_MS, ignored -> queue.sample().onSuccess(metrics::queue)));
+    BacklogReport report = new BacklogReport(admin, config.worker().id());
+    timers.add(vertx.setPeriodic(0, SAMPLE_EVERY_MS, ignored -> queue.sample().onSuccess(sample -> {
+      metrics.queue(sample);
+      report.send(sample);
+    })));
     LOG.info("Worker {} draining {} with {} lanes of up to {} votes",
         config.worker().id(), config.redis().queueKey(), config.worker().concurrency(), config.worker().batchSize());
   }

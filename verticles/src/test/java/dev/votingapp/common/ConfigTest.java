@@ -24,7 +24,7 @@ class ConfigTest {
     assertThat(config.redis().queueKey()).isEqualTo("votes");
     assertThat(config.pg()).isEqualTo(new PgConfig("localhost", 5432, "postgres", "postgres", null));
     assertThat(config.worker().timeoutMs()).isEqualTo(10_000);
-    assertThat(config.result()).isEqualTo(new ResultConfig(1_000, 10_000, java.util.List.of()));
+    assertThat(config.result()).isEqualTo(new ResultConfig(1_000, 10_000, java.util.List.of(), 5_000));
     assertThat(config.vote()).isEqualTo(new VoteConfig(java.util.List.of()));
     assertThat(config.hostname()).isEqualTo("abc123");
   }
@@ -35,7 +35,7 @@ class ConfigTest {
         Map.entry("VOTE_PORT", "8000"), Map.entry("RESULT_PORT", "8001"), Map.entry("MANAGEMENT_PORT", "9000"),
         Map.entry("HTTP_IDLE_TIMEOUT_SECONDS", "30"), Map.entry("SHUTDOWN_DRAIN_SECONDS", "10"),
         Map.entry("WARMUP_SECONDS", "0"),
-        Map.entry("RESULT_MAX_CLIENTS", "500"), Map.entry("RESULT_ALLOWED_ORIGINS", "https://Results.example.com, http://localhost:8080"),
+        Map.entry("RESULT_MAX_CLIENTS", "500"), Map.entry("RESULT_POLL_MS", "500"), Map.entry("RESULT_STALE_AFTER_MS", "1000"), Map.entry("RESULT_ALLOWED_ORIGINS", "https://Results.example.com, http://localhost:8080"),
         Map.entry("VOTE_ALLOWED_ORIGINS", "https://Vote.example.com"),
         Map.entry("WORKER_TIMEOUT_MS", "2000"), Map.entry("PGSSLMODE", "verify-full"),
         Map.entry("OPTION_A", "Tabs"), Map.entry("OPTION_B", "Spaces"),
@@ -45,6 +45,8 @@ class ConfigTest {
 
     assertThat(config.http()).isEqualTo(new HttpConfig(8000, 8001, 9000, 30, 10, 0));
     assertThat(config.result().maxClients()).isEqualTo(500);
+    assertThat(config.result().pollMs()).isEqualTo(500);
+    assertThat(config.result().staleAfterMs()).isEqualTo(1_000);
     assertThat(config.result().allowedOrigins()).containsExactly("https://results.example.com", "http://localhost:8080");
     assertThat(config.vote().allowedOrigins()).containsExactly("https://vote.example.com");
     assertThat(config.worker().timeoutMs()).isEqualTo(2_000);
@@ -65,6 +67,8 @@ class ConfigTest {
       "MANAGEMENT_PORT, -1",
       "HTTP_IDLE_TIMEOUT_SECONDS, 0",
       "RESULT_MAX_CLIENTS, none",
+      "RESULT_STALE_AFTER_MS, 50",
+      "RESULT_STALE_AFTER_MS, 1500",
       "RESULT_ALLOWED_ORIGINS, evil.example",
       "RESULT_ALLOWED_ORIGINS, https://x.example/path",
       "VOTE_ALLOWED_ORIGINS, evil.example",

@@ -60,7 +60,7 @@ class TallySchemaTest {
     assertThat(Await.result(Schema.ready(pool))).isTrue();
     assertThat(tally()).isEqualTo(Map.of("a", 200L, "b", 100L)).isEqualTo(recount());
     assertThat(db.rows("SELECT version FROM voting_schema ORDER BY version")).extracting(row -> row.getInteger(0))
-        .containsExactly(1, 2, 3, 4);
+        .containsExactly(1, 2, 3, 4, 5);
   }
 
   @Test

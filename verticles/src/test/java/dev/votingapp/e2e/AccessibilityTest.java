@@ -2,12 +2,9 @@ package dev.votingapp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.deque.html.axecore.results.CheckedNode;
-import com.deque.html.axecore.results.Results;
-import com.deque.html.axecore.results.Rule;
-import com.deque.html.axecore.selenium.AxeBuilder;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Axe;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.HeadlessChromium;
 import dev.votingapp.testing.TestApp;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -35,10 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 class AccessibilityTest {
 
   private static final Duration SOON = Duration.ofSeconds(20);
-  private static final List<String> AXE_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice");
-  private static final Map<String, Dimension> WIDTHS = Map.of(
-      "desktop", new Dimension(1000, 800),
-      "phone", new Dimension(375, 740));
+  private static final Map<String, Dimension> WIDTHS = Axe.WIDTHS;
 
   @Test
   void theBallotHasNoViolationsBeforeAfterAndAfterARejectedVote() throws Exception {
@@ -54,11 +47,11 @@ class AccessibilityTest {
         browser.manage().window().setSize(width.getValue());
         browser.get(ballot);
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Cats vs Dogs!");
-        assertNoViolations(browser, "ballot before a vote, " + width.getKey());
+        Axe.assertNoViolations(browser, "ballot before a vote, " + width.getKey());
 
         browser.findElement(By.id("b")).click();
         Await.until("the ballot marks the vote", SOON, () -> !enabled(browser, "b"));
-        assertNoViolations(browser, "ballot after a vote, " + width.getKey());
+        Axe.assertNoViolations(browser, "ballot after a vote, " + width.getKey());
         chromium.screenshot("ballot-" + width.getKey() + ".png");
 
         // A vote the form cannot send: the same page, with the notice saying why.
@@ -66,7 +59,7 @@ class AccessibilityTest {
             + "var input = document.createElement('input'); input.type = 'hidden'; input.name = 'vote'; input.value = 'z';"
             + "form.appendChild(input); form.querySelectorAll('button').forEach(function (b) { b.remove(); }); form.submit();");
         Await.until("the notice shows", SOON, () -> !browser.findElements(By.className("notice")).isEmpty());
-        assertNoViolations(browser, "ballot after a rejected vote, " + width.getKey());
+        Axe.assertNoViolations(browser, "ballot after a rejected vote, " + width.getKey());
       }
     }
   }
@@ -88,7 +81,7 @@ class AccessibilityTest {
           browser.manage().window().setSize(width.getValue());
           browser.get(results);
           Await.until("results page live", SOON, () -> text(browser, "total").equals("No votes yet"));
-          assertNoViolations(browser, "results with no votes, " + width.getKey());
+          Axe.assertNoViolations(browser, "results with no votes, " + width.getKey());
         }
 
         db.execute("INSERT INTO votes (id, vote) SELECT 'a' || n, 'a' FROM generate_series(1, 1234) n");
@@ -97,7 +90,7 @@ class AccessibilityTest {
           browser.manage().window().setSize(width.getValue());
           browser.get(results);
           Await.until("many votes shown", SOON, () -> text(browser, "total").equals("2221 votes"));
-          assertNoViolations(browser, "results with many votes, " + width.getKey());
+          Axe.assertNoViolations(browser, "results with many votes, " + width.getKey());
           chromium.screenshot("results-" + width.getKey() + ".png");
         }
       } finally {
@@ -107,7 +100,7 @@ class AccessibilityTest {
       Await.until("the disconnected notice shows", SOON, () -> browser.findElement(By.id("status")).isDisplayed());
       for (Map.Entry<String, Dimension> width : WIDTHS.entrySet()) {
         browser.manage().window().setSize(width.getValue());
-        assertNoViolations(browser, "results disconnected, " + width.getKey());
+        Axe.assertNoViolations(browser, "results disconnected, " + width.getKey());
       }
     }
   }
@@ -152,21 +145,6 @@ class AccessibilityTest {
             .as("time between announcements " + i + " and " + (i + 1)).isGreaterThanOrEqualTo(4_900L);
       }
     }
-  }
-
-  private static void assertNoViolations(ChromeDriver browser, String state) {
-    assertThat(((Number) browser.executeScript("return document.documentElement.scrollWidth - window.innerWidth;")).intValue())
-        .as(state + ": no sideways scrolling").isLessThanOrEqualTo(0);
-    Results results = new AxeBuilder().withTags(AXE_TAGS).analyze(browser);
-    assertThat(results.isErrored()).as(state + ": axe ran").isFalse();
-    assertThat(results.getPasses()).as(state + ": axe checked something").isNotEmpty();
-    assertThat(results.getViolations().stream().map(AccessibilityTest::describe).toList())
-        .as(state + ": axe-core violations").isEmpty();
-  }
-
-  private static String describe(Rule rule) {
-    return rule.getImpact() + " " + rule.getId() + " (" + rule.getHelp() + ") at "
-        + rule.getNodes().stream().map(CheckedNode::getTarget).map(String::valueOf).collect(Collectors.joining(", "));
   }
 
   private static boolean enabled(ChromeDriver browser, String id) {

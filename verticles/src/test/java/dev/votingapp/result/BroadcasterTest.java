@@ -53,7 +53,7 @@ class BroadcasterTest {
     private HttpServer server;
 
     Publisher(TestApp app) {
-      this.metrics = new ResultMetrics(app.registry, slots);
+      this.metrics = new ResultMetrics(app.registry, slots, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     @Override

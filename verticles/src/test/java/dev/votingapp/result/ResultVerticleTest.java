@@ -1,5 +1,7 @@
 package dev.votingapp.result;
 
+import static dev.votingapp.result.TallyJson.tally;
+import static dev.votingapp.result.TallyJson.tallyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.common.Config;
@@ -23,6 +25,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -86,8 +89,14 @@ class ResultVerticleTest {
     Await.until("4 votes", SOON, () -> new JsonObject(browser.get("/api/results").body()).getLong("total") == 4);
     HttpResponse<String> api = browser.get("/api/results");
     assertThat(api.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(new JsonObject(api.body())).isEqualTo(new JsonObject(
+    JsonObject answer = new JsonObject(api.body());
+    assertThat(tallyOf(answer)).isEqualTo(new JsonObject(
         "{\"options\":[{\"id\":\"a\",\"label\":\"Tabs\",\"votes\":3},{\"id\":\"b\",\"label\":\"Spaces\",\"votes\":1}],\"total\":4}"));
+    // Then its status (StaleTallyTest has the rest): read just now, current, no worker reports here.
+    assertThat(answer.fieldNames()).containsExactlyInAnyOrderElementsOf(TallyJson.FIELDS);
+    assertThat(Instant.parse(answer.getString("asOf"))).isBetween(Instant.now().minusSeconds(5), Instant.now());
+    assertThat(answer.getBoolean("current")).isTrue();
+    assertThat(answer.getMap()).containsEntry("reason", null).containsEntry("waiting", null);
   }
 
   @Test
@@ -95,7 +104,7 @@ class ResultVerticleTest {
     String queue = TestServers.uniqueKey("result");
     try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
          WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
-      assertThat(ws.next(SOON)).isEqualTo(tally(0, 0));
+      assertThat(tallyOf(ws.next(SOON))).isEqualTo(tally(0, 0));
       Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
       env.put("REDIS_URL", TestServers.redisUrl());
       env.put("REDIS_QUEUE", queue);
@@ -103,10 +112,10 @@ class ResultVerticleTest {
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
 
       redis.push(queue, List.of(vote("w1", "b")));
-      assertThat(ws.next(SOON)).isEqualTo(tally(0, 1));
+      assertThat(tallyOf(ws.next(SOON))).isEqualTo(tally(0, 1));
 
       redis.push(queue, List.of(vote("w2", "a"), vote("w3", "a"), vote("w1", "a")));
-      assertThat(ws.until(message -> message.getLong("total") == 3, SOON)).isEqualTo(tally(3, 0));
+      assertThat(tallyOf(ws.until(message -> message.getLong("total") == 3, SOON))).isEqualTo(tally(3, 0));
     }
   }
 
@@ -138,7 +147,7 @@ class ResultVerticleTest {
       ws.next(SOON);
       // A write that changes no count (the same vote again) still notifies; it must not be pushed.
       db.execute("INSERT INTO votes (id, vote) VALUES ('n1', 'a')");
-      assertThat(ws.next(SOON)).isEqualTo(tally(1, 0));
+      assertThat(tallyOf(ws.next(SOON))).isEqualTo(tally(1, 0));
       db.execute("UPDATE votes SET vote = 'a' WHERE id = 'n1'");
 
       // Several poll periods (200 ms) and notifications later, still nothing new.
@@ -174,7 +183,7 @@ class ResultVerticleTest {
       // No trigger on the tally itself: a writer that changes it directly sends no NOTIFY.
       db.execute("INSERT INTO vote_tally (vote, votes) VALUES ('b', 5) "
           + "ON CONFLICT (vote) DO UPDATE SET votes = vote_tally.votes + 5");
-      assertThat(ws.next(Duration.ofSeconds(3))).isEqualTo(tally(0, 5));
+      assertThat(tallyOf(ws.next(Duration.ofSeconds(3)))).isEqualTo(tally(0, 5));
     }
   }
 
@@ -189,6 +198,8 @@ class ResultVerticleTest {
       assertThat(PrometheusText.value(metrics, "result_clients")).isEqualTo(1);
       assertThat(metrics).contains("result_messages_sent_total", "result_tally_reads_total",
           "result_commit_to_push_seconds_bucket", "result_notifications_total");
+      assertThat(PrometheusText.value(metrics, "result_tally_current")).as("the tally is current").isEqualTo(1);
+      assertThat(PrometheusText.value(metrics, "result_tally_age_seconds")).as("read within a poll or so").isBetween(0.0, 2.0);
     }
   }
 
@@ -219,13 +230,6 @@ class ResultVerticleTest {
       count++;
     }
     return count;
-  }
-
-  private static JsonObject tally(long a, long b) {
-    return new JsonObject().put("options", new io.vertx.core.json.JsonArray()
-            .add(new JsonObject().put("id", "a").put("label", "Tabs").put("votes", a))
-            .add(new JsonObject().put("id", "b").put("label", "Spaces").put("votes", b)))
-        .put("total", a + b);
   }
 
   private static String vote(String voter, String option) {

@@ -60,6 +60,12 @@ class LeastPrivilegeWorkerTest {
 
       Await.until("ready once migrated", SOON, () -> probe.get("/ready").statusCode() == 200);
       Await.until("the vote written", SOON, () -> owner.votes("writer-voter-").size() == 1);
+      // What the result service reads to tell that votes wait: this worker's row, renewed every second.
+      Await.until("the queue reported, empty", SOON, () -> owner.count(
+          "SELECT count(*) FROM worker_status WHERE worker_id = 'writer' AND queued + processing = 0") == 1);
+      String reportedAt = "SELECT reported_at::text FROM worker_status WHERE worker_id = 'writer'";
+      String first = owner.rows(reportedAt).get(0).getString(0);
+      Await.until("the report renewed", SOON, () -> !owner.rows(reportedAt).get(0).getString(0).equals(first));
       try (Db asWriter = new Db(app.vertx, writer)) {
         for (String ddl : List.of("CREATE TABLE writer_table (id INT)", "DROP TABLE votes", "ALTER TABLE votes ADD COLUMN x INT",
             "DELETE FROM votes", "TRUNCATE votes")) {

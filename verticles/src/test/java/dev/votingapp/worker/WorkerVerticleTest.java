@@ -11,6 +11,7 @@ import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TableLock;
 import dev.votingapp.testing.TcpProxy;
 import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
@@ -149,7 +150,7 @@ class WorkerVerticleTest {
     deploy("w1", 100, 1, database);
     awaitReady(workers.get(0));
     String firstClaimed;
-    try (TableLock lock = new TableLock()) {
+    try (TableLock lock = new TableLock(db)) {
       redis.push(queue, List.of(reference(voter(1), "a")));
       Await.until("the vote is claimed", DRAIN, () -> redis.length(queue + ":processing:w1:0") == 1);
       firstClaimed = redis.range(queue + ":processing:w1:0").get(0);
@@ -329,7 +330,7 @@ class WorkerVerticleTest {
     Worker worker = deploy("w1", 100, 1, database);
     awaitReady(worker);
     String list = queue + ":processing:w1:0";
-    try (TableLock lock = new TableLock()) {
+    try (TableLock lock = new TableLock(db)) {
       redis.push(queue, List.of(message(voter(1), "a", now())));
       Await.until("the vote is claimed", DRAIN, () -> redis.length(list) == 1);
       // Another process takes the id (as after a pause past the heartbeat's TTL) and claims into the list.
@@ -568,7 +569,7 @@ class WorkerVerticleTest {
     awaitReady(worker);
     String heartbeat = queue + ":worker:w1";
     io.vertx.core.Future<Void> stopped;
-    try (TableLock lock = new TableLock()) {
+    try (TableLock lock = new TableLock(db)) {
       redis.push(queue, List.of(message(voter(1), "a", now())));
       Await.until("the vote is claimed", DRAIN, () -> redis.length(queue + ":processing:w1:0") == 1);
 
@@ -660,23 +661,6 @@ class WorkerVerticleTest {
 
   private static long now() {
     return VoteMessage.micros(Instant.now());
-  }
-
-  /** Holds the votes table so no one can write it (readers still can), until closed. */
-  private final class TableLock implements AutoCloseable {
-    private final SqlConnection connection;
-
-    TableLock() {
-      connection = db.connection();
-      Await.result(connection.query("BEGIN").execute());
-      Await.result(connection.query("LOCK TABLE votes IN EXCLUSIVE MODE").execute());
-    }
-
-    @Override
-    public void close() {
-      Await.result(connection.query("COMMIT").execute());
-      Await.result(connection.close());
-    }
   }
 
   /** A transaction that has read votes and stays open (a backup, a report), holding its ACCESS SHARE lock. */

@@ -1,0 +1,73 @@
+package dev.votingapp.result;
+
+import dev.votingapp.common.Tracing;
+import dev.votingapp.common.VoteMessage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The commits not pushed yet, as the tally notifications name them: the oldest one's time, for the
+ * commit-to-push metric, and with tracing on their traces (the worker's batch spans), linked from the
+ * push's span. The payload is the commit's time in microseconds, then, with tracing on, a comma and
+ * its traceparent. Feed-thread only.
+ */
+final class UnpushedCommits {
+
+  /** At most this many commits' traces are linked from one push. */
+  private static final int MAX_LINKS = 128;
+
+  private final Tracing tracing;
+  private final ResultMetrics metrics;
+  /** Commit time of the oldest change not pushed yet, or -1. */
+  private long oldestMicros = -1;
+  private final List<SpanContext> traces = new ArrayList<>();
+
+  UnpushedCommits(Tracing tracing, ResultMetrics metrics) {
+    this.tracing = tracing;
+    this.metrics = metrics;
+  }
+
+  void notified(String payload) {
+    int comma = payload.indexOf(',');
+    if (oldestMicros < 0) {
+      try {
+        oldestMicros = Long.parseLong(comma < 0 ? payload : payload.substring(0, comma));
+      } catch (NumberFormatException notOurs) {
+        // a NOTIFY from some other writer: still a reason to read
+      }
+    }
+    if (comma >= 0 && tracing.enabled() && traces.size() < MAX_LINKS) {
+      SpanContext commit = Tracing.spanContext(payload.substring(comma + 1), null);
+      if (commit.isValid()) {
+        traces.add(commit);
+      }
+    }
+  }
+
+  /** A read found the counts unchanged (the same vote again): nothing waits for a push. */
+  void unchanged() {
+    oldestMicros = -1;
+  }
+
+  /** A changed tally is being pushed: measured, and its span started (end it once published). */
+  Span pushing() {
+    if (oldestMicros >= 0) {
+      metrics.commitToPush(VoteMessage.micros(Instant.now()) - oldestMicros);
+      oldestMicros = -1;
+    }
+    if (!tracing.enabled()) {
+      return Span.getInvalid();
+    }
+    SpanBuilder builder = tracing.tracer().spanBuilder("push tally").setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "websocket")
+        .setAttribute("messaging.destination.name", "/ws");
+    traces.forEach(builder::addLink);
+    traces.clear();
+    return builder.startSpan();
+  }
+}
