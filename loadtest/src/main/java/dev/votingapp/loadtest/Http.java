@@ -7,7 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Plain blocking HTTP for the kit's own reads (/api/results, /metrics), off Gatling's event loops. */
+/** Plain blocking HTTP for the kit's own reads (/api/results, /metrics), off the voters' event loops. */
 final class Http {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder()

@@ -1,7 +1,8 @@
 package dev.votingapp.loadtest;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +13,6 @@ import java.util.Objects;
  * ({"options":[{"id":"a","label":"Cats","votes":3},…],"total":4}), or a count over the votes table, say.
  */
 final class Tally {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Long> votes;
   private final Map<String, String> labels;
@@ -31,31 +30,30 @@ final class Tally {
 
   /** Parses the result service's JSON; the "total" must be the sum of the options' votes. */
   static Tally parse(String json) {
+    JsonObject root;
     try {
-      JsonNode root = JSON.readTree(json);
-      JsonNode options = root.get("options");
-      if (options == null || !options.isArray()) {
-        throw new IllegalArgumentException("no \"options\" array");
-      }
-      Map<String, Long> votes = new LinkedHashMap<>();
-      Map<String, String> labels = new LinkedHashMap<>();
-      for (JsonNode option : options) {
-        String id = option.path("id").asText(null);
-        if (id == null || !option.path("votes").canConvertToLong()) {
-          throw new IllegalArgumentException("an option without id or votes: " + option);
-        }
-        votes.put(id, option.get("votes").asLong());
-        labels.put(id, option.path("label").asText(id));
-      }
-      Tally tally = new Tally(votes, labels);
-      JsonNode total = root.get("total");
-      if (total != null && total.asLong() != tally.total()) {
-        throw new IllegalArgumentException("total " + total.asLong() + " is not the sum of the options, " + tally.total());
-      }
-      return tally;
-    } catch (java.io.IOException notJson) {
+      root = new JsonObject(json);
+    } catch (DecodeException | NullPointerException notJson) {
       throw new IllegalArgumentException("not JSON: " + abbreviate(json), notJson);
     }
+    if (!(root.getValue("options") instanceof JsonArray options)) {
+      throw new IllegalArgumentException("no \"options\" array");
+    }
+    Map<String, Long> votes = new LinkedHashMap<>();
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (Object item : options) {
+      if (!(item instanceof JsonObject option) || !(option.getValue("id") instanceof String id)
+          || !(option.getValue("votes") instanceof Number count)) {
+        throw new IllegalArgumentException("an option without id or votes: " + item);
+      }
+      votes.put(id, count.longValue());
+      labels.put(id, option.getValue("label") instanceof String label ? label : id);
+    }
+    Tally tally = new Tally(votes, labels);
+    if (root.getValue("total") instanceof Number total && total.longValue() != tally.total()) {
+      throw new IllegalArgumentException("total " + total.longValue() + " is not the sum of the options, " + tally.total());
+    }
+    return tally;
   }
 
   static String abbreviate(String text) {

@@ -17,8 +17,20 @@ final class Check {
   private final Tally pgBaseline;
   private final Drain drain;
   private final Watchers watchers;
+  private final Ledger ledger;
+  private final String prefix;
+  private final Tally resultsBaseline;
 
+  /** The check of one injector's run: its own ledger, its own voters' rows. */
   Check(Run run, Store store, Tally pgBaseline, Drain drain, Watchers watchers) {
+    this(run, store, pgBaseline, drain, watchers, run.ledger, run.prefix, run.resultsBaseline);
+  }
+
+  /** The check of a merge: every injector's ledger in one, the rows of the whole run, the first baseline. */
+  Check(Run run, Store store, Tally pgBaseline, Drain drain, Watchers watchers, Ledger ledger, String prefix, Tally resultsBaseline) {
+    this.ledger = ledger;
+    this.prefix = prefix;
+    this.resultsBaseline = resultsBaseline;
     this.run = run;
     this.store = store;
     this.pgBaseline = pgBaseline;
@@ -35,14 +47,14 @@ final class Check {
     try {
       Tally pgCounts = store == null ? null : Tally.empty(run.options).plus(store.counts());
       Tally results = settle(pgCounts);
-      Map<String, String> rows = store == null ? null : store.rows(run.prefix);
+      Map<String, String> rows = store == null ? null : store.rows(prefix);
       if (store != null) {
         // Read again after the rows: a row that arrived in between would otherwise differ from the counts.
         pgCounts = Tally.empty(run.options).plus(store.counts());
       }
-      Verdict.Outcome outcome = Verdict.compute(new Verdict.Inputs(run.ledger.voters(), run.prefix,
-          run.resultsBaseline, results, pgBaseline, rows, pgCounts));
-      summary.correctness(outcome, results, pgCounts, store == null ? null : store.where());
+      Verdict.Outcome outcome = Verdict.compute(new Verdict.Inputs(ledger.voters(), prefix,
+          resultsBaseline, results, pgBaseline, rows, pgCounts));
+      summary.correctness(outcome, results, pgCounts, store == null ? null : store.where(), ledger.voters().size());
     } catch (IOException | IllegalArgumentException unreadable) {
       summary.problem("could not read the final tally: " + unreadable.getMessage());
     }
@@ -64,9 +76,9 @@ final class Check {
     }
   }
 
-  /** The watchers' last tally must be the final one; and how long they waited for one while votes flowed. */
+  /** The watchers' last tally must be the final one; and every watcher's delivery of every vote that changed the tally. */
   private void watched(Summary summary) throws InterruptedException {
-    if (watchers.count() == 0) {
+    if (watchers == null || watchers.count() == 0) {
       return;
     }
     Tally results = null;
@@ -84,8 +96,6 @@ final class Check {
       }
       Thread.sleep(250);
     } while (System.currentTimeMillis() < deadline);
-    long[] changes = run.changeTimes();
-    long longest = watchers.longestWait(changes, run.firstArrivalMillis.get(), System.currentTimeMillis());
-    summary.watchers(watchers, seen, results, longest, changes.length);
+    summary.watchers(watchers, seen, results, watchers.delivery(System.currentTimeMillis()));
   }
 }

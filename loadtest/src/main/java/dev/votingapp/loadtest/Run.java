@@ -6,14 +6,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One run of a scenario: its settings, read and checked before any load, and what it records while the
- * load runs (the ledger, the latencies, the moments the expected tally changed). The voters of a run
- * all carry ids that start with {@link #prefix}, so the check reads back exactly this run's rows.
+ * One run of a scenario by one injector: its settings, read and checked before any load, and what it
+ * records while the load runs (the ledger, the latencies, the arrivals' lag, the votes the watchers must
+ * see). The voters of a run all carry ids that start with {@link #runPrefix}, and this injector's with
+ * {@link #prefix}, so the check reads back exactly this run's rows and injectors never share an id.
  */
 final class Run {
 
@@ -43,11 +43,27 @@ final class Run {
   final boolean enforceWatchGap;
   final List<String> metricsUrls = new ArrayList<>();
   final List<String> workerMetricsUrls;
+  final int eventLoops;
+  final int connectTimeoutMs;
+  final int requestTimeoutMs;
+  final double kitLagMs;
+  final double kitCpu;
+  /** Shared by every injector of a run (run.id), so the merge reads back all of their rows. */
+  final String runId;
+  final String runPrefix;
   final String prefix;
+  final int injectorIndex;
+  final int injectorCount;
+  /** When the arrivals start (start.at, for injectors started apart); 0: at once. */
+  final long startAtMillis;
 
   final Ledger ledger = new Ledger();
   final Latencies latencies = new Latencies();
-  final ConcurrentLinkedQueue<Long> changes = new ConcurrentLinkedQueue<>();
+  /** How late each voter started against its schedule: the kit's own health, not the app's. */
+  final Latencies lag = new Latencies();
+  final Deliveries deliveries = new Deliveries();
+  final KitHealth health = new KitHealth();
+  final java.util.concurrent.atomic.LongAdder ballotFailures = new java.util.concurrent.atomic.LongAdder();
   final AtomicLong firstArrivalMillis = new AtomicLong();
   /** Voters between their first action and their last: the check waits for none to be left. */
   final AtomicLong activeVoters = new AtomicLong();
@@ -79,7 +95,7 @@ final class Run {
     ballot = config.flag("ballot");
     retries = config.integer("retries", 0, 100);
     retryBackoffMs = config.integer("retry.backoff.ms", 0, 60_000);
-    watcherCount = config.integer("watchers", 0, 10_000);
+    watcherCount = config.integer("watchers", 0, 50_000);
     watchGapMs = config.integer("watch.gap.ms", 1, 600_000);
     sloP99Ms = config.number("slo.p99.ms", 1, 600_000);
     sloFailedPercent = config.number("slo.failed.percent", 0, 100);
@@ -94,8 +110,50 @@ final class Run {
       throw new IllegalStateException("changers + repeaters must not exceed 1 (LOADTEST_CHANGERS, LOADTEST_REPEATERS)");
     }
     config.check();
-    arrivals = rate + " voters/s (" + (poisson ? "Poisson" : "even") + ")" + (rampupSeconds > 0 ? " after a " + rampupSeconds + " s ramp" : "");
-    prefix = "lt-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyMMddHHmmss")) + "-";
+    eventLoops = config.integer("event.loops", 1, 64);
+    connectTimeoutMs = config.integer("connect.timeout.ms", 100, 600_000);
+    requestTimeoutMs = config.integer("request.timeout.ms", 100, 600_000);
+    kitLagMs = config.number("kit.lag.ms", 1, 600_000);
+    kitCpu = config.number("kit.cpu", 0.05, 1);
+    injectorCount = config.integer("injector.count", 1, 10_000);
+    injectorIndex = injectorIndex(config, injectorCount);
+    startAtMillis = config.isSet("start.at") ? (long) (config.number("start.at", 0, 1e11) * 1000) : 0;
+    String id = config.isSet("run.id") ? config.string("run.id")
+        : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyMMddHHmmss"));
+    if (!id.matches("[A-Za-z0-9]{1,24}")) {
+      throw new IllegalStateException("run.id (LOADTEST_RUN_ID): '" + id + "' is not 1-24 letters or digits");
+    }
+    if (injectorCount > 1 && !config.isSet("run.id")) {
+      throw new IllegalStateException("injector.count > 1 needs run.id (LOADTEST_RUN_ID), the same for every injector of the run");
+    }
+    config.check();
+    runId = id;
+    runPrefix = "lt-" + id + "-";
+    // The injector's index in every id: two injectors of one run never name the same voter.
+    prefix = runPrefix + (injectorCount > 1 ? injectorIndex + "-" : "");
+    arrivals = rate + " voters/s (" + (poisson ? "Poisson" : "even") + ")" + (rampupSeconds > 0 ? " after a " + rampupSeconds + " s ramp" : "")
+        + (injectorCount > 1 ? ", this injector " + (injectorIndex + 1) + " of " + injectorCount + " sending " + share(rate) + "/s" : "");
+  }
+
+  /** injector.index, else Kubernetes' JOB_COMPLETION_INDEX (an indexed Job), else 0. */
+  private static int injectorIndex(Config config, int count) {
+    String raw = config.isSet("injector.index") ? config.string("injector.index")
+        : System.getenv().getOrDefault("JOB_COMPLETION_INDEX", "0");
+    try {
+      int index = Integer.parseInt(raw.trim());
+      if (index >= 0 && index < count) {
+        return index;
+      }
+    } catch (NumberFormatException notANumber) {
+      // reported below
+    }
+    throw new IllegalStateException("injector.index (LOADTEST_INJECTOR_INDEX or JOB_COMPLETION_INDEX): '" + raw
+        + "' is not within 0.." + (count - 1));
+  }
+
+  /** This injector's part of a rate the whole run sends. */
+  double share(double total) {
+    return total / injectorCount;
   }
 
   /**
@@ -127,10 +185,6 @@ final class Run {
 
   void firstArrival() {
     firstArrivalMillis.compareAndSet(0, System.currentTimeMillis());
-  }
-
-  long[] changeTimes() {
-    return changes.stream().mapToLong(Long::longValue).sorted().toArray();
   }
 
   /** The ramp passed its knee: new voters leave at once, and the load stops a little later. */

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * (loadtest/chaos-native.sh) or a compose stack (docker compose kill/restart). Latency and errors are
  * reported, not enforced: voters retry as people do. Zero lost and zero double-counted votes is.
  */
-public class ChaosSimulation extends VotingSimulation {
+final class Chaos extends Kit {
 
   private final ConcurrentLinkedQueue<String> timeline = new ConcurrentLinkedQueue<>();
   private final List<String> failures = new ArrayList<>();
@@ -29,7 +29,7 @@ public class ChaosSimulation extends VotingSimulation {
   });
   private long startMillis;
 
-  public ChaosSimulation() {
+  Chaos() {
     super("chaos", Map.ofEntries(
         Map.entry("rate", "20"),
         Map.entry("duration", "110"),

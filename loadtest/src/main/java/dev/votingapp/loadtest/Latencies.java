@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The vote POSTs' response times in milliseconds, one histogram per second of the run, so the summary
- * can give percentiles for the whole run and the ramp for each of its levels. Gatling keeps its own
- * figures for its report and its assertions; these are the kit's, readable before Gatling's report exists.
+ * Milliseconds, one histogram per second of the run (the vote POSTs' response times, or the arrivals'
+ * lag behind their schedule), so the summary can give percentiles for the whole run and the ramp for
+ * each of its levels. Sparse at the end: {@link #write}/{@link #read} carry an injector's into a merge.
  */
 final class Latencies {
 
@@ -56,6 +56,37 @@ final class Latencies {
       }
     }
     return new Window(merged, ok, ko, Math.max(1, toMillis - fromMillis) / 1000.0);
+  }
+
+  /** The whole run's histogram and failures as text: "ok ms:count …" and "ko n" lines. */
+  String dump() {
+    Window all = all();
+    StringBuilder text = new StringBuilder("ko ").append(all.ko).append('\n').append("ok");
+    for (int i = 0; i < BUCKETS; i++) {
+      if (all.histogram[i] > 0) {
+        text.append(' ').append(i).append(':').append(all.histogram[i]);
+      }
+    }
+    return text.append('\n').toString();
+  }
+
+  /** Adds a dump (all of it counted in second 0: a merge has the whole run only). */
+  void load(String dump) {
+    for (String line : dump.split("\n")) {
+      String[] parts = line.trim().split(" ");
+      if (parts[0].equals("ko") && parts.length > 1) {
+        long[] count = koBySecond.computeIfAbsent(0L, second -> new long[1]);
+        synchronized (count) {
+          count[0] += Long.parseLong(parts[1]);
+        }
+      } else if (parts[0].equals("ok")) {
+        AtomicLongArray histogram = okBySecond.computeIfAbsent(0L, second -> new AtomicLongArray(BUCKETS));
+        for (int i = 1; i < parts.length; i++) {
+          String[] bucket = parts[i].split(":");
+          histogram.addAndGet(Integer.parseInt(bucket[0]), Long.parseLong(bucket[1]));
+        }
+      }
+    }
   }
 
   Window all() {

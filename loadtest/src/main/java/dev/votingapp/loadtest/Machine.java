@@ -18,7 +18,7 @@ final class Machine {
     return (cpu.isEmpty() ? System.getProperty("os.arch") : cpu) + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
         + (memoryGib < 0 ? "memory unknown" : memoryGib + " GiB RAM") + ", " + System.getProperty("os.name") + " "
         + System.getProperty("os.version") + ", Java " + System.getProperty("java.version")
-        + ", load average " + loadAverage() + " at the end (Gatling on the same machine as the app unless said otherwise)";
+        + ", load average " + loadAverage() + " at the end (the kit on the same machine as the app unless said otherwise)";
   }
 
   /** The 1, 5 and 15 minute load averages: other work on the machine shows here. */
@@ -28,6 +28,15 @@ final class Machine {
       return parts[0] + " " + parts[1] + " " + parts[2];
     } catch (IOException | RuntimeException notLinux) {
       return "unknown";
+    }
+  }
+
+  /** The 1-minute load average; NaN where there is none. */
+  static double loadAverage1() {
+    try {
+      return Double.parseDouble(loadAverage().split(" ")[0]);
+    } catch (NumberFormatException unknown) {
+      return Double.NaN;
     }
   }
 
