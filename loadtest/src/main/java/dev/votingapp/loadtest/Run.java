@@ -95,7 +95,7 @@ final class Run {
     ballot = config.flag("ballot");
     retries = config.integer("retries", 0, 100);
     retryBackoffMs = config.integer("retry.backoff.ms", 0, 60_000);
-    watcherCount = config.integer("watchers", 0, 50_000);
+    int watchers = config.integer("watchers", 0, 50_000);
     watchGapMs = config.integer("watch.gap.ms", 1, 600_000);
     sloP99Ms = config.number("slo.p99.ms", 1, 600_000);
     sloFailedPercent = config.number("slo.failed.percent", 0, 100);
@@ -117,6 +117,8 @@ final class Run {
     kitCpu = config.number("kit.cpu", 0.05, 1);
     injectorCount = config.integer("injector.count", 1, 10_000);
     injectorIndex = injectorIndex(config, injectorCount);
+    // Each injector holds its share of the watchers, as it sends its share of the voters.
+    watcherCount = watchers / injectorCount + (injectorIndex < watchers % injectorCount ? 1 : 0);
     startAtMillis = config.isSet("start.at") ? (long) (config.number("start.at", 0, 1e11) * 1000) : 0;
     String id = config.isSet("run.id") ? config.string("run.id")
         : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyMMddHHmmss"));

@@ -230,7 +230,7 @@ final class Summary {
       Path dir = outputDir(run);
       Files.createDirectories(dir);
       String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(startedMillis));
-      String name = run.scenario + (run.injectorCount > 1 ? "-injector" + run.injectorIndex : "");
+      String name = run.scenario + (run.injectorCount > 1 && injectors == null ? "-injector" + run.injectorIndex : "");
       path = dir.resolve(name + "-" + stamp + ".md");
       Files.writeString(path, text, StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(name + "-latest.md"), text, StandardCharsets.UTF_8);

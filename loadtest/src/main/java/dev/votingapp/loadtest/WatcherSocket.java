@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.util.function.Consumer;
@@ -39,6 +40,15 @@ final class WatcherSocket {
   WatcherSocket onClose(Runnable onClose) {
     this.onClose = onClose;
     return this;
+  }
+
+  /**
+   * A client for {@code sockets} of them: Vert.x allows 50 WebSockets per server by default and queues
+   * the rest; and it offers permessage-deflate, as every browser does, so the server's cost per watcher
+   * is a browser's.
+   */
+  static WebSocketClientOptions options(int sockets) {
+    return new WebSocketClientOptions().setMaxConnections(sockets + 16).setTryUsePerMessageCompression(true);
   }
 
   /** Connects from the given context, so the socket lives on its event loop. */

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +33,7 @@ final class Watchers implements AutoCloseable {
     this.run = run;
     this.vertx = vertx;
     this.contexts = contexts;
-    // Vert.x allows 50 WebSockets per server by default; the rest would queue.
-    client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(run.watcherCount + 16)
-        .setConnectTimeout(run.connectTimeoutMs));
+    client = vertx.createWebSocketClient(WatcherSocket.options(run.watcherCount).setConnectTimeout(run.connectTimeoutMs));
     for (int i = 0; i < run.watcherCount; i++) {
       watchers.add(new Watcher(contexts.get(i % contexts.size())));
     }

@@ -3,7 +3,7 @@
 # all three on this machine and on loopback only; then the same process's GET of the ballot, and the
 # ratio of the two (a vote's cost against a page view's).
 #
-#   bash bench/vote.sh
+#   bash loadtest/bench/vote.sh
 #
 # Environment:
 #   BENCH_DURATION     measured run, wrk syntax (default 20s); the warm-up is always 10s
@@ -23,11 +23,11 @@
 # nothing else: its Redis is a fresh one with no persistence, in a temp dir removed at the end.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+cd "$(dirname "$0")/../.."
+# shellcheck source=loadtest/lib/servers.sh
+source loadtest/lib/servers.sh
 
-readonly LUA=bench/post-vote.lua
+readonly LUA=loadtest/bench/post-vote.lua
 readonly THREADS=2
 readonly WARMUP=10s
 DURATION=${BENCH_DURATION:-20s}

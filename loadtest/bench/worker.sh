@@ -2,9 +2,9 @@
 # Benchmark of the worker: one worker process drains a pre-filled Redis queue into PostgreSQL, from a
 # private Redis into a fresh database of the machine's PostgreSQL server, all on loopback.
 #
-#   bash bench/worker.sh
+#   bash loadtest/bench/worker.sh
 #
-# What is queued (bench/worker-fill.lua, one EVAL inside Redis): BENCH_VOTES distinct voters vote once,
+# What is queued (loadtest/bench/worker-fill.lua, one EVAL inside Redis): BENCH_VOTES distinct voters vote once,
 # and every 10th of them votes a second time, later, for the other option; so the queue holds
 # BENCH_VOTES + BENCH_VOTES/10 messages and the table must end with one row per voter, holding the
 # second vote of every twice-voter.
@@ -28,11 +28,11 @@
 # check of the table (or anything else) fails.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+cd "$(dirname "$0")/../.."
+# shellcheck source=loadtest/lib/servers.sh
+source loadtest/lib/servers.sh
 
-readonly FILL=bench/worker-fill.lua
+readonly FILL=loadtest/bench/worker-fill.lua
 readonly QUEUE=votes
 readonly POLL=0.1
 readonly TARGET_RATE=30000

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
-# What the benchmark scripts (vote.sh, worker.sh, result.sh) share; each sources it after
-# `set -euo pipefail` and its cd to the repository root. Not a script of its own.
+# The one way the load tests and benchmarks start private servers on loopback: a fresh Redis without
+# persistence (or with AOF), a fresh database on a PostgreSQL server, the app's roles as separate
+# processes from the launcher jar, on free ports, all stopped again by the EXIT trap. Sourced, after
+# `set -euo pipefail` and a cd to the repository root, by loadtest/stack.sh and loadtest/bench/*.sh.
 #
 # The sourcing script provides:
 #   show_logs, stop_services  functions cleanup calls: the tail of its own logs when it fails, and
@@ -9,7 +11,7 @@
 
 readonly JAR=launcher/target/voting-app.jar
 readonly HOST=127.0.0.1
-# The PostgreSQL server of worker.sh and result.sh.
+# The PostgreSQL server the fresh databases are made on.
 PGH=${BENCH_PGHOST:-127.0.0.1}
 PGP=${BENCH_PGPORT:-5432}
 PGU=${BENCH_PGUSER:-postgres}
@@ -21,11 +23,14 @@ DB=""
 DB_CREATED=""
 # Role name (vote, worker, result) -> pid of the running service.
 declare -A PIDS=()
+# What start_role passes to every role: environment variables and JVM options.
+ROLE_ENV=()
+ROLE_JVM=()
 FAILURES=0
 FIGURE_ABSENT=""
 
 log() {
-  printf '[bench] %s\n' "$*" >&2
+  printf '[%s] %s\n' "${LOG_TAG:-bench}" "$*" >&2
 }
 
 die() {
@@ -215,14 +220,14 @@ rcli() {
   redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"
 }
 
-# Starts a fresh Redis without persistence, its files in $WORK/redis, on the first free port from $1
-# (REDIS_PORT, REDIS_PID); waits up to 10 s for it to answer PING.
+# Starts a fresh Redis, its files in $WORK/redis, on the first free port from $1 (REDIS_PORT,
+# REDIS_PID); without persistence, or with AOF when REDIS_AOF=yes; waits up to 10 s for PING.
 start_redis() {
   local deadline
-  mkdir "$WORK/redis"
+  mkdir -p "$WORK/redis"
   REDIS_PORT=$(free_port "$1")
-  log "starting redis-server on $HOST:$REDIS_PORT"
-  redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly no --daemonize no \
+  log "starting redis-server on $HOST:$REDIS_PORT (AOF ${REDIS_AOF:-no})"
+  redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly "${REDIS_AOF:-no}" --daemonize no \
     --dir "$WORK/redis" >"$WORK/redis.log" 2>&1 &
   REDIS_PID=$!
   deadline=$((SECONDS + 10))
@@ -272,6 +277,22 @@ drop_database() {
     fi
     DB_CREATED=""
   fi
+}
+
+# --- the app's roles -----------------------------------------------------------------------------
+
+# Starts role $1 (vote, worker, result) from $JAR with management port $2 (/ready, /metrics) and the
+# environment in the array ROLE_ENV; the variables after $2 too (e.g. VOTE_PORT=…); JVM options from
+# the array ROLE_JVM. Its log is $WORK/$1.log (or $WORK/$NAME.log with NAME set), its pid PIDS[$1 or
+# NAME]. Waits for /ready.
+start_role() {
+  local role=$1 management=$2 name=${NAME:-$1} pid
+  shift 2
+  log "starting the $name service ($role), management on $HOST:$management${*:+, $*}"
+  env "${ROLE_ENV[@]}" "MANAGEMENT_PORT=$management" "$@" java "${ROLE_JVM[@]}" -jar "$JAR" "$role" >"$WORK/$name.log" 2>&1 &
+  pid=$!
+  PIDS[$name]=$pid
+  wait_ready "$name service" "$management" "$pid" "${READY_TIMEOUT:-60}"
 }
 
 # --- figures and checks --------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 # (vote, worker and result as three processes, a private Redis, a fresh database of the machine's
 # PostgreSQL server) on this machine and on loopback only.
 #
-#   bash bench/result.sh
+#   bash loadtest/bench/result.sh
 #
-# The client is dev.votingapp.bench.ResultLatency (bench-tools/target/bench-tools.jar):
+# The client is dev.votingapp.loadtest.ResultBench (loadtest/target/loadtest.jar, built when missing):
 #   1. latency: one WebSocket client on the result service's /ws; each trial POSTs vote=a to the vote
 #      service without a cookie (a new voter, so the total rises by one) and times from just before the
 #      POST to the first WebSocket message whose total reaches the new total; trials run one after the
@@ -42,12 +42,12 @@
 # target is reported, not an error.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-# shellcheck source=bench/lib.sh
-source bench/lib.sh
+cd "$(dirname "$0")/../.."
+# shellcheck source=loadtest/lib/servers.sh
+source loadtest/lib/servers.sh
 
-readonly TOOLS=bench-tools/target/bench-tools.jar
-readonly CLIENT_CLASS=dev.votingapp.bench.ResultLatency
+readonly TOOLS=loadtest/target/loadtest.jar
+readonly CLIENT_CLASS=dev.votingapp.loadtest.ResultBench
 readonly QUEUE=votes
 readonly WANT_FDS=65536
 readonly READY_TIMEOUT=60
@@ -126,27 +126,15 @@ kib_to_mib() {
   awk -v k="$1" 'BEGIN { if (k ~ /^[0-9]+$/) printf "%.1f", k / 1024; else printf "?" }'
 }
 
-# Starts role $1 with management port $2 (/ready, /metrics) and the common environment; its public port
-# $4 in the variable named $3 (none for the worker: both empty); the variables after them too. Waits for
-# /ready.
-start_role() {
-  local role=$1 management=$2 port_var=$3 port=$4 pid public=()
-  shift 4
-  if [[ -n $port_var ]]; then
-    public=("$port_var=$port")
-    log "starting the $role service on $HOST:$port (management on $management)"
-  else
-    log "starting the $role service, management on $HOST:$management"
-  fi
-  local jvm=()
+# Starts role $1 with management port $2 (servers.sh's start_role); the result process as the image
+# starts it (docker/Dockerfile), under a container limit of RESULT_MEMORY.
+start_bench_role() {
+  local role=$1
+  ROLE_JVM=()
   if [[ $role == result ]]; then
-    # As the image starts it (docker/Dockerfile), under a container limit of RESULT_MEMORY.
-    jvm=("-XX:MaxRAM=$RESULT_MEMORY" -XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError)
+    ROLE_JVM=("-XX:MaxRAM=$RESULT_MEMORY" -XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError)
   fi
-  env "${common_env[@]}" "MANAGEMENT_PORT=$management" "${public[@]}" "$@" java "${jvm[@]}" -jar "$JAR" "$role" >"$WORK/$role.log" 2>&1 &
-  pid=$!
-  PIDS[$role]=$pid
-  wait_ready "$role service" "$management" "$pid" "$READY_TIMEOUT"
+  start_role "$@"
 }
 
 # --- arguments -----------------------------------------------------------------------------------
@@ -183,11 +171,15 @@ tools_current() {
     unzip -l "$TOOLS" "${CLIENT_CLASS//.//}.class" >/dev/null 2>&1 || return 1
   fi
 }
-if build_wanted || ! tools_current; then
-  build_jars "$JAR and $TOOLS"
+if build_wanted; then
+  build_jars "$JAR"
+fi
+if [[ ${BUILD:-} == 1 ]] || ! tools_current; then
+  log "building $TOOLS"
+  ./mvnw -q -B -P loadtest -pl loadtest package -DskipTests
 fi
 tools_current || die "$TOOLS (with $CLIENT_CLASS) missing after the build"
-warn_if_jar_older bench-tools || true
+warn_if_jar_older loadtest || true
 
 WORK=$(mktemp -d -t result-bench.XXXXXX)
 setup_java
@@ -199,7 +191,7 @@ start_redis "${BENCH_REDIS_PORT:-6393}"
 create_database bench_result
 
 # --- the stack: three processes ------------------------------------------------------------------
-common_env=(
+ROLE_ENV=(
   -u REDIS_PASSWORD -u REDIS_PASSWORD_FILE -u PGPASSWORD -u PGPASSWORD_FILE -u WORKER_BATCH_SIZE
   -u WORKER_CONCURRENCY -u RESULT_POLL_MS -u LOG_LEVEL -u OPTION_A -u OPTION_B
   "REDIS_URL=redis://$HOST:$REDIS_PORT" "REDIS_QUEUE=$QUEUE"
@@ -208,13 +200,13 @@ common_env=(
 # The worker first: it creates the schema the result service waits for. Each process gets its own
 # management port (/ready, /metrics); the worker has no other.
 WORKER_MANAGEMENT_PORT=$(free_port "${BENCH_WORKER_PORT:-5640}")
-start_role worker "$WORKER_MANAGEMENT_PORT" "" "" "WORKER_ID=bench-result-$$"
+start_bench_role worker "$WORKER_MANAGEMENT_PORT" "WORKER_ID=bench-result-$$"
 VOTE_PORT=$(free_port "${BENCH_VOTE_PORT:-5620}")
 VOTE_MANAGEMENT_PORT=$(free_port "${BENCH_VOTE_MANAGEMENT_PORT:-5680}" "$VOTE_PORT")
-start_role vote "$VOTE_MANAGEMENT_PORT" VOTE_PORT "$VOTE_PORT"
+start_bench_role vote "$VOTE_MANAGEMENT_PORT" "VOTE_PORT=$VOTE_PORT"
 RESULT_PORT=$(free_port "${BENCH_RESULT_PORT:-5660}" "$VOTE_PORT" "$VOTE_MANAGEMENT_PORT")
 RESULT_MANAGEMENT_PORT=$(free_port "${BENCH_RESULT_MANAGEMENT_PORT:-5700}" "$VOTE_PORT" "$VOTE_MANAGEMENT_PORT" "$RESULT_PORT")
-start_role result "$RESULT_MANAGEMENT_PORT" RESULT_PORT "$RESULT_PORT" "RESULT_MAX_CLIENTS=$((CLIENTS > 10000 ? CLIENTS : 10000))"
+start_bench_role result "$RESULT_MANAGEMENT_PORT" "RESULT_PORT=$RESULT_PORT" "RESULT_MAX_CLIENTS=$((CLIENTS > 10000 ? CLIENTS : 10000))"
 RESULT_PID=${PIDS[result]}
 
 initial=$(curl -fsS --noproxy '*' --max-time 5 "http://$HOST:$RESULT_PORT/api/results" || echo 'not available yet')

@@ -1,4 +1,4 @@
-package dev.votingapp.bench;
+package dev.votingapp.loadtest;
 
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -7,17 +7,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +36,8 @@ import java.util.function.Supplier;
 
 /**
  * Vote-to-screen latency and WebSocket fan-out of the result service, against a running stack (vote,
- * worker, result). Started by {@code bench/result.sh}.
+ * worker, result). Started by {@code loadtest/bench/result.sh}; its WebSockets are the kit's
+ * {@link WatcherSocket}s and its /metrics reads the kit's {@link Metrics}.
  *
  * <ol>
  *   <li>Latency: one WebSocket client on the result service's {@code /ws}; each trial POSTs {@code vote=a}
@@ -56,10 +53,10 @@ import java.util.function.Supplier;
  * Exit status 1 when something fails (a POST that is not 200, a tally that never comes, ...); a client
  * that misses a vote is counted and reported, not fatal.
  */
-public final class ResultLatency {
+public final class ResultBench {
 
   private static final String USAGE = """
-      usage: ResultLatency --vote-port P --result-port P [options]
+      usage: ResultBench --vote-port P --result-port P [options]
         --host H              address of both services (default 127.0.0.1)
         --management-port P   the result process's management port, for its /metrics (default: none read)
         --trials N            timed latency trials (default 300)
@@ -95,7 +92,7 @@ public final class ResultLatency {
   private final List<Context> contexts = new ArrayList<>();
   private final Map<String, String> figures = new LinkedHashMap<>();
 
-  private ResultLatency(Map<String, String> args) throws Exception {
+  private ResultBench(Map<String, String> args) throws Exception {
     host = args.getOrDefault("host", "127.0.0.1");
     votePort = intArg(args, "vote-port", -1, 1);
     resultPort = intArg(args, "result-port", -1, 1);
@@ -117,10 +114,7 @@ public final class ResultLatency {
     // POST is a new voter.
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost(host)
         .setDefaultPort(votePort).setConnectTimeout(5_000), new PoolOptions().setHttp1MaxSize(1));
-    // The default allows 50 WebSocket connections per server; the others would wait in a queue. Offers
-    // permessage-deflate, as every browser does, so the server's cost per viewer is a browser's.
-    webSockets = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(clients + 16)
-        .setConnectTimeout(10_000).setTryUsePerMessageCompression(true));
+    webSockets = vertx.createWebSocketClient(WatcherSocket.options(clients).setConnectTimeout(10_000));
     // One context per event loop: a connection lives on the event loop of the context that opened it, so
     // connecting from each of them in turn spreads the clients over every event loop.
     Map<Context, Boolean> seen = new ConcurrentHashMap<>();
@@ -144,16 +138,16 @@ public final class ResultLatency {
       args.put(argv[i].substring(2), argv[i + 1]);
     }
     int status = 0;
-    ResultLatency bench = null;
+    ResultBench bench = null;
     try {
-      bench = new ResultLatency(args);
+      bench = new ResultBench(args);
       bench.run();
     } catch (BadArgument bad) {
-      System.err.println("ResultLatency: " + bad.getMessage());
+      System.err.println("ResultBench: " + bad.getMessage());
       System.err.println(USAGE);
       status = 2;
     } catch (Exception failed) {
-      System.err.println("ResultLatency: FAILED: " + failed);
+      System.err.println("ResultBench: FAILED: " + failed);
       status = 1;
     } finally {
       if (bench != null) {
@@ -184,9 +178,9 @@ public final class ResultLatency {
     private volatile long latestTotal = -1;
     private final AtomicInteger messages = new AtomicInteger();
 
-    void onMessage(String json) {
-      long now = System.nanoTime();
-      long total = total(json);
+    void onMessage(WatcherSocket.Push push) {
+      long now = push.nanos();
+      long total = push.total();
       latestTotal = total;
       messages.incrementAndGet();
       CompletableFuture<Long> w = waiter;
@@ -207,11 +201,9 @@ public final class ResultLatency {
   private void latency() throws Exception {
     Watcher watcher = new Watcher();
     CompletableFuture<Long> first = watcher.expect(0);
-    ClientWebSocket socket = webSockets.webSocket();
-    socket.textMessageHandler(watcher::onMessage);
-    await(socket.connect(resultPort, host, "/ws"), "connecting the latency WebSocket client");
     AtomicInteger closed = new AtomicInteger();
-    socket.closeHandler(v -> closed.incrementAndGet());
+    WatcherSocket socket = new WatcherSocket(webSockets, resultUrl(), watcher::onMessage).onClose(closed::incrementAndGet);
+    await(socket.connect(contexts.get(0)), "connecting the latency WebSocket client");
     waitFor(first, "the first tally on the latency WebSocket client");
     long base = watcher.latestTotal;
     log("latency: WebSocket connected, initial total " + base + "; " + warmup + " warm-up trials, then " + trials
@@ -320,7 +312,7 @@ public final class ResultLatency {
   private final class Client {
     final int index;
     final CountDownLatch connected;
-    ClientWebSocket socket;
+    WatcherSocket socket;
     boolean greeted;
     long initialTotal = -1;
     volatile long lastTotal = -1;
@@ -331,9 +323,9 @@ public final class ResultLatency {
       this.connected = connected;
     }
 
-    void onMessage(String json) {
-      long now = System.nanoTime();
-      long total = total(json);
+    void onMessage(WatcherSocket.Push push) {
+      long now = push.nanos();
+      long total = push.total();
       lastTotal = total;
       fanMessages.incrementAndGet();
       if (!greeted) {
@@ -367,21 +359,15 @@ public final class ResultLatency {
       for (int i = from; i < to; i++) {
         Client client = new Client(i, connected);
         all[i] = client;
-        contexts.get(i % contexts.size()).runOnContext(v -> {
-          ClientWebSocket socket = webSockets.webSocket();
-          client.socket = socket;
-          socket.textMessageHandler(client::onMessage);
-          socket.closeHandler(closed -> {
-            if (!closing) {
-              closedClients.incrementAndGet();
-            }
-          });
-          socket.exceptionHandler(failed -> failureKinds.merge("exception: " + failed, 1, Integer::sum));
-          socket.connect(resultPort, host, "/ws").onFailure(failed -> {
-            failures.incrementAndGet();
-            failureKinds.merge(String.valueOf(failed), 1, Integer::sum);
-            client.connected.countDown();
-          });
+        client.socket = new WatcherSocket(webSockets, resultUrl(), client::onMessage).onClose(() -> {
+          if (!closing) {
+            closedClients.incrementAndGet();
+          }
+        });
+        client.socket.connect(contexts.get(i % contexts.size())).onFailure(failed -> {
+          failures.incrementAndGet();
+          failureKinds.merge(String.valueOf(failed), 1, Integer::sum);
+          client.connected.countDown();
         });
       }
       if (!connected.await(timeoutS, TimeUnit.SECONDS)) {
@@ -491,7 +477,7 @@ public final class ResultLatency {
     figure("last_p50_ms", ms(percentile(lastSorted, 50)));
     figure("last_p99_ms", ms(percentile(lastSorted, 99)));
     figure("last_max_ms", ms(lastSorted[lastSorted.length - 1]));
-    figure("fanout_last_per_round_ms", Arrays.stream(last).mapToObj(ResultLatency::ms)
+    figure("fanout_last_per_round_ms", Arrays.stream(last).mapToObj(ResultBench::ms)
         .reduce((a, b) -> a + "," + b).orElse(""));
     long rssAfter = rssKib();
     figure("rss_after_votes_kib", rssAfter);
@@ -553,13 +539,8 @@ public final class ResultLatency {
     try {
       String text = await(onEventLoop(() -> metrics.request(HttpMethod.GET, managementPort, host, "/metrics")
           .compose(request -> request.send().compose(response -> response.body()))), "GET /metrics").toString();
-      for (String line : text.split("\n")) {
-        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-          String value = line.substring(line.lastIndexOf(' ') + 1);
-          return value.endsWith(".0") ? value.substring(0, value.length() - 2) : value;
-        }
-      }
-      return "?";
+      java.util.OptionalDouble value = Metrics.parse(text).sum(name);
+      return value.isEmpty() ? "?" : Summary.fmt(value.getAsDouble());
     } catch (Exception failed) {
       log("cannot read the result service's metrics: " + failed);
       return "?";
@@ -578,9 +559,8 @@ public final class ResultLatency {
     return result.future();
   }
 
-  /** The "total" of a tally message. */
-  static long total(String json) {
-    return new JsonObject(json).getLong("total");
+  private String resultUrl() {
+    return "http://" + host + ":" + resultPort;
   }
 
   /** A scraped value as a number, NaN when it is not one. */
