@@ -9,7 +9,7 @@
 #                             stopping its own processes (before the private Redis)
 #   FIGURE_ABSENT             (optional) what figure prints for a key that is absent (default: nothing)
 
-readonly JAR=launcher/target/voting-app.jar
+JAR=${JAR:-launcher/target/voting-app.jar}
 readonly HOST=127.0.0.1
 # The PostgreSQL server the fresh databases are made on.
 PGH=${BENCH_PGHOST:-127.0.0.1}
@@ -220,22 +220,28 @@ rcli() {
   redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"
 }
 
-# Starts a fresh Redis, its files in $WORK/redis, on the first free port from $1 (REDIS_PORT,
-# REDIS_PID); without persistence, or with AOF when REDIS_AOF=yes; waits up to 10 s for PING.
-start_redis() {
-  local deadline
-  mkdir -p "$WORK/redis"
-  REDIS_PORT=$(free_port "$1")
-  log "starting redis-server on $HOST:$REDIS_PORT (AOF ${REDIS_AOF:-no})"
-  redis-server --port "$REDIS_PORT" --bind "$HOST" --save "" --appendonly "${REDIS_AOF:-no}" --daemonize no \
-    --dir "$WORK/redis" >"$WORK/redis.log" 2>&1 &
-  REDIS_PID=$!
+# Starts redis-server on $HOST:$1 with its files (data, redis.pid, redis.log) in folder $2, as a daemon
+# (so a later process can restart it from the same folder), without persistence or with AOF when
+# REDIS_AOF=yes; waits up to 10 s for PING. The one way every script here starts a Redis.
+redis_daemon() {
+  local port=$1 dir=$2 deadline
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind "$HOST" --save "" --appendonly "${REDIS_AOF:-no}" --appendfsync everysec \
+    --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || die "redis-server did not start"
   deadline=$((SECONDS + 10))
-  until [[ $(rcli ping 2>/dev/null) == PONG ]]; do
-    alive "$REDIS_PID" || { cat "$WORK/redis.log" >&2; die "redis-server exited"; }
-    ((SECONDS < deadline)) || die "redis-server did not answer PING within 10 s"
+  until [[ $(redis-cli -h "$HOST" -p "$port" ping 2>/dev/null) == PONG ]]; do
+    ((SECONDS < deadline)) || { tail -n 20 "$dir/redis.log" >&2; die "redis-server did not answer PING within 10 s"; }
     sleep 0.1
   done
+}
+
+# A fresh Redis for this run in $WORK/redis, on the first free port from $1 (REDIS_PORT, REDIS_PID);
+# stop_redis (in cleanup) stops it.
+start_redis() {
+  REDIS_PORT=$(free_port "$1")
+  log "starting redis-server on $HOST:$REDIS_PORT (AOF ${REDIS_AOF:-no})"
+  redis_daemon "$REDIS_PORT" "$WORK/redis"
+  REDIS_PID=$(cat "$WORK/redis/redis.pid")
 }
 
 stop_redis() {
@@ -279,20 +285,48 @@ drop_database() {
   fi
 }
 
+# A private PostgreSQL cluster (for what the machine's server must not suffer, such as a restart under
+# load): initdb in $1/data as user postgres (trust on loopback), started on $HOST:$2 with its socket in
+# $1/sock and its log $1/pg.log. pg_cluster $1 ARGS… runs pg_ctl on it (stop, restart).
+PG_BIN=${PG_BIN:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}
+
+pg_cluster() {
+  local dir=$1
+  shift
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 "$@"
+}
+
+start_pg_cluster() {
+  local dir=$1 port=$2
+  install -d -o postgres -g postgres "$dir" "$dir/data" "$dir/sock"
+  touch "$dir/pg.log" && chown postgres "$dir/pg.log"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
+  pg_cluster "$dir" -o "-p $port -k $dir/sock -c listen_addresses=$HOST" start >/dev/null
+}
+
 # --- the app's roles -----------------------------------------------------------------------------
 
 # Starts role $1 (vote, worker, result) from $JAR with management port $2 (/ready, /metrics) and the
 # environment in the array ROLE_ENV; the variables after $2 too (e.g. VOTE_PORT=…); JVM options from
 # the array ROLE_JVM. Its log is $WORK/$1.log (or $WORK/$NAME.log with NAME set), its pid PIDS[$1 or
-# NAME]. Waits for /ready.
+# NAME] and $WORK/<name>.pid. With ROLE_LIFETIME (seconds) it ends by itself then, whatever happens to
+# the script (timeout(1) is then the process the pid names; the JVM is its child). Waits for /ready
+# unless NO_WAIT=1.
 start_role() {
-  local role=$1 management=$2 name=${NAME:-$1} pid
+  local role=$1 management=$2 name=${NAME:-$1} pid lifetime=()
   shift 2
+  if [[ -n ${ROLE_LIFETIME:-} ]]; then
+    lifetime=(timeout "$ROLE_LIFETIME")
+  fi
   log "starting the $name service ($role), management on $HOST:$management${*:+, $*}"
-  env "${ROLE_ENV[@]}" "MANAGEMENT_PORT=$management" "$@" java "${ROLE_JVM[@]}" -jar "$JAR" "$role" >"$WORK/$name.log" 2>&1 &
+  env "${ROLE_ENV[@]}" "MANAGEMENT_PORT=$management" "$@" "${lifetime[@]}" java "${ROLE_JVM[@]}" -jar "$JAR" "$role" \
+    >>"$WORK/$name.log" 2>&1 &
   pid=$!
   PIDS[$name]=$pid
-  wait_ready "$name service" "$management" "$pid" "${READY_TIMEOUT:-60}"
+  echo "$pid" >"$WORK/$name.pid"
+  if [[ ${NO_WAIT:-} != 1 ]]; then
+    wait_ready "$name service" "$management" "$pid" "${READY_TIMEOUT:-60}"
+  fi
 }
 
 # --- figures and checks --------------------------------------------------------------------------
