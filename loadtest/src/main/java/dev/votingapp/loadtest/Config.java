@@ -73,6 +73,7 @@ final class Config {
       Map.entry("request.timeout.ms", "10000"),
       Map.entry("kit.lag.ms", "20"),
       Map.entry("kit.cpu", "0.9"),
+      Map.entry("kit.max.voters", "8000"),
       Map.entry("run.id", ""),
       Map.entry("injector.index", ""),
       Map.entry("injector.count", "1"),

@@ -34,6 +34,8 @@ final class Injector {
   private final AtomicLong sequence = new AtomicLong();
   /** Arrivals handed to an event loop. */
   final AtomicLong arrivals = new AtomicLong();
+  /** Arrivals not started because kit.max.voters were still open: the kit's limit, reported as such. */
+  final AtomicLong dropped = new AtomicLong();
   private volatile long startedMillis;
 
   Injector(Run run, Vertx vertx, List<Context> contexts) {
@@ -112,6 +114,12 @@ final class Injector {
   }
 
   private void dispatch(long dueNanos, Context context) {
+    // Past its knee the app answers slowly and open voters pile up; without a cap they would take the
+    // kit's file descriptors and heap, and its collapse would pass for the app's.
+    if (run.activeVoters.get() >= run.maxVoters) {
+      dropped.incrementAndGet();
+      return;
+    }
     arrivals.incrementAndGet();
     run.activeVoters.incrementAndGet();
     String id = run.prefix + Long.toString(sequence.incrementAndGet(), 36);

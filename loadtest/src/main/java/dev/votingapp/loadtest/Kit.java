@@ -104,7 +104,7 @@ class Kit {
       }
       long loadEnded = System.currentTimeMillis();
       Summary summary = new Summary(run, startedMillis, loadEnded);
-      summary.injected(injector.arrivals.get(), schedule(), arrivalsOver);
+      summary.injected(injector.arrivals.get(), injector.dropped.get(), schedule(), arrivalsOver);
       try {
         if (run.activeVoters.get() > 0) {
           summary.problem(run.activeVoters.get() + " voters had not finished two minutes after the arrivals ended");

@@ -48,6 +48,7 @@ final class Run {
   final int requestTimeoutMs;
   final double kitLagMs;
   final double kitCpu;
+  final int maxVoters;
   /** Shared by every injector of a run (run.id), so the merge reads back all of their rows. */
   final String runId;
   final String runPrefix;
@@ -115,6 +116,7 @@ final class Run {
     requestTimeoutMs = config.integer("request.timeout.ms", 100, 600_000);
     kitLagMs = config.number("kit.lag.ms", 1, 600_000);
     kitCpu = config.number("kit.cpu", 0.05, 1);
+    maxVoters = config.integer("kit.max.voters", 1, 1_000_000);
     injectorCount = config.integer("injector.count", 1, 10_000);
     injectorIndex = injectorIndex(config, injectorCount);
     // Each injector holds its share of the watchers, as it sends its share of the voters.

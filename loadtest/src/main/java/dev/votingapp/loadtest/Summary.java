@@ -37,6 +37,7 @@ final class Summary {
   /** A merge has no kit of its own: its injectors' lines instead. */
   private List<String> injectors;
   private long arrivals;
+  private long dropped;
   private double scheduledArrivals;
   private long arrivalsMillis;
   private Path path;
@@ -65,8 +66,9 @@ final class Summary {
   }
 
   /** How many voters the schedule asked for and how many started, over the arrivals' span. */
-  void injected(long started, List<Injector.Phase> phases, long arrivalsOverMillis) {
+  void injected(long started, long dropped, List<Injector.Phase> phases, long arrivalsOverMillis) {
     arrivals = started;
+    this.dropped = dropped;
     arrivalsMillis = Math.max(1, arrivalsOverMillis - startedMillis);
     double scheduled = 0;
     long elapsed = 0;
@@ -149,8 +151,9 @@ final class Summary {
     kitBound = KitHealth.bottleneck(run, lag.percentile(99), scheduledArrivals / seconds, arrivals / seconds, health);
     kit.add("");
     kit.add("## The load generator");
-    kit.add(String.format(Locale.ROOT, "- Arrivals: %d voters started, %.0f scheduled (%.1f/s against %.1f/s)%s", arrivals,
+    kit.add(String.format(Locale.ROOT, "- Arrivals: %d voters started, %.0f scheduled (%.1f/s against %.1f/s)%s%s", arrivals,
         scheduledArrivals, arrivals / seconds, scheduledArrivals / seconds,
+        dropped > 0 ? "; " + dropped + " not started: kit.max.voters (" + run.maxVoters + ") were open" : "",
         run.injectorCount > 1 ? "; injector " + (run.injectorIndex + 1) + " of " + run.injectorCount : ""));
     kit.add("- Arrival lag behind the schedule: " + String.join(", ", lag.percentiles()));
     kit.add("- " + health.describe() + "; " + run.ballotFailures.sum() + " ballot GETs failed");

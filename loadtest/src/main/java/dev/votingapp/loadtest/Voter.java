@@ -120,7 +120,10 @@ final class Voter {
     run.latencies.ok(System.currentTimeMillis(), millis);
   }
 
-  /** One request on the voter's connection (opened first if it has none); the status, or a failure. */
+  /**
+   * One request on the voter's connection (opened first if it has none); the status, or a failure. The
+   * body is read to its end and dropped: the kit needs the status and the cookie, not the page.
+   */
   private Future<Integer> exchange(HttpMethod method, String body) {
     return connection().compose(conn -> {
       RequestOptions request = new RequestOptions().setMethod(method).setURI("/")
@@ -132,7 +135,7 @@ final class Voter {
         request.putHeader(HttpHeaders.CONTENT_TYPE, FORM);
       }
       return conn.request(request).compose(req -> (body == null ? req.send() : req.send(body))
-          .compose(response -> response.body().map(ignored -> status(response))));
+          .compose(response -> response.end().map(ignored -> status(response))));
     }).onFailure(failed -> {
       run.health.requestError(failed);
       dropConnection();
