@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -22,11 +21,7 @@ final class Chaos extends Kit {
 
   private final ConcurrentLinkedQueue<String> timeline = new ConcurrentLinkedQueue<>();
   private final List<String> failures = new ArrayList<>();
-  private final ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "loadtest-chaos");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService chaos = Machine.timer("loadtest-chaos");
   private long startMillis;
 
   Chaos() {

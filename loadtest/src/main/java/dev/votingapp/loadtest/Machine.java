@@ -31,6 +31,15 @@ final class Machine {
     }
   }
 
+  /** A timer thread of the kit's own (sampling, the ramp's levels, chaos steps) that never keeps the JVM alive. */
+  static java.util.concurrent.ScheduledExecutorService timer(String name) {
+    return java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
   /** The 1-minute load average; NaN where there is none. */
   static double loadAverage1() {
     try {

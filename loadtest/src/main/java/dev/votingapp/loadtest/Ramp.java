@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -27,11 +26,7 @@ final class Ramp extends Kit {
   private final int warmupSeconds;
   private final int levels;
   private final List<Knee.Level> measured = new ArrayList<>();
-  private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "loadtest-ramp");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService monitor = Machine.timer("loadtest-ramp");
 
   Ramp() {
     super("ramp", Map.ofEntries(

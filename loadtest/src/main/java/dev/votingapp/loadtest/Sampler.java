@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -24,11 +23,7 @@ final class Sampler implements AutoCloseable {
   private final List<String> urls;
   private final List<String> workerUrls;
   private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "loadtest-sampler");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer = Machine.timer("loadtest-sampler");
 
   Sampler(List<String> urls, List<String> workerUrls) {
     this.urls = urls;

@@ -180,7 +180,12 @@ final class Summary {
   }
 
   String pathHint() {
-    return outputDir(run).resolve(run.scenario + "-latest.md").toString();
+    return outputDir(run).resolve(name() + "-latest.md").toString();
+  }
+
+  /** The file name's start: the scenario, and for one of several injectors its index. */
+  private String name() {
+    return run.scenario + (run.injectorCount > 1 && injectors == null ? "-injector" + run.injectorIndex : "");
   }
 
   void write() {
@@ -195,16 +200,26 @@ final class Summary {
     String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(startedMillis));
     page.add("# Load test `" + run.scenario + "`: " + (passed() ? "PASS" : "FAIL"));
     page.add("");
-    page.add("Started " + when + ", load for " + (endedMillis - startedMillis) / 1000 + " s against " + run.voteUrl
-        + " (vote) and " + run.resultUrl + " (result); voter ids " + run.prefix + "*; load average " + Machine.loadAverage() + " at the end.");
-    page.add("");
-    page.add("## Load");
-    page.add(String.format(Locale.ROOT, "- Arrivals: %s; %d%% change their vote, %d%% vote several times, bias %.2f to %s; "
-            + "each voter its own connection and cookie",
-        run.arrivals, Math.round(run.changers * 100), Math.round(run.repeaters * 100), run.bias, run.options.get(0)));
-    page.add(String.format(Locale.ROOT, "- Vote POSTs: %d sent, %d acknowledged (200), %d failed (%.3f%%); %.1f POSTs/s over the load",
-        run.ledger.attempts(), run.ledger.acks(), all.ko, all.failedPercent(),
-        (double) run.ledger.attempts() / Math.max(1, (endedMillis - startedMillis) / 1000.0)));
+    if (injectors != null) {
+      page.add("Merged " + when + ": the " + run.injectorCount + " injectors of run " + run.runId + " against " + run.voteUrl
+          + " (vote) and " + run.resultUrl + " (result); voter ids " + run.runPrefix + "<injector>-*; load average "
+          + Machine.loadAverage() + " at the end.");
+      page.add("");
+      page.add("## Load (every injector)");
+      page.add(String.format(Locale.ROOT, "- Vote POSTs: %d sent, %d acknowledged (200), %d failed (%.3f%%)",
+          run.ledger.attempts(), run.ledger.acks(), all.ko, all.failedPercent()));
+    } else {
+      page.add("Started " + when + ", load for " + (endedMillis - startedMillis) / 1000 + " s against " + run.voteUrl
+          + " (vote) and " + run.resultUrl + " (result); voter ids " + run.prefix + "*; load average " + Machine.loadAverage() + " at the end.");
+      page.add("");
+      page.add("## Load");
+      page.add(String.format(Locale.ROOT, "- Arrivals: %s; %d%% change their vote, %d%% vote several times, bias %.2f to %s; "
+              + "each voter its own connection and cookie",
+          run.arrivals, Math.round(run.changers * 100), Math.round(run.repeaters * 100), run.bias, run.options.get(0)));
+      page.add(String.format(Locale.ROOT, "- Vote POSTs: %d sent, %d acknowledged (200), %d failed (%.3f%%); %.1f POSTs/s over the load",
+          run.ledger.attempts(), run.ledger.acks(), all.ko, all.failedPercent(),
+          (double) run.ledger.attempts() / Math.max(1, (endedMillis - startedMillis) / 1000.0)));
+    }
     page.add("- Vote POST latency (answered 200): " + String.join(", ", all.percentiles()));
     page.add("");
     page.add("## Thresholds");
@@ -233,7 +248,7 @@ final class Summary {
       Path dir = outputDir(run);
       Files.createDirectories(dir);
       String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(startedMillis));
-      String name = run.scenario + (run.injectorCount > 1 && injectors == null ? "-injector" + run.injectorIndex : "");
+      String name = name();
       path = dir.resolve(name + "-" + stamp + ".md");
       Files.writeString(path, text, StandardCharsets.UTF_8);
       Files.writeString(dir.resolve(name + "-latest.md"), text, StandardCharsets.UTF_8);
