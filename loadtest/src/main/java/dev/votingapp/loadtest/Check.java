@@ -61,12 +61,25 @@ final class Check {
     watched(summary);
   }
 
-  /** Polls /api/results until it equals PostgreSQL's count (or, without PostgreSQL, until it holds still). */
+  /**
+   * Polls /api/results until it equals PostgreSQL's count (or, without PostgreSQL, until it holds still);
+   * a read that fails (a result service still busy pushing to thousands of watchers) is tried again
+   * until the deadline.
+   */
   private Tally settle(Tally pgCounts) throws IOException, InterruptedException {
     long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
     Tally previous = null;
     while (true) {
-      Tally now = Tally.parse(Http.get(run.resultUrl + "/api/results"));
+      Tally now;
+      try {
+        now = Tally.parse(Http.get(run.resultUrl + "/api/results"));
+      } catch (IOException unanswered) {
+        if (System.currentTimeMillis() > deadline) {
+          throw unanswered;
+        }
+        Thread.sleep(1000);
+        continue;
+      }
       boolean settled = pgCounts != null ? now.sameCounts(pgCounts) : now.equals(previous);
       if (settled || System.currentTimeMillis() > deadline) {
         return now;

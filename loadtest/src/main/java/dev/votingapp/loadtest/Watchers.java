@@ -24,7 +24,7 @@ final class Watchers implements AutoCloseable {
   private final WebSocketClient client;
   private final List<Watcher> watchers = new ArrayList<>();
   private final AtomicReference<String> last = new AtomicReference<>();
-  private final AtomicLong messages = new AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder messages = new java.util.concurrent.atomic.LongAdder();
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong connectFailures = new AtomicLong();
   private volatile boolean closed;
@@ -65,7 +65,7 @@ final class Watchers implements AutoCloseable {
   }
 
   long messages() {
-    return messages.get();
+    return messages.sum();
   }
 
   long connects() {
@@ -133,7 +133,7 @@ final class Watchers implements AutoCloseable {
       this.context = context;
       this.cursor = run.deliveries.new Cursor();
       this.socket = new WatcherSocket(client, run.resultUrl, push -> {
-        messages.incrementAndGet();
+        messages.increment();
         last.set(push.text());
         cursor.pushed(push.millis(), push.total(), run.watchGapMs);
       }).onClose(() -> connect(500));
