@@ -66,7 +66,7 @@ class Kit {
 
   /** Runs the scenario; true when its verdict is PASS. */
   final boolean execute() throws Exception {
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(run.eventLoops).setWorkerPoolSize(2));
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(run.eventLoops).setWorkerPoolSize(2).setPreferNativeTransport(true));
     try {
       List<Context> contexts = contexts();
       try {
@@ -89,11 +89,15 @@ class Kit {
       }
       injector = new Injector(run, vertx, contexts);
       injector.warmUp();
+      // What start-up left (Vert.x, Netty's pools, the watchers' sockets) moves to the old generation now,
+      // not in the first young collection of the load, where its copying would show as arrival lag.
+      System.gc();
       long injectionMillis = schedule().stream().mapToLong(Injector.Phase::millis).sum();
       run.injectionEndMillis = System.currentTimeMillis() + injectionMillis;
       startedMillis = System.currentTimeMillis();
-      System.out.printf("[loadtest] %s: voters with ids %s* against %s (results %s), %d watchers, drain via %s, PostgreSQL %s%n",
-          run.scenario, run.prefix, run.voteUrl, run.resultUrl, watchers.count(), new Drain(run.config, run.workerMetricsUrls).how(),
+      System.out.printf("[loadtest] %s: voters with ids %s* against %s (results %s), %d watchers, %d event loops (%s), drain via %s, PostgreSQL %s%n",
+          run.scenario, run.prefix, run.voteUrl, run.resultUrl, watchers.count(), run.eventLoops,
+          vertx.isNativeTransportEnabled() ? "epoll" : "NIO", new Drain(run.config, run.workerMetricsUrls).how(),
           store == null ? "not checked" : store.where() + (run.injectorCount > 1 ? " (checked by the merge)" : ""));
       onStart();
       injector.run(schedule());
