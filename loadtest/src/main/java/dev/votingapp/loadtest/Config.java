@@ -67,7 +67,7 @@ final class Config {
       Map.entry("ramp.step", "250"),
       Map.entry("ramp.level", "20"),
       Map.entry("ramp.max", "5000"),
-      Map.entry("ramp.warmup", "20"),
+      Map.entry("ramp.warmup", "60"),
       Map.entry("event.loops", "2"),
       Map.entry("connect.timeout.ms", "5000"),
       Map.entry("request.timeout.ms", "10000"),
