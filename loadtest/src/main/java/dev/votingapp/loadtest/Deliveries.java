@@ -27,7 +27,11 @@ final class Deliveries {
    * before. The clock is read under the lock, so the times are in the order of the list.
    */
   synchronized void acked(boolean firstVote) {
-    long atMillis = System.currentTimeMillis();
+    acked(firstVote, System.currentTimeMillis());
+  }
+
+  /** As {@link #acked(boolean)}, at a given time (tests). */
+  synchronized void acked(boolean firstVote, long atMillis) {
     if (firstVote) {
       firstVotes++;
     }
