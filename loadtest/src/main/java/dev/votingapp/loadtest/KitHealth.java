@@ -53,8 +53,9 @@ final class KitHealth implements AutoCloseable {
         emitter.addNotificationListener((notification, handback) -> {
           if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
             GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            // Concurrent cycles do not stop the kit; pauses do.
-            if (!info.getGcName().contains("Concurrent") && !info.getGcCause().contains("Concurrent")) {
+            // Concurrent cycles (G1's, ZGC's "Cycles") do not stop the kit; pauses do.
+            if (!info.getGcName().contains("Concurrent") && !info.getGcName().contains("Cycles")
+                && !info.getGcCause().contains("Concurrent")) {
               pauses.add(new long[] {System.currentTimeMillis(), info.getGcInfo().getDuration()});
             }
           }

@@ -79,7 +79,9 @@ final class Knee {
         + "| queue max | kit CPU cores | kit GC ms | arrival lag p99 ms | connection errors | load average | |");
     lines.add("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Level level : levels) {
-      lines.add(row(level) + (level == knee ? " knee |" : level == past ? (level.kitBound() != null ? " kit-bound |" : " past the SLO |") : " |"));
+      String mark = level == knee ? (kitBound() ? " held (a lower bound) |" : " knee |")
+          : level == past ? (level.kitBound() != null ? " kit-bound |" : " past the SLO |") : " |";
+      lines.add(row(level) + mark);
     }
     return lines;
   }
@@ -125,7 +127,7 @@ final class Knee {
         Math.round(run.changers * 100), Math.round(run.repeaters * 100), run.maxVotes,
         run.ballot ? "loading the ballot first" : "without the ballot", run.injectorCount));
     if (knee != null) {
-      lines.add("- At the knee: " + knee.describe());
+      lines.add((kitBound() ? "- Last level the kit drove within its limits: " : "- At the knee: ") + knee.describe());
     }
     if (past != null) {
       lines.add("- Next level: " + past.describe());
