@@ -29,9 +29,10 @@ rm -f "$verdict"
 log "scenario $scenario: vote ${LOADTEST_VOTE_URL:-http://127.0.0.1:5000}, result ${LOADTEST_RESULT_URL:-http://127.0.0.1:5001}"
 # The heap is sized for thousands of open voters and watchers; class loading would otherwise stop the
 # kit for a full GC (Metadata GC Threshold) in its first seconds. ParallelGC costs the kit the least
-# CPU; its young pauses copy the open voters' connections (72 ms at 1,500 voters/s here) and show as
-# arrival lag. LOADTEST_GC=-XX:+UseZGC trades them for concurrent work (tried once here: no better at
-# 1,000 voters/s on a busy machine). The kit's GC shows in its summary.
+# CPU; its young pauses copied the open voters' connections again and again (72 ms at 1,500 voters/s
+# here) and showed as arrival lag: promoted after two collections they are copied twice at most (26 ms
+# at 1,500, the kit's lag p99 11 ms; loadtest/results/ramp.md). LOADTEST_GC=-XX:+UseZGC trades pauses
+# for concurrent work (tried once here: no better). The kit's GC shows in its summary.
 # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS holds several options
-exec java -Xms1g -Xmx1g ${LOADTEST_GC:--XX:+UseParallelGC} -XX:MetaspaceSize=128m ${LOADTEST_JAVA_OPTS:-} -Dloadtest.moduleDir=loadtest \
+exec java -Xms1g -Xmx1g ${LOADTEST_GC:--XX:+UseParallelGC -XX:MaxTenuringThreshold=2} -XX:MetaspaceSize=128m ${LOADTEST_JAVA_OPTS:-} -Dloadtest.moduleDir=loadtest \
   -Dloadtest.command="${LOADTEST_COMMAND:-loadtest/run.sh $scenario}" -jar "$jar" "$scenario"

@@ -158,7 +158,7 @@ final class KitHealth implements AutoCloseable {
     // Late with little CPU of its own: the kit waited for the cores other work held, as the app did.
     double load = Machine.loadAverage1();
     if (!Double.isNaN(load) && load > CORES && (Double.isNaN(kit.machineShare()) || kit.machineShare() < 0.5)) {
-      why.add(String.format(Locale.ROOT, "the machine was busy (load average %.1f on %d cores)", load, CORES));
+      why.add(String.format(Locale.ROOT, "the machine was busy (load average %.1f on %d cores, the app's and the kit's threads included)", load, CORES));
     }
     return String.join(", ", why);
   }
