@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The load-test kit's smoke scenario against the `dev` role: 30 s of voters (own cookies, changed and
-# repeated votes) and WebSocket watchers, then every acknowledged vote must be in /api/results and in
-# PostgreSQL exactly once, last vote wins (loadtest/README.md). Starts `java -jar <jar> dev` on ports
-# of its own, waits for /ready, runs loadtest/run.sh smoke, stops the app; fails on a FAIL verdict.
-# Needs the jar the build made (launcher/target/voting-app.jar, or VOTING_APP_JAR) and Maven Central
-# for Gatling on the first run. About 2 minutes.
+# The load-test kit's smoke scenario against the `dev` role: 30 s of voters (own connections and
+# cookies, changed and repeated votes) and WebSocket watchers, then every acknowledged vote must be in
+# /api/results and in PostgreSQL exactly once, last vote wins (loadtest/README.md); then the same from
+# two injector processes of one run, whose ledgers merge into one exact verdict. Starts `java -jar
+# <jar> dev` on ports of its own, waits for /ready, runs both, stops the app; fails on a FAIL verdict.
+# Needs the jar the build made (launcher/target/voting-app.jar, or VOTING_APP_JAR). About 3 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +27,7 @@ for port in "$vote_port" "$result_port" "$management_port"; do
   fi
 done
 
-log "the kit's own tests (the comparison, without a stack)"
+log "the kit's own tests (the comparison and the merge, without a stack)"
 ./mvnw -B -q -P loadtest -pl loadtest test
 
 work=$(mktemp -d /tmp/loadtest-smoke.XXXXXX)
@@ -75,11 +75,19 @@ export LOADTEST_METRICS_WORKER=http://127.0.0.1:$management_port/metrics
 export LOADTEST_PG_DEVLOG=$work/dev.log
 export MAVEN_ARGS="${MAVEN_ARGS:-} -B"
 status=0
-bash loadtest/run.sh smoke "$@" || status=$?
-stop_app
-
+bash loadtest/run.sh smoke || status=$?
 if ((status != 0)); then
+  stop_app
   log "FAIL: the smoke scenario's verdict is not PASS (exit $status); the summary above names the difference"
   exit "$status"
 fi
 log "PASS: every acknowledged vote counted exactly once (summary: loadtest/target/loadtest/smoke-latest.md)"
+
+log "two injectors of one run (3 voters/s each for 15 s), then the merge of their ledgers"
+LOADTEST_RATE=6 LOADTEST_DURATION=15 bash loadtest/injectors.sh 2 smoke || status=$?
+stop_app
+if ((status != 0)); then
+  log "FAIL: the two-injector run or its merge is not PASS (exit $status); see loadtest/target/loadtest/merge-latest.md"
+  exit "$status"
+fi
+log "PASS: two injectors' ledgers merged, every acknowledged vote counted exactly once (loadtest/target/loadtest/merge-latest.md)"

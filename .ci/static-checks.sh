@@ -78,7 +78,7 @@ log "$dashboards"
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
 bash .ci/monitoring-static.sh
 
-scripts=(.ci/run .ci/*.sh .ci/standins/*.sh bench/*.sh loadtest/*.sh docker/backup/bin/*)
+scripts=(.ci/run .ci/*.sh .ci/standins/*.sh loadtest/*.sh loadtest/bench/*.sh loadtest/lib/*.sh docker/backup/bin/*)
 shellcheck "${scripts[@]}"
 log "shellcheck: ${#scripts[@]} scripts clean"
 

@@ -13,8 +13,9 @@
 # State, data and logs: CHAOS_DIR (/tmp/loadtest-chaos). Runs as root (PostgreSQL runs as postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-log() { printf '[chaos-native] %s\n' "$*"; }
+LOG_TAG=chaos-native
+# shellcheck source=loadtest/lib/servers.sh
+source loadtest/lib/servers.sh
 
 dir=${CHAOS_DIR:-/tmp/loadtest-chaos}
 vote_port=${CHAOS_VOTE_PORT:-15600}
@@ -22,45 +23,31 @@ result_port=${CHAOS_RESULT_PORT:-15601}
 mbase=${CHAOS_MANAGEMENT_BASE:-15602}
 redis_port=${CHAOS_REDIS_PORT:-15608}
 pg_port=${CHAOS_PG_PORT:-15609}
-pg_bin=${CHAOS_PG_BIN:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}
+PG_BIN=${CHAOS_PG_BIN:-$PG_BIN}
 jar_file=$dir/jar
 # Every process ends by itself at the latest after this many seconds, whatever happens to this script.
-lifetime=${CHAOS_LIFETIME_SECONDS:-1800}
-
-as_postgres() { runuser -u postgres -- "$@"; }
-
-start_redis() {
-  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes --appendfsync everysec \
-    --save "" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
-  for _ in $(seq 1 50); do
-    redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG && return 0
-    sleep 0.2
-  done
-  log "Redis did not start"; return 1
-}
+role_lifetime=${CHAOS_LIFETIME_SECONDS:-1800}
+# The subcommands run as separate processes during the load: everything they need is in $dir.
+WORK=$dir
+export REDIS_AOF=yes
 
 # SHUTDOWN writes and fsyncs the AOF before Redis exits: every vote Redis acknowledged is in it.
-stop_redis() { redis-cli -p "$redis_port" shutdown 2>/dev/null || true; }
-
-pg_ctl_() { as_postgres "$pg_bin/pg_ctl" -D "$dir/pg" -l "$dir/pg.log" -w -t 60 "$@"; }
+stop_redis_server() { redis-cli -p "$redis_port" shutdown 2>/dev/null || true; }
 
 # One role as its own JVM; its management port is the base plus its index.
-start_role() {
+chaos_role() {
   local name=$1 role=$2 index=$3
   shift 3
-  env VOTE_PORT="$vote_port" RESULT_PORT="$result_port" MANAGEMENT_PORT=$((mbase + index)) \
-    REDIS_URL="redis://127.0.0.1:$redis_port" PGHOST=127.0.0.1 PGPORT="$pg_port" PGUSER=postgres PGDATABASE=postgres \
-    SHUTDOWN_DRAIN_SECONDS=0 "$@" \
-    setsid nohup timeout "$lifetime" java -Xmx256m -jar "$(cat "$jar_file")" "$role" >>"$dir/$name.log" 2>&1 &
-  echo $! >"$dir/$name.pid"
+  JAR=$(cat "$jar_file")
+  ROLE_ENV=(VOTE_PORT="$vote_port" RESULT_PORT="$result_port" REDIS_URL="redis://$HOST:$redis_port" PGHOST="$HOST"
+    PGPORT="$pg_port" PGUSER=postgres PGDATABASE=postgres SHUTDOWN_DRAIN_SECONDS=0)
+  ROLE_JVM=(-Xmx256m)
+  NAME=$name ROLE_LIFETIME=$role_lifetime NO_WAIT=1 start_role "$role" $((mbase + index)) "$@"
 }
 
-wait_ready() {
-  local index=$1 end=$((SECONDS + 90))
-  until curl -fsS -o /dev/null "http://127.0.0.1:$((mbase + index))/ready" 2>/dev/null; do
-    ((SECONDS < end)) || { log "management port $((mbase + index)) not ready in 90 s"; return 1; }
-    sleep 0.5
-  done
+chaos_ready() {
+  local index=$1
+  wait_ready "management port $((mbase + index))" $((mbase + index)) "$(cat "$dir/$2.pid")" 90
 }
 
 # True when the pid file names a process this script started (a stale file may name someone else's).
@@ -87,15 +74,15 @@ stop_all() {
   for name in vote result worker-1 worker-2; do
     kill_role "$name"
   done
-  stop_redis
-  if [[ -f $dir/pg/postmaster.pid ]]; then pg_ctl_ stop -m fast >/dev/null 2>&1 || true; fi
+  stop_redis_server
+  if [[ -f $dir/pg/data/postmaster.pid ]]; then pg_cluster "$dir/pg" stop -m fast >/dev/null 2>&1 || true; fi
 }
 
 case "${1:-}" in
   kill-worker) kill_role worker-1 ;;
-  start-worker) start_role worker-1 worker 2 WORKER_ID=chaos-worker-1; wait_ready 2 ;;
-  restart-redis) stop_redis; sleep 1; start_redis ;;
-  restart-postgres) pg_ctl_ restart -m fast >/dev/null ;;
+  start-worker) chaos_role worker-1 worker 2 WORKER_ID=chaos-worker-1; chaos_ready 2 worker-1 ;;
+  restart-redis) stop_redis_server; sleep 1; redis_daemon "$redis_port" "$dir/redis" ;;
+  restart-postgres) pg_cluster "$dir/pg" restart -m fast >/dev/null ;;
   run)
     shift
     jar=${1:-launcher/target/voting-app.jar}
@@ -106,24 +93,22 @@ case "${1:-}" in
       stop_all || true
       rm -rf "$dir"
     fi
-    mkdir -p "$dir/redis"
+    mkdir -p "$dir"
     readlink -f "$jar" >"$jar_file"
     trap stop_all EXIT
-    log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on :$pg_port, Redis on :$redis_port (AOF on), data in $dir"
-    install -d -o postgres -g postgres "$dir/pg" "$dir/pgsock"
-    touch "$dir/pg.log" && chown postgres "$dir/pg.log"
-    as_postgres "$pg_bin/initdb" -D "$dir/pg" -U postgres -A trust >/dev/null
-    pg_ctl_ -o "-p $pg_port -k $dir/pgsock -c listen_addresses=127.0.0.1" start >/dev/null
-    start_redis
-    start_role worker-1 worker 2 WORKER_ID=chaos-worker-1
-    start_role worker-2 worker 3 WORKER_ID=chaos-worker-2
-    start_role vote vote 0
-    start_role result result 1
-    for index in 0 1 2 3; do wait_ready "$index"; done
+    log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on :$pg_port, Redis on :$redis_port (AOF on), data in $dir"
+    start_pg_cluster "$dir/pg" "$pg_port"
+    redis_daemon "$redis_port" "$dir/redis"
+    chaos_role worker-1 worker 2 WORKER_ID=chaos-worker-1
+    chaos_role worker-2 worker 3 WORKER_ID=chaos-worker-2
+    chaos_role vote vote 0
+    chaos_role result result 1
+    index=0
+    for name in vote result worker-1 worker-2; do chaos_ready "$index" "$name"; index=$((index + 1)); done
     log "vote :$vote_port, result :$result_port, workers chaos-worker-1 and chaos-worker-2 are ready"
     self="bash $PWD/loadtest/chaos-native.sh"
     export CHAOS_DIR=$dir CHAOS_VOTE_PORT=$vote_port CHAOS_RESULT_PORT=$result_port CHAOS_MANAGEMENT_BASE=$mbase \
-      CHAOS_REDIS_PORT=$redis_port CHAOS_PG_PORT=$pg_port CHAOS_PG_BIN=$pg_bin CHAOS_LIFETIME_SECONDS=$lifetime
+      CHAOS_REDIS_PORT=$redis_port CHAOS_PG_PORT=$pg_port CHAOS_PG_BIN=$PG_BIN CHAOS_LIFETIME_SECONDS=$role_lifetime
     export LOADTEST_VOTE_URL=http://127.0.0.1:$vote_port LOADTEST_RESULT_URL=http://127.0.0.1:$result_port
     export LOADTEST_REDIS_URL=redis://127.0.0.1:$redis_port
     export LOADTEST_PG_HOST=127.0.0.1 LOADTEST_PG_PORT=$pg_port LOADTEST_PG_USER=postgres LOADTEST_PG_DATABASE=postgres

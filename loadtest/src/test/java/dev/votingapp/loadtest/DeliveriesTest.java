@@ -1,0 +1,78 @@
+package dev.votingapp.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Every watcher held to the promise for every vote: a push counts for a vote only once it includes it. */
+class DeliveriesTest {
+
+  private static final long LIMIT = 1000;
+
+  @Test
+  void aPushIncludesAFirstVoteOnceItsTotalHasIt() {
+    Deliveries deliveries = new Deliveries();
+    deliveries.baseline(10);
+    Deliveries.Cursor watcher = deliveries.new Cursor();
+    deliveries.acked(true, 1_000);
+    deliveries.acked(true, 1_100);
+    // A push after both votes that holds only the first: the second still waits.
+    watcher.pushed(1_200, 11, LIMIT);
+    assertEquals(1, watcher.checked());
+    assertEquals(200, watcher.longest());
+    watcher.pushed(1_500, 12, LIMIT);
+    assertEquals(2, watcher.checked());
+    assertEquals(400, watcher.longest());
+    assertEquals(0, watcher.late());
+  }
+
+  @Test
+  void aPushBeforeTheAcknowledgementDoesNotCount() {
+    Deliveries deliveries = new Deliveries();
+    deliveries.baseline(0);
+    Deliveries.Cursor watcher = deliveries.new Cursor();
+    deliveries.acked(true, 2_000);
+    watcher.pushed(1_999, 1, LIMIT);
+    assertEquals(0, watcher.checked());
+    watcher.pushed(2_300, 1, LIMIT);
+    assertEquals(300, watcher.longest());
+  }
+
+  @Test
+  void aChangeOfMindCountsWithTheNextPushAndALateOneIsCounted() {
+    Deliveries deliveries = new Deliveries();
+    deliveries.baseline(0);
+    Deliveries.Cursor watcher = deliveries.new Cursor();
+    deliveries.acked(true, 1_000);
+    deliveries.acked(false, 1_500);
+    watcher.pushed(1_200, 1, LIMIT);
+    assertEquals(1, watcher.checked());
+    // No push for the change of mind until 2.7 s: 1.2 s, over the limit.
+    watcher.pushed(2_700, 1, LIMIT);
+    assertEquals(2, watcher.checked());
+    assertEquals(1, watcher.late());
+    assertEquals(1_200, watcher.longest());
+  }
+
+  @Test
+  void aVoteNoPushEverIncludedWaitsUntilTheEnd() {
+    Deliveries deliveries = new Deliveries();
+    deliveries.baseline(5);
+    Deliveries.Cursor watcher = deliveries.new Cursor();
+    deliveries.acked(true, 1_000);
+    watcher.pushed(1_100, 5, LIMIT);
+    watcher.finish(9_000, LIMIT);
+    assertEquals(1, watcher.late());
+    assertEquals(8_000, watcher.longest());
+  }
+
+  @Test
+  void aWatcherThatConnectsLaterOwesNothingBefore() {
+    Deliveries deliveries = new Deliveries();
+    deliveries.baseline(0);
+    deliveries.acked(true, 1_000);
+    Deliveries.Cursor late = deliveries.new Cursor();
+    late.finish(9_000, LIMIT);
+    assertEquals(0, late.checked());
+  }
+}
