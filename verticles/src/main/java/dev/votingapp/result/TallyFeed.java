@@ -147,11 +147,14 @@ final class TallyFeed extends VerticleBase {
     }
     reading = true;
     metrics.read();
+    // Stamped when the query leaves: the figures are at least this fresh, never fresher than claimed.
+    Instant asked = Instant.now();
+    long askedNanos = System.nanoTime();
     store.read().onComplete(read -> {
       reading = false;
       if (read.succeeded()) {
         readOutage.recovered();
-        freshness.read(Instant.now(), System.nanoTime());
+        freshness.read(asked, askedNanos);
         judge(read.result());
       } else {
         readOutage.failed(read.cause());

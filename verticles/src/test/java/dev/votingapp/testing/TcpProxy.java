@@ -1,10 +1,13 @@
 package dev.votingapp.testing;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -66,10 +69,13 @@ public final class TcpProxy implements AutoCloseable {
     dropAll();
   }
 
+  /** Returns once every socket is closed, so that a test's "after the cut" really is after it. */
   private void dropAll() {
-    sockets.forEach(NetSocket::close);
+    List<Future<Void>> closed = new ArrayList<>();
+    sockets.forEach(socket -> closed.add(socket.close()));
     sockets.clear();
     pairs.clear();
+    Await.result(Future.join(closed));
   }
 
   /** Stops forwarding on every connection, without closing any; new connections hang as well. */
