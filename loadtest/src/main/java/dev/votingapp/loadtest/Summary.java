@@ -107,7 +107,7 @@ final class Summary {
     String limit = run.watchGapMs + " ms";
     boolean ok = delivery.late() == 0 && (watchers.count() == 0 || delivery.checked() > 0);
     extra.add("- Deliveries: " + delivery.checked() + " (watcher, acknowledged vote that changed the tally) pairs checked, "
-        + delivery.late() + " later than " + limit + " (at " + delivery.lateWatchers() + " watchers); longest wait "
+        + delivery.late() + " later than " + limit + " (at " + delivery.lateWatchers() + " of " + watchers.count() + " watchers); longest wait "
         + (delivery.longestMs() < 0 ? "n/a" : delivery.longestMs() + " ms") + ": " + (ok ? "PASS" : "FAIL")
         + (run.enforceWatchGap ? "" : " (reported, not enforced)"));
     if (!ok && run.enforceWatchGap) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PushGapTest {
 
   @ParameterizedTest(name = "{0} viewers: {1} ms")
-  @CsvSource({"0, 10", "1000, 10", "2000, 20", "5000, 50", "20000, 50", "1000000, 50"})
+  @CsvSource({"0, 10", "200, 10", "1000, 50", "2000, 100", "5000, 250", "20000, 250", "1000000, 250"})
   void theGapGrowsWithTheViewers(int viewers, long gapMs) {
     assertThat(TallyFeed.pushGapMs(viewers)).isEqualTo(gapMs);
   }
