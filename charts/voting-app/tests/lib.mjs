@@ -1,4 +1,4 @@
-// What the checks of .ci/k8s/ share: reading rendered objects, their pod templates, label selectors.
+// What the chart's checks (tests/) share: reading rendered objects, their pod templates, label selectors.
 import fs from "node:fs";
 import YAML from "yaml";
 

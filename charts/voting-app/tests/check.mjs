@@ -1,5 +1,6 @@
-// Checks of the rendered chart and of argocd/, offline (no API server): run by .ci/k8s-checks.sh as
-//   node check.mjs REPO_ROOT NAMESPACE CASES_JSON
+// Checks of the rendered chart and, when given, of the Argo CD manifests, offline (no API server): run by
+// run.sh (beside this file) as
+//   node check.mjs REPO_ROOT NAMESPACE CASES_JSON [ARGOCD_DIR]
 // CASES_JSON lists {name, valuesFiles, rendered}: the chart rendered by `helm template` with those
 // values files. Every object is validated against its schema (kubernetes-models and the CRD packages),
 // then the assertions below run on it. Any failure is printed with the case and the object, and the
@@ -13,7 +14,7 @@ import { contract, checkProducers, unproduced, producers } from "./producers.mjs
 import { checkPrivileges, passwordKeys, usedKeys } from "./privileges.mjs";
 import { checkChartImages, checkRenderedImages } from "./images.mjs";
 
-const [repo, namespace, casesFile] = process.argv.slice(2);
+const [repo, namespace, casesFile, argocdDir] = process.argv.slice(2);
 const cases = JSON.parse(fs.readFileSync(casesFile, "utf8"));
 const failures = [];
 let checks = 0;
@@ -674,20 +675,22 @@ function checkSecretsAndMesh(caseName, values, objects, pods) {
 }
 
 // ---- Argo CD ----------------------------------------------------------------------------------------
+// ARGOCD_DIR (argocd/ in this repository) holds the Applications; their values files were rendered as cases.
 async function checkArgo(renderedByValuesFile) {
-  const dir = path.join(repo, "argocd");
+  const dir = path.resolve(repo, argocdDir);
+  const rel = path.relative(repo, dir);
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".yaml"));
   const apps = [];
   for (const f of files) {
     for (const o of loadAll(path.join(dir, f))) {
-      await validateSchema(o, `argocd/${f}: ${id(o)}`);
+      await validateSchema(o, `${rel}/${f}: ${id(o)}`);
       if (o.kind === "Application") apps.push({ file: f, app: o });
     }
   }
   const envs = apps.map((a) => a.app.metadata.labels?.environment).sort();
-  check(isDeepStrictEqual(envs, ["production", "staging"]), "argocd/", `Applications for staging and production expected, found ${envs}`);
+  check(isDeepStrictEqual(envs, ["production", "staging"]), `${rel}/`, `Applications for staging and production expected, found ${envs}`);
   for (const { file, app } of apps) {
-    const where = `argocd/${file}`;
+    const where = `${rel}/${file}`;
     const sp = app.spec.syncPolicy ?? {};
     check(sp.automated?.prune === true && sp.automated?.selfHeal === true, where, "automated sync needs prune and selfHeal");
     check((sp.syncOptions ?? []).includes("CreateNamespace=true"), where, "needs CreateNamespace=true");
@@ -696,14 +699,14 @@ async function checkArgo(renderedByValuesFile) {
     const valueFiles = app.spec.source.helm?.valueFiles ?? [];
     check(valueFiles.length === 1, where, "needs exactly one values file of its own");
     const valuesPath = path.normalize(path.join(repo, app.spec.source.path, valueFiles[0] ?? ""));
-    if (!check(fs.existsSync(valuesPath) && valuesPath.startsWith(path.join(repo, "argocd") + path.sep), where, `values file ${valueFiles[0]} is not in argocd/`)) continue;
+    if (!check(fs.existsSync(valuesPath) && valuesPath.startsWith(dir + path.sep), where, `values file ${valueFiles[0]} is not in ${rel}/`)) continue;
     const envValues = readYaml(valuesPath);
     for (const role of ["vote", "worker", "result"]) {
       check(/^sha256:[a-f0-9]{64}$/.test(envValues[role]?.image?.digest ?? ""), path.relative(repo, valuesPath), `${role}.image.digest must pin the image by digest`);
     }
     // The rendered chart with this environment's values, under this Application's release name.
     const rendered = renderedByValuesFile.get(path.relative(repo, valuesPath));
-    if (!check(Boolean(rendered), where, "its values were not rendered by .ci/k8s-checks.sh")) continue;
+    if (!check(Boolean(rendered), where, "its values were not rendered (run.sh --argocd renders every values file there)")) continue;
     const release = app.spec.source.helm?.releaseName ?? app.metadata.name;
     const worker = rendered.objects.find((o) => o.kind === "Deployment" && o.metadata.labels["app.kubernetes.io/component"] === "worker");
     check(release === rendered.release, where, `releaseName ${release} is not the one rendered (${rendered.release})`);
@@ -801,7 +804,7 @@ for (const c of cases) {
     + `${rules} rules, each with a producer among ${new Set(jobs.map((j) => j.job)).size} scrape jobs`);
   if (matrix && process.env.K8S_CHECKS_VERBOSE) matrix.forEach((f) => log(`    ${f}`));
 }
-await checkArgo(renderedByValuesFile);
+if (argocdDir) await checkArgo(renderedByValuesFile);
 
 if (failures.length) {
   for (const f of failures) console.error(`[k8s] FAIL ${f}`);
