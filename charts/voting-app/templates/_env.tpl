@@ -1,7 +1,7 @@
 {{/* The environment of an app container: the variables each role reads, and the JVM's memory from its limit. */}}
 
 {{/*
-Environment of an app container: what the role reads (README, "Configuration"), passwords as files.
+Environment of an app container: what the role reads (docs/configuration.md), passwords as files.
 Call with (dict "root" $ "role" "vote").
 */}}
 {{- define "voting-app.env" -}}
