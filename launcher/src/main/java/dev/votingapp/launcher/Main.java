@@ -1,14 +1,14 @@
 package dev.votingapp.launcher;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.votingapp.common.Config;
-import dev.votingapp.common.ConfigException;
-import dev.votingapp.common.LogLayout;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.ManagementServer;
-import dev.votingapp.common.PortInUse;
-import dev.votingapp.common.Telemetry;
-import dev.votingapp.common.Tracing;
+import dev.votingapp.config.Config;
+import dev.votingapp.config.ConfigException;
+import dev.votingapp.ops.LogLayout;
+import dev.votingapp.ops.Management;
+import dev.votingapp.ops.ManagementServer;
+import dev.votingapp.ops.Telemetry;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.web.PortInUse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;

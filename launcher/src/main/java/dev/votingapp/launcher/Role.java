@@ -1,7 +1,7 @@
 package dev.votingapp.launcher;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
+import dev.votingapp.config.Config;
+import dev.votingapp.ops.Management;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;

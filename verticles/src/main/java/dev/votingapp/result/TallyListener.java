@@ -1,8 +1,8 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Sql;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.link.Outage;
+import dev.votingapp.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.Tracing;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.store.VoteMessage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;

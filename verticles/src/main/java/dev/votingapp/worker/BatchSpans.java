@@ -1,6 +1,6 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Tracing;
+import dev.votingapp.ops.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;

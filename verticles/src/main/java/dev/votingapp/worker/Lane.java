@@ -1,7 +1,7 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.VoteMessage;
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
+import dev.votingapp.store.VoteMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

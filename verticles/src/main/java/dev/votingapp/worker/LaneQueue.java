@@ -1,8 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.RedisLink;
-import dev.votingapp.common.RedisScript;
-import dev.votingapp.common.VoteClock;
+import dev.votingapp.link.RedisLink;
+import dev.votingapp.link.RedisScript;
+import dev.votingapp.store.VoteClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
