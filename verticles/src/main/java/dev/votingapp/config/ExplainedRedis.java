@@ -6,19 +6,23 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A Redis client whose refused logins fail with a {@link LoginRefused} naming the user and what happens
- * next, so every caller's logs and /ready say why without each of them knowing Redis's error codes.
+ * next, so every caller's logs and /ready say why without each of them knowing Redis's error codes. The
+ * explanation comes from the client's configuration ({@code RedisConfig.explain}), handed in as a
+ * function so that the configuration, which builds this client, is the only one of the two that knows
+ * the other.
  */
 final class ExplainedRedis implements Redis {
 
   private final Redis redis;
-  private final RedisConfig config;
+  private final UnaryOperator<Throwable> explain;
 
-  ExplainedRedis(Redis redis, RedisConfig config) {
+  ExplainedRedis(Redis redis, UnaryOperator<Throwable> explain) {
     this.redis = redis;
-    this.config = config;
+    this.explain = explain;
   }
 
   @Override
@@ -42,6 +46,6 @@ final class ExplainedRedis implements Redis {
   }
 
   private <T> Future<T> explained(Throwable failure) {
-    return Future.failedFuture(config.explain(failure));
+    return Future.failedFuture(explain.apply(failure));
   }
 }

@@ -44,7 +44,7 @@ public record RedisConfig(String url, Secret password, String username, String q
   public io.vertx.redis.client.Redis client(Vertx vertx, int maxPoolSize) {
     RedisOptions options = options(maxPoolSize);
     Future<RedisStandaloneConnectOptions> connect = Future.succeededFuture(new FreshPassword(options, password));
-    return new ExplainedRedis(io.vertx.redis.client.Redis.createStandaloneClient(vertx, options, () -> connect), this);
+    return new ExplainedRedis(io.vertx.redis.client.Redis.createStandaloneClient(vertx, options, () -> connect), this::explain);
   }
 
   /**
