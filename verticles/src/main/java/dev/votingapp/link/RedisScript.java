@@ -7,6 +7,7 @@ import io.vertx.redis.client.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
@@ -45,6 +46,18 @@ public final class RedisScript {
 
   private static boolean isNoScript(Throwable failure) {
     return failure != null && String.valueOf(failure.getMessage()).startsWith("NOSCRIPT");
+  }
+
+  /** A reply that is a list (a script's table, SMEMBERS) as strings; empty for no reply. */
+  public static List<String> strings(Response reply) {
+    if (reply == null) {
+      return List.of();
+    }
+    List<String> items = new ArrayList<>(reply.size());
+    for (Response item : reply) {
+      items.add(item.toString());
+    }
+    return items;
   }
 
   /** True when the failure is an error the script raised with {@code redis.error_reply(code .. ' ...')}. */
