@@ -139,23 +139,23 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     BatchSpans spans = new BatchSpans(vertx, management.tracing(), config.redis().queueKey());
+    Lane.Shared shared = new Lane.Shared(vertx, config.options(), config.worker(), metrics, spans, new Lane.Health() {
+      @Override
+      public void failed(Throwable cause) {
+        laneFailed(cause);
+      }
+
+      @Override
+      public void succeeded(boolean committed) {
+        outages.get(Dependency.REDIS).recovered();
+        if (committed) {
+          outages.get(Dependency.POSTGRES).recovered();
+        }
+      }
+    });
     for (int i = 0; i < config.worker().concurrency(); i++) {
       VoteStore store = new VoteStore(new PgLink(vertx, config.pg(), 1, "voting-worker", config.worker().timeoutMs()));
-      Lane lane = new Lane(i, vertx, queue.lane(i), store, metrics, config.options(), config.worker().batchSize(),
-          config.worker().timeoutMs(), config.worker().id(), spans, new Lane.Health() {
-            @Override
-            public void failed(Throwable cause) {
-              laneFailed(cause);
-            }
-
-            @Override
-            public void succeeded(boolean committed) {
-              outages.get(Dependency.REDIS).recovered();
-              if (committed) {
-                outages.get(Dependency.POSTGRES).recovered();
-              }
-            }
-          });
+      Lane lane = new Lane(i, queue.lane(i), store, shared);
       lanes.add(lane);
       lane.start();
     }
