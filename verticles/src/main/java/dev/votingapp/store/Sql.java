@@ -55,35 +55,9 @@ public final class Sql {
               INSERT INTO vote_tally (vote, votes) SELECT vote, count(*) FROM votes GROUP BY vote;
             END IF;
           END $$""",
-          // One function for every change to votes, by any writer (our worker, the reference worker, a
-          // manual UPDATE): it adds the statement's net change per option, in the same transaction, then
-          // announces the commit. Tally rows are locked in option order, so concurrent writers cannot
-          // deadlock. The payload is the transaction's start (microseconds), for the commit-to-push metric;
-          // being the same for every statement of a transaction, PostgreSQL sends it once (an upsert fires
-          // both the INSERT and the UPDATE trigger).
-          """
-          CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN
-            IF TG_OP = 'INSERT' THEN
-              INSERT INTO vote_tally AS t (vote, votes)
-                SELECT vote, count(*) FROM new_rows GROUP BY vote ORDER BY vote
-                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-            ELSIF TG_OP = 'DELETE' THEN
-              INSERT INTO vote_tally AS t (vote, votes)
-                SELECT vote, -count(*) FROM old_rows GROUP BY vote ORDER BY vote
-                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-            ELSIF TG_OP = 'UPDATE' THEN
-              INSERT INTO vote_tally AS t (vote, votes)
-                SELECT vote, sum(delta) FROM (
-                  SELECT vote, 1 AS delta FROM new_rows UNION ALL SELECT vote, -1 AS delta FROM old_rows) AS change
-                GROUP BY vote HAVING sum(delta) <> 0 ORDER BY vote
-                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-            ELSE -- TRUNCATE
-              UPDATE vote_tally SET votes = 0;
-            END IF;
-            PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text);
-            RETURN NULL;
-          END $$""",
+          // One function for every change to votes, by any writer; see tallyFunction. Its notification
+          // names the commit's time only, until migration 3.
+          tallyFunction(TallyNotice.TIME_ONLY_SQL),
           """
           CREATE OR REPLACE TRIGGER vote_tally_insert AFTER INSERT ON votes
             REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION vote_tally_apply()""",
@@ -101,30 +75,8 @@ public final class Sql {
           "GRANT SELECT ON votes, vote_tally, voting_schema TO " + READER_ROLE + ";"))),
       // The tally notification also names the commit's trace, when the writer set voting.trace in its
       // transaction (the worker does, with tracing on), so the result service's push links to it.
-      new Migration(3, "the tally notification carries the commit's trace", List.of("""
-          CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN
-            IF TG_OP = 'INSERT' THEN
-              INSERT INTO vote_tally AS t (vote, votes)
-                SELECT vote, count(*) FROM new_rows GROUP BY vote ORDER BY vote
-                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-            ELSIF TG_OP = 'DELETE' THEN
-              INSERT INTO vote_tally AS t (vote, votes)
-                SELECT vote, -count(*) FROM old_rows GROUP BY vote ORDER BY vote
-                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-            ELSIF TG_OP = 'UPDATE' THEN
-              INSERT INTO vote_tally AS t (vote, votes)
-                SELECT vote, sum(delta) FROM (
-                  SELECT vote, 1 AS delta FROM new_rows UNION ALL SELECT vote, -1 AS delta FROM old_rows) AS change
-                GROUP BY vote HAVING sum(delta) <> 0 ORDER BY vote
-                ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
-            ELSE -- TRUNCATE
-              UPDATE vote_tally SET votes = 0;
-            END IF;
-            PERFORM pg_notify('vote_tally', (extract(epoch FROM now()) * 1000000)::bigint::text
-              || coalesce(',' || nullif(current_setting('voting.trace', true), ''), ''));
-            RETURN NULL;
-          END $$""")),
+      new Migration(3, "the tally notification carries the commit's trace",
+          List.of(tallyFunction(TallyNotice.PAYLOAD_SQL))),
       // The worker writes, never changes the schema: its login role joins this group. The upsert reads,
       // inserts and updates votes; the tally trigger, which runs with the writer's rights, does the same
       // to vote_tally; the worker's schema check reads voting_schema.
@@ -163,6 +115,41 @@ public final class Sql {
         END $$""".formatted(role, String.join(" ", grants), String.join("\n    ", grants));
   }
 
+  /**
+   * The tally triggers' function, with {@code payload} (a SQL expression, {@link TallyNotice}) as its
+   * notification's payload: migrations 1 and 3 create it alike but for that. For every change to votes,
+   * by any writer (our worker, the reference worker, a manual UPDATE), it adds the statement's net change
+   * per option, in the same transaction, then announces the commit. Tally rows are locked in option
+   * order, so concurrent writers cannot deadlock. An upsert fires both the INSERT and the UPDATE trigger;
+   * their notifications are the same, and PostgreSQL sends it once. A later change to the function is a
+   * migration with a text of its own: this one must keep creating what migrations 1 and 3 created.
+   */
+  private static String tallyFunction(String payload) {
+    return """
+        CREATE OR REPLACE FUNCTION vote_tally_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            INSERT INTO vote_tally AS t (vote, votes)
+              SELECT vote, count(*) FROM new_rows GROUP BY vote ORDER BY vote
+              ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+          ELSIF TG_OP = 'DELETE' THEN
+            INSERT INTO vote_tally AS t (vote, votes)
+              SELECT vote, -count(*) FROM old_rows GROUP BY vote ORDER BY vote
+              ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+          ELSIF TG_OP = 'UPDATE' THEN
+            INSERT INTO vote_tally AS t (vote, votes)
+              SELECT vote, sum(delta) FROM (
+                SELECT vote, 1 AS delta FROM new_rows UNION ALL SELECT vote, -1 AS delta FROM old_rows) AS change
+              GROUP BY vote HAVING sum(delta) <> 0 ORDER BY vote
+              ON CONFLICT (vote) DO UPDATE SET votes = t.votes + EXCLUDED.votes;
+          ELSE -- TRUNCATE
+            UPDATE vote_tally SET votes = 0;
+          END IF;
+          PERFORM pg_notify('%s', %s);
+          RETURN NULL;
+        END $$""".formatted(TallyNotice.CHANNEL, payload);
+  }
+
   public static final int SCHEMA_VERSION = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
 
   public static final String SCHEMA_TABLE_EXISTS = "SELECT to_regclass('" + SCHEMA_TABLE + "') IS NOT NULL";
@@ -185,25 +172,22 @@ public final class Sql {
 
   public static final String LOCK_SCHEMA = "SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")";
 
-  /** The channel the tally triggers NOTIFY on after every change to votes. */
-  public static final String TALLY_CHANNEL = "vote_tally";
-
   /** Constant cost, however many votes: one row per option. */
   public static final String READ_TALLY = "SELECT vote, votes FROM vote_tally";
 
   /**
    * One statement per batch: $1 voter ids, $2 options, $3 vote times in microseconds since the epoch
    * (exact: integer microseconds, no floating point), $4 the batch's traceparent or '' (for the tally
-   * notification, set for this transaction only). A voter's row changes only for a newer vote, so a
+   * notification, {@link TallyNotice#TRACE_SETTING}, set for this transaction only). A voter's row changes only for a newer vote, so a
    * redelivered or late older vote never overwrites a newer one. Ids must be unique within a batch.
    */
   public static final String UPSERT_VOTES = """
-      WITH trace AS (SELECT set_config('voting.trace', $4, true))
+      WITH trace AS (SELECT set_config('%s', $4, true))
       INSERT INTO votes (id, vote, voted_at)
       SELECT id, vote, TIMESTAMPTZ 'epoch' + ts * INTERVAL '1 microsecond'
         FROM UNNEST($1::varchar[], $2::varchar[], $3::bigint[]) AS batch(id, vote, ts), trace
       ON CONFLICT (id) DO UPDATE SET vote = EXCLUDED.vote, voted_at = EXCLUDED.voted_at
-       WHERE votes.voted_at IS NULL OR votes.voted_at < EXCLUDED.voted_at""";
+       WHERE votes.voted_at IS NULL OR votes.voted_at < EXCLUDED.voted_at""".formatted(TallyNotice.TRACE_SETTING);
 
   /**
    * A worker's report, every second: $1 its id, $2 votes in the queue, $3 votes claimed by any worker
