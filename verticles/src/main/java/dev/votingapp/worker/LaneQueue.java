@@ -14,8 +14,12 @@ import java.util.List;
  * One lane's side of the queue, on a Redis connection of its own (a blocking wait holds its connection):
  * its processing list, claimed into, read back and released only by the process that holds the worker
  * id's heartbeat.
+ *
+ * @param link its connection
+ * @param keys the worker's keys, shared by its lanes
+ * @param lane its index, which names its processing list
  */
-final class LaneQueue {
+record LaneQueue(RedisLink link, WorkerKeys keys, int lane) {
 
   /** How long one wait for a vote on an empty queue blocks before the lane looks around again. */
   static final int WAIT_SECONDS = 1;
@@ -81,28 +85,18 @@ final class LaneQueue {
       end
       return #ARGV - 1""");
 
-  private final RedisLink link;
-  private final WorkerKeys keys;
-  private final String processingList;
-
-  LaneQueue(RedisLink link, WorkerKeys keys, int lane) {
-    this.link = link;
-    this.keys = keys;
-    this.processingList = keys.processingList(lane);
-  }
-
   String processingList() {
-    return processingList;
+    return keys.processingList(lane);
   }
 
   /** What this lane's processing list holds: a batch claimed before a crash or a failed commit. */
   Future<Claim> leftovers() {
-    return owned(link.run(LEFTOVERS, List.of(keys.heartbeat(), processingList, keys.clock()),
+    return owned(link.run(LEFTOVERS, List.of(keys.heartbeat(), processingList(), keys.clock()),
         List.of(keys.token())).map(LaneQueue::claim));
   }
 
   Future<Claim> claim(int max) {
-    return owned(link.run(CLAIM, List.of(keys.heartbeat(), keys.queue(), processingList, keys.registry(),
+    return owned(link.run(CLAIM, List.of(keys.heartbeat(), keys.queue(), processingList(), keys.registry(),
         keys.clock()), List.of(keys.token(), String.valueOf(max))).map(LaneQueue::claim));
   }
 
@@ -126,7 +120,7 @@ final class LaneQueue {
     List<String> args = new java.util.ArrayList<>(deadLetters.size() + 1);
     args.add(keys.token());
     args.addAll(deadLetters);
-    return owned(link.run(RELEASE, List.of(keys.heartbeat(), processingList, keys.deadLetters()), args).mapEmpty());
+    return owned(link.run(RELEASE, List.of(keys.heartbeat(), processingList(), keys.deadLetters()), args).mapEmpty());
   }
 
   Future<Void> close() {
