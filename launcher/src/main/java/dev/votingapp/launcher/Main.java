@@ -1,31 +1,34 @@
 package dev.votingapp.launcher;
 
 import ch.qos.logback.classic.LoggerContext;
-import dev.votingapp.common.Config;
-import dev.votingapp.common.ConfigException;
-import dev.votingapp.common.LogLayout;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.ManagementServer;
-import dev.votingapp.common.PortInUse;
-import dev.votingapp.common.Telemetry;
-import dev.votingapp.common.Tracing;
+import dev.votingapp.config.Config;
+import dev.votingapp.config.ConfigException;
+import dev.votingapp.ops.LogLayout;
+import dev.votingapp.ops.Management;
+import dev.votingapp.ops.ManagementServer;
+import dev.votingapp.ops.Telemetry;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.web.PortInUse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar voting-app.jar ROLE}: checks the configuration, starts one role (or all) and shuts
- * it down gracefully on SIGTERM/SIGINT. Exit status: 0 after a graceful stop, 1 when the configuration
- * is invalid or the role cannot start, 2 for a missing or unknown role.
+ * {@code java -jar voting-app.jar COMMAND}: checks the configuration, then starts one role (or all) and
+ * shuts it down gracefully on SIGTERM/SIGINT, or runs a task ({@link Task}) and exits with its status.
+ * Exit status of a role: 0 after a graceful stop, 1 when the configuration is invalid or the role
+ * cannot start; 2 for a missing or unknown command.
  */
 public final class Main {
 
@@ -37,28 +40,26 @@ public final class Main {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    Command command = args.length == 1 ? command(args[0]).orElse(null) : null;
     // Before the first logger exists: the layout reads it once.
-    chooseLogFormat(System.getenv("LOG_FORMAT"), args.length == 1 && Role.DEV.roleName().equals(args[0]));
-    if (args.length == 1 && "seed".equals(args[0])) {
-      System.exit(Seed.run());
+    chooseLogFormat(System.getenv("LOG_FORMAT"), command == Role.DEV);
+    if (command instanceof Task task && !task.needsConfig()) {
+      System.exit(task.run(System.getenv(), null));
     }
-    boolean migrate = args.length == 1 && "migrate".equals(args[0]);
-    boolean roles = args.length == 1 && "roles".equals(args[0]);
-    boolean train = args.length == 1 && "train".equals(args[0]);
-    Optional<Role> role = args.length == 1 ? Role.byName(args[0]) : Optional.empty();
-    if (role.isEmpty() && !migrate && !roles && !train) {
+    if (command == null) {
       System.err.println(args.length == 0 ? "no role given" : "unknown role: " + String.join(" ", args));
-      System.err.println(Role.usage());
+      System.err.println(usage());
       System.exit(EXIT_USAGE);
+      return;
     }
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", role.map(Role::roleName).orElse(args[0]));
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).putProperty("role", command.word());
     Logger log = LoggerFactory.getLogger(Main.class);
 
     Map<String, String> env = new HashMap<>(System.getenv());
     Config config;
     try {
       Config.fromEnv(env); // checked before anything starts, embedded servers included
-      if (role.orElse(null) == Role.DEV) {
+      if (command == Role.DEV) {
         // Ctrl-C on a laptop: nothing to drain, stop at once.
         env.putIfAbsent("SHUTDOWN_DRAIN_SECONDS", "0");
         env.putIfAbsent("WARMUP_SECONDS", "0");
@@ -70,29 +71,49 @@ public final class Main {
       System.exit(EXIT_CONFIG);
       return;
     }
-    if (migrate) {
-      System.exit(Migrate.run(config, Integer.parseInt(env.getOrDefault("MIGRATE_WAIT_SECONDS", "60").trim())));
+    if (command instanceof Task task) {
+      System.exit(task.run(env, config));
+    } else {
+      serve((Role) command, env, config, log);
     }
-    if (roles) {
-      System.exit(Roles.run(env, config));
-    }
-    if (train) {
-      System.exit(train(env, config));
-    }
+  }
 
-    Tracing tracing = Tracing.fromEnv(System.getenv(), role.get().serviceLabel());
-    PrometheusMeterRegistry registry = Telemetry.newRegistry(role.get().serviceLabel(), tracing);
+  /** The command a word names: a role or a task. */
+  static Optional<Command> command(String word) {
+    return Stream.<Command>concat(Arrays.stream(Role.values()), Arrays.stream(Task.values()))
+        .filter(command -> command.word().equals(word))
+        .findFirst();
+  }
+
+  static String usage() {
+    StringBuilder usage = new StringBuilder("usage: java -jar voting-app.jar ROLE\n\nroles:\n");
+    for (Role role : Role.values()) {
+      usage.append(String.format("  %-8s %s%n", role.word(), role.description()));
+    }
+    usage.append(String.format("%nother commands:%n"));
+    for (Task task : Task.values()) {
+      usage.append(String.format("  %-8s %s%n", task.word(), task.description()));
+    }
+    usage.append("\nEvery process serves /health, /ready and /metrics on MANAGEMENT_PORT (8081).");
+    usage.append("\nConfiguration comes from environment variables; see the README.");
+    return usage.toString();
+  }
+
+  /** Starts the role, its management port first, and serves until SIGTERM or SIGINT. */
+  private static void serve(Role role, Map<String, String> env, Config config, Logger log) {
+    Tracing tracing = Tracing.fromEnv(System.getenv(), role.serviceLabel());
+    PrometheusMeterRegistry registry = Telemetry.newRegistry(role.serviceLabel(), tracing);
     Vertx vertx = Telemetry.newVertx(registry, tracing);
     Management management = new Management(vertx, registry, tracing);
-    int drainSeconds = role.get().servesTraffic() ? config.http().drainSeconds() : 0;
+    int drainSeconds = role.servesTraffic() ? config.http().drainSeconds() : 0;
     onTermination(vertx, management, drainSeconds, log);
     ManagementServer server = new ManagementServer(management, config.http());
     AtomicBoolean started = new AtomicBoolean();
-    WarmUp warmUp = new WarmUp(role.get(), env, config, config.http().warmUpSeconds());
+    WarmUp warmUp = new WarmUp(role, env, config, config.http().warmUpSeconds());
     management.state("started", () -> started.get() ? null : "starting: warm-up, then the role");
     vertx.deployVerticle(server)
         .compose(listening -> warmUp.run(vertx))
-        .compose(warm -> role.get().deploy(vertx, config, management))
+        .compose(warm -> role.deploy(vertx, config, management))
         .onSuccess(deployed -> {
           started.set(true);
           log.info("Started {}; management on :{}{}", deployed, server.actualPort(), tracing.enabled() ? "; tracing on" : "");
@@ -100,31 +121,12 @@ public final class Main {
         .onFailure(failed -> {
           if (failed instanceof PortInUse) {
             // Said in full by the message; a stack trace would only bury it.
-            log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage());
+            log.error("Could not start {}: {}", role.word(), failed.getMessage());
           } else {
-            log.error("Could not start {}: {}", role.get().roleName(), failed.getMessage(), failed);
+            log.error("Could not start {}: {}", role.word(), failed.getMessage(), failed);
           }
           vertx.close().onComplete(closed -> System.exit(EXIT_CONFIG));
         });
-  }
-
-  /**
-   * {@code train}: the warm-up of the vote and result roles (WARMUP_SECONDS), then exit 0. The image
-   * build runs it under -XX:AOTCacheOutput, so the image's JVM starts with the classes it loaded already
-   * parsed and linked, and with their profiles. Redis and PostgreSQL need not be there.
-   */
-  private static int train(Map<String, String> env, Config config) {
-    WarmUp warmUp = new WarmUp(Role.ALL, env, config, Math.max(1, config.http().warmUpSeconds()));
-    Vertx vertx = Vertx.vertx();
-    try {
-      warmUp.run(vertx)
-          .eventually(vertx::close)
-          .toCompletionStage().toCompletableFuture().get(config.http().warmUpSeconds() + 60L, TimeUnit.SECONDS);
-      return 0;
-    } catch (Exception failed) {
-      LoggerFactory.getLogger(Main.class).error("Training run failed", failed);
-      return EXIT_CONFIG;
-    }
   }
 
   /**

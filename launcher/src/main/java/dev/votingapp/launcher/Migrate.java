@@ -1,11 +1,11 @@
 package dev.votingapp.launcher;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Retry;
-import dev.votingapp.common.Schema;
-import dev.votingapp.common.Sql;
+import dev.votingapp.config.Config;
+import dev.votingapp.link.Outage;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.link.Retry;
+import dev.votingapp.store.Schema;
+import dev.votingapp.store.Sql;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

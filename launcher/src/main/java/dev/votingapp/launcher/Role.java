@@ -1,7 +1,7 @@
 package dev.votingapp.launcher;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
+import dev.votingapp.config.Config;
+import dev.votingapp.ops.Management;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
@@ -10,10 +10,12 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
-/** What the launcher can start. A role is listed here once it exists; "all" starts every one of them. */
-enum Role {
+/**
+ * The commands that start a role and serve until stopped. A role is listed here once it exists; "all"
+ * starts every one of them.
+ */
+enum Role implements Command {
   VOTE("vote", "the ballot on VOTE_PORT (5000)", true) {
     @Override
     Future<String> deploy(Vertx vertx, Config config, Management management) {
@@ -70,8 +72,14 @@ enum Role {
   /** Deploys the role; completes with one line for the log, naming the ports actually bound. */
   abstract Future<String> deploy(Vertx vertx, Config config, Management management);
 
-  String roleName() {
+  @Override
+  public String word() {
     return name;
+  }
+
+  @Override
+  public String description() {
+    return description;
   }
 
   /** The {@code service} label of every series of the process: the role, or "all" for a process with every role. */
@@ -84,30 +92,11 @@ enum Role {
     return servesTraffic;
   }
 
-  static Optional<Role> byName(String name) {
-    return Arrays.stream(values()).filter(role -> role.name.equals(name)).findFirst();
-  }
-
   static List<Role> services() {
     return Arrays.stream(values()).filter(role -> role != ALL && role != DEV).toList();
   }
 
   private static int cores() {
     return Runtime.getRuntime().availableProcessors();
-  }
-
-  static String usage() {
-    StringBuilder usage = new StringBuilder("usage: java -jar voting-app.jar ROLE\n\nroles:\n");
-    for (Role role : values()) {
-      usage.append(String.format("  %-8s %s%n", role.name, role.description));
-    }
-    usage.append(String.format("%nother commands:%n"));
-    usage.append(String.format("  %-8s %s%n", "roles", "as the master user (PG*), create or update the database roles and set each login's password from its *_DB_PASSWORD_FILE, then exit"));
-    usage.append(String.format("  %-8s %s%n", "migrate", "bring the database schema up to date as its owner, then exit (a worker whose role may also does it at start)"));
-    usage.append(String.format("  %-8s %s%n", "train", "warm the vote and result roles up for WARMUP_SECONDS on free loopback ports, then exit (the image build's AOT training run)"));
-    usage.append(String.format("  %-8s %s%n", "seed", "cast SEED_A (2000) votes for a and SEED_B (1000) for b at VOTE_URL, then exit"));
-    usage.append("\nEvery process serves /health, /ready and /metrics on MANAGEMENT_PORT (8081).");
-    usage.append("\nConfiguration comes from environment variables; see the README.");
-    return usage.toString();
   }
 }

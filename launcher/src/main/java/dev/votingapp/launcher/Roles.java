@@ -1,12 +1,11 @@
 package dev.votingapp.launcher;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.ConfigException;
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Retry;
-import dev.votingapp.common.RolesConfig;
-import dev.votingapp.common.Sql;
+import dev.votingapp.config.Config;
+import dev.votingapp.config.ConfigException;
+import dev.votingapp.link.Outage;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.link.Retry;
+import dev.votingapp.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;

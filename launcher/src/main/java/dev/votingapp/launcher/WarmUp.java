@@ -1,10 +1,10 @@
 package dev.votingapp.launcher;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.Telemetry;
-import dev.votingapp.common.Tracing;
-import dev.votingapp.common.VoteClock;
+import dev.votingapp.config.Config;
+import dev.votingapp.ops.Management;
+import dev.votingapp.ops.Telemetry;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.store.VoteClock;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Sql;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.store.Sql;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.FreePort;

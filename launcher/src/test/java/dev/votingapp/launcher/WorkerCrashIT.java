@@ -2,7 +2,7 @@ package dev.votingapp.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.PgConfig;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;

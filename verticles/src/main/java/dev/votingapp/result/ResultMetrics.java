@@ -1,10 +1,10 @@
 package dev.votingapp.result;
 
+import dev.votingapp.ops.Buckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.votingapp.common.Buckets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

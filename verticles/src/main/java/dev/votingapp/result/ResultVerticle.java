@@ -1,9 +1,9 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.BadRequests;
-import dev.votingapp.common.Config;
-import dev.votingapp.common.HttpServers;
-import dev.votingapp.common.Origins;
+import dev.votingapp.config.Config;
+import dev.votingapp.web.BadRequests;
+import dev.votingapp.web.HttpServers;
+import dev.votingapp.web.Origins;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;

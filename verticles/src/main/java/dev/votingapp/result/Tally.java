@@ -1,6 +1,6 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

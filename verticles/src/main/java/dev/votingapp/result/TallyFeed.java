@@ -1,10 +1,10 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Retry;
+import dev.votingapp.config.Config;
+import dev.votingapp.link.Outage;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.link.Retry;
+import dev.votingapp.ops.Management;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,8 +1,8 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Sql;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.link.Outage;
+import dev.votingapp.store.TallyNotice;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -44,8 +44,8 @@ final class TallyListener {
     this.onListening = onListening;
     this.onNotification = onNotification;
     this.onDropped = onDropped;
-    this.outage = new Outage(LOG, "LISTEN " + Sql.TALLY_CHANNEL + " is not connected, reconnecting with backoff",
-        "LISTEN " + Sql.TALLY_CHANNEL + " connected again");
+    this.outage = new Outage(LOG, "LISTEN " + TallyNotice.CHANNEL + " is not connected, reconnecting with backoff",
+        "LISTEN " + TallyNotice.CHANNEL + " connected again");
   }
 
   void start() {
@@ -68,7 +68,7 @@ final class TallyListener {
     } catch (RuntimeException failed) {
       attempt = Future.failedFuture(failed);
     }
-    attempt.compose(opened -> opened.query("LISTEN " + Sql.TALLY_CHANNEL).execute()
+    attempt.compose(opened -> opened.query("LISTEN " + TallyNotice.CHANNEL).execute()
             .map(listening -> opened)
             .onFailure(failed -> opened.close()))
         .onComplete(done -> {
@@ -87,7 +87,7 @@ final class TallyListener {
     attempts = 0;
     outage.recovered();
     opened.notificationHandler(notification -> {
-      if (Sql.TALLY_CHANNEL.equals(notification.getChannel())) {
+      if (TallyNotice.CHANNEL.equals(notification.getChannel())) {
         onNotification.handle(notification.getPayload());
       }
     });

@@ -1,9 +1,9 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Schema;
-import dev.votingapp.common.Sql;
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.store.Schema;
+import dev.votingapp.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;

@@ -1,7 +1,8 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.Tracing;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.store.TallyNotice;
+import dev.votingapp.store.VoteMessage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -11,10 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The commits not pushed yet, as the tally notifications name them: the oldest one's time, for the
- * commit-to-push metric, and with tracing on their traces (the worker's batch spans), linked from the
- * push's span. The payload is the commit's time in microseconds, then, with tracing on, a comma and
- * its traceparent. Feed-thread only.
+ * The commits not pushed yet, as the tally notifications ({@link TallyNotice}) name them: the oldest
+ * one's time, for the commit-to-push metric, and with tracing on their traces (the worker's batch
+ * spans), linked from the push's span. Feed-thread only.
  */
 final class UnpushedCommits {
 
@@ -33,16 +33,12 @@ final class UnpushedCommits {
   }
 
   void notified(String payload) {
-    int comma = payload.indexOf(',');
-    if (oldestMicros < 0) {
-      try {
-        oldestMicros = Long.parseLong(comma < 0 ? payload : payload.substring(0, comma));
-      } catch (NumberFormatException notOurs) {
-        // a NOTIFY from some other writer: still a reason to read
-      }
+    TallyNotice notice = TallyNotice.parse(payload);
+    if (oldestMicros < 0 && notice.hasTime()) {
+      oldestMicros = notice.commitMicros();
     }
-    if (comma >= 0 && tracing.enabled() && traces.size() < MAX_LINKS) {
-      SpanContext commit = Tracing.spanContext(payload.substring(comma + 1), null);
+    if (notice.traceparent() != null && tracing.enabled() && traces.size() < MAX_LINKS) {
+      SpanContext commit = Tracing.spanContext(notice.traceparent(), null);
       if (commit.isValid()) {
         traces.add(commit);
       }

@@ -1,7 +1,7 @@
 package dev.votingapp.result;
 
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.Sql;
+import dev.votingapp.link.Outage;
+import dev.votingapp.store.Sql;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

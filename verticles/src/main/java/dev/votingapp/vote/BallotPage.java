@@ -1,6 +1,6 @@
 package dev.votingapp.vote;
 
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,11 +1,11 @@
 package dev.votingapp.vote;
 
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.RedisConfig;
-import dev.votingapp.common.RedisScript;
-import dev.votingapp.common.Tracing;
-import dev.votingapp.common.VoteClock;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.config.RedisConfig;
+import dev.votingapp.link.Outage;
+import dev.votingapp.link.RedisScript;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.store.VoteClock;
+import dev.votingapp.store.VoteMessage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

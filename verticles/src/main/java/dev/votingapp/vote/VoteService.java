@@ -1,7 +1,7 @@
 package dev.votingapp.vote;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
+import dev.votingapp.config.Config;
+import dev.votingapp.ops.Management;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,10 +1,10 @@
 package dev.votingapp.vote;
 
-import dev.votingapp.common.BadRequests;
-import dev.votingapp.common.Config;
-import dev.votingapp.common.HttpServers;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.Origins;
+import dev.votingapp.config.Config;
+import dev.votingapp.ops.Management;
+import dev.votingapp.web.BadRequests;
+import dev.votingapp.web.HttpServers;
+import dev.votingapp.web.Origins;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;

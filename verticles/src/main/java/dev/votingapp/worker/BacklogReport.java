@@ -1,8 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Sql;
+import dev.votingapp.link.Outage;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.store.Sql;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Tracing;
-import dev.votingapp.common.VoteMessage;
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
+import dev.votingapp.ops.Tracing;
+import dev.votingapp.store.VoteMessage;
 import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

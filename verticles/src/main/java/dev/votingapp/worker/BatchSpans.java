@@ -1,6 +1,6 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Tracing;
+import dev.votingapp.ops.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -20,20 +20,12 @@ import java.util.function.Function;
  * span is current while the batch is written and released, so Vert.x's PostgreSQL and Redis spans nest
  * under it; that runs on a duplicated Vert.x context, so lanes sharing an event loop keep their spans
  * apart. With tracing off, the work just runs.
+ *
+ * @param queue the queue's name (REDIS_QUEUE), in the span's name and attributes
  */
-final class BatchSpans {
+record BatchSpans(Vertx vertx, Tracing tracing, String queue) {
 
   private static final AttributeKey<Long> MESSAGE_COUNT = AttributeKey.longKey("messaging.batch.message_count");
-
-  private final Vertx vertx;
-  private final Tracing tracing;
-  private final String queue;
-
-  BatchSpans(Vertx vertx, Tracing tracing, String queue) {
-    this.vertx = vertx;
-    this.tracing = tracing;
-    this.queue = queue;
-  }
 
   /** Runs {@code work} with the batch span's {@code traceparent} (empty with tracing off). */
   <T> Future<T> around(Batch batch, Function<String, Future<T>> work) {

@@ -1,7 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.VoteMessage;
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
+import dev.votingapp.config.WorkerConfig;
+import dev.votingapp.store.VoteMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,20 +27,21 @@ final class Lane {
     void succeeded(boolean committed);
   }
 
+  /**
+   * What every lane of a worker shares: its settings (the options, and WORKER_BATCH_SIZE,
+   * WORKER_TIMEOUT_MS and WORKER_ID from {@code worker}) and its meters, spans and outcome reporting.
+   */
+  record Shared(Vertx vertx, VoteOptions options, WorkerConfig worker, WorkerMetrics metrics, BatchSpans spans,
+                Health health) {
+  }
+
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
 
   private final int index;
-  private final Vertx vertx;
   private final LaneQueue queue;
   private final VoteStore store;
-  private final WorkerMetrics metrics;
-  private final VoteOptions options;
-  private final int batchSize;
-  private final long timeoutMs;
-  private final String workerId;
-  private final BatchSpans spans;
-  private final Health health;
+  private final Shared shared;
   private final Promise<Void> stopped = Promise.promise();
   private boolean checkLeftovers = true;
   private boolean stopping;
@@ -47,19 +49,12 @@ final class Lane {
   /** Why the lane's last cycle failed, while it retries; null while it works. */
   private volatile String problem;
 
-  Lane(int index, Vertx vertx, LaneQueue queue, VoteStore store, WorkerMetrics metrics, VoteOptions options,
-       int batchSize, long timeoutMs, String workerId, BatchSpans spans, Health health) {
+  /** Lane {@code index}, with its own processing list and connections ({@code queue}, {@code store}). */
+  Lane(int index, LaneQueue queue, VoteStore store, Shared shared) {
     this.index = index;
-    this.vertx = vertx;
     this.queue = queue;
     this.store = store;
-    this.metrics = metrics;
-    this.options = options;
-    this.batchSize = batchSize;
-    this.timeoutMs = timeoutMs;
-    this.workerId = workerId;
-    this.spans = spans;
-    this.health = health;
+    this.shared = shared;
   }
 
   void start() {
@@ -85,18 +80,18 @@ final class Lane {
       if (done.succeeded()) {
         backoffMs = MIN_BACKOFF_MS;
         problem = null;
-        health.succeeded(done.result());
-        vertx.runOnContext(ignored -> next());
+        shared.health().succeeded(done.result());
+        shared.vertx().runOnContext(ignored -> next());
       } else {
         Throwable cause = done.cause();
         problem = "lane " + index + ": " + cause.getMessage();
-        metrics.failure(cause instanceof LostHeartbeat ? WorkerMetrics.HEARTBEAT
+        shared.metrics().failure(cause instanceof LostHeartbeat ? WorkerMetrics.HEARTBEAT
             : cause instanceof DependencyFailure failure ? failure.dependency.label() : Dependency.REDIS.label());
-        health.failed(cause);
+        shared.health().failed(cause);
         checkLeftovers = true;
         long delay = backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
         backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-        vertx.setTimer(delay, ignored -> next());
+        shared.vertx().setTimer(delay, ignored -> next());
       }
     });
   }
@@ -109,18 +104,18 @@ final class Lane {
     Future<Claim> work = checkLeftovers
         ? queue.leftovers().compose(left -> {
           checkLeftovers = false;
-          return left.isEmpty() ? queue.claim(batchSize) : Future.succeededFuture(left);
+          return left.isEmpty() ? queue.claim(shared.worker().batchSize()) : Future.succeededFuture(left);
         })
-        : queue.claim(batchSize);
+        : queue.claim(shared.worker().batchSize());
     return work.compose(claim -> claim.isEmpty()
-        ? queue.awaitVote(vertx, timeoutMs).map(false)
+        ? queue.awaitVote(shared.vertx(), shared.worker().timeoutMs()).map(false)
         : process(claim).map(true));
   }
 
   private Future<Void> process(Claim claim) {
     long claimedAtNanos = System.nanoTime();
-    Batch batch = Batch.parse(claim, options);
-    return spans.around(batch, traceparent -> write(batch, claimedAtNanos, traceparent));
+    Batch batch = Batch.parse(claim, shared.options());
+    return shared.spans().around(batch, traceparent -> write(batch, claimedAtNanos, traceparent));
   }
 
   /** Commit, then release the processing list with the dead letters in one step. */
@@ -129,6 +124,7 @@ final class Lane {
         .recover(DependencyFailure.of(Dependency.POSTGRES))
         .compose(refused -> {
           long commitMicros = VoteMessage.micros(Instant.now());
+          String workerId = shared.worker().id();
           List<String> dead = new ArrayList<>(batch.dead.size() + refused.size());
           for (Batch.DeadLetter letter : batch.dead) {
             dead.add(letter.toJson(workerId));
@@ -137,9 +133,9 @@ final class Lane {
             dead.add(new Batch.DeadLetter(WorkerMetrics.REFUSED_BY_DATABASE, vote.reason(), vote.vote().toJson()).toJson(workerId));
           }
           return queue.release(dead).onSuccess(released -> {
-            batch.dead.forEach(letter -> metrics.deadLetter(letter.reason()));
-            refused.forEach(vote -> metrics.deadLetter(WorkerMetrics.REFUSED_BY_DATABASE));
-            metrics.committed(batch, refused.size(), claimedAtNanos, commitMicros);
+            batch.dead.forEach(letter -> shared.metrics().deadLetter(letter.reason()));
+            refused.forEach(vote -> shared.metrics().deadLetter(WorkerMetrics.REFUSED_BY_DATABASE));
+            shared.metrics().committed(batch, refused.size(), claimedAtNanos, commitMicros);
           });
         });
   }

@@ -1,8 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.RedisLink;
-import dev.votingapp.common.RedisScript;
-import dev.votingapp.common.VoteClock;
+import dev.votingapp.link.RedisLink;
+import dev.votingapp.link.RedisScript;
+import dev.votingapp.store.VoteClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -14,8 +14,12 @@ import java.util.List;
  * One lane's side of the queue, on a Redis connection of its own (a blocking wait holds its connection):
  * its processing list, claimed into, read back and released only by the process that holds the worker
  * id's heartbeat.
+ *
+ * @param link its connection
+ * @param keys the worker's keys, shared by its lanes
+ * @param lane its index, which names its processing list
  */
-final class LaneQueue {
+record LaneQueue(RedisLink link, WorkerKeys keys, int lane) {
 
   /** How long one wait for a vote on an empty queue blocks before the lane looks around again. */
   static final int WAIT_SECONDS = 1;
@@ -81,29 +85,19 @@ final class LaneQueue {
       end
       return #ARGV - 1""");
 
-  private final RedisLink link;
-  private final WorkQueue queue;
-  private final String processingList;
-
-  LaneQueue(RedisLink link, WorkQueue queue, int lane) {
-    this.link = link;
-    this.queue = queue;
-    this.processingList = queue.processingList(lane);
-  }
-
   String processingList() {
-    return processingList;
+    return keys.processingList(lane);
   }
 
   /** What this lane's processing list holds: a batch claimed before a crash or a failed commit. */
   Future<Claim> leftovers() {
-    return owned(link.run(LEFTOVERS, List.of(queue.heartbeatKey(), processingList, VoteClock.key(queue.queue())),
-        List.of(queue.token())).map(LaneQueue::claim));
+    return owned(link.run(LEFTOVERS, List.of(keys.heartbeat(), processingList(), keys.clock()),
+        List.of(keys.token())).map(LaneQueue::claim));
   }
 
   Future<Claim> claim(int max) {
-    return owned(link.run(CLAIM, List.of(queue.heartbeatKey(), queue.queue(), processingList, queue.registry(),
-        VoteClock.key(queue.queue())), List.of(queue.token(), String.valueOf(max))).map(LaneQueue::claim));
+    return owned(link.run(CLAIM, List.of(keys.heartbeat(), keys.queue(), processingList(), keys.registry(),
+        keys.clock()), List.of(keys.token(), String.valueOf(max))).map(LaneQueue::claim));
   }
 
   /**
@@ -112,7 +106,7 @@ final class LaneQueue {
    * a claim ever does. True when a vote is waiting.
    */
   Future<Boolean> awaitVote(Vertx vertx, long timeoutMs) {
-    return link.send(Request.cmd(Command.BLMOVE).arg(queue.queue()).arg(queue.queue()).arg("LEFT").arg("LEFT")
+    return link.send(Request.cmd(Command.BLMOVE).arg(keys.queue()).arg(keys.queue()).arg("LEFT").arg("LEFT")
             .arg(WAIT_SECONDS), WAIT_SECONDS * 1_000L + timeoutMs)
         .map(reply -> reply != null)
         // A full Redis refuses BLMOVE (it may grow memory): look again shortly instead, by claiming.
@@ -124,9 +118,9 @@ final class LaneQueue {
 
   Future<Void> release(List<String> deadLetters) {
     List<String> args = new java.util.ArrayList<>(deadLetters.size() + 1);
-    args.add(queue.token());
+    args.add(keys.token());
     args.addAll(deadLetters);
-    return owned(link.run(RELEASE, List.of(queue.heartbeatKey(), processingList, queue.deadLetters()), args).mapEmpty());
+    return owned(link.run(RELEASE, List.of(keys.heartbeat(), processingList(), keys.deadLetters()), args).mapEmpty());
   }
 
   Future<Void> close() {
@@ -136,7 +130,7 @@ final class LaneQueue {
   /** A refusal of the owner check becomes a {@link LostHeartbeat}; any other failure is Redis's. */
   private <T> Future<T> owned(Future<T> reply) {
     return reply.recover(failure -> Future.failedFuture(RedisScript.isError(failure, LostHeartbeat.CODE)
-        ? new LostHeartbeat(queue.workerId()) : failure))
+        ? new LostHeartbeat(keys.workerId()) : failure))
         .recover(DependencyFailure.of(Dependency.REDIS));
   }
 
@@ -145,7 +139,7 @@ final class LaneQueue {
    * command's, after a broken connection) fails, and the lane reads its list again.
    */
   private static Claim claim(Response reply) {
-    List<String> items = WorkQueue.strings(reply);
+    List<String> items = RedisScript.strings(reply);
     if (items.isEmpty() || !items.get(0).matches("\\d{1,19}")) {
       throw new IllegalStateException("not a claim reply: " + (items.isEmpty() ? "empty" : items.get(0)));
     }

@@ -1,7 +1,7 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Schema;
-import dev.votingapp.common.Sql;
+import dev.votingapp.store.Schema;
+import dev.votingapp.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;

@@ -1,8 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Sql;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.store.Sql;
+import dev.votingapp.store.VoteMessage;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;

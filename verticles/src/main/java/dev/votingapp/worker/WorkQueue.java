@@ -1,8 +1,8 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.RedisConfig;
-import dev.votingapp.common.RedisLink;
-import dev.votingapp.common.RedisScript;
+import dev.votingapp.config.RedisConfig;
+import dev.votingapp.link.RedisLink;
+import dev.votingapp.link.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -10,7 +10,6 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The consumer side of the Redis queue, built so that no vote is ever lost:
@@ -24,8 +23,7 @@ import java.util.UUID;
  *       the head of the queue by any live worker;</li>
  *   <li>messages that cannot be processed go to {@code votes:dead} with the reason.</li>
  * </ul>
- * Key names: {@code <queue>:processing:<worker>:<lane>}, {@code <queue>:worker:<worker>} (heartbeat),
- * {@code <queue>:processing} (the registry), {@code <queue>:dead}, {@code <queue>:clock}.
+ * The key names are in {@link WorkerKeys}.
  *
  * <p>This class holds what the worker does as a whole (heartbeat, recovery, depth) on a connection of
  * its own; each lane has its own {@link LaneQueue}.
@@ -72,74 +70,42 @@ final class WorkQueue {
   private final Vertx vertx;
   private final RedisConfig config;
   private final RedisLink control;
-  private final String queue;
-  private final String workerId;
+  private final WorkerKeys keys;
   private final long timeoutMs;
-  private final String token = UUID.randomUUID().toString();
 
   WorkQueue(Vertx vertx, RedisConfig config, String workerId, long timeoutMs) {
     this.vertx = vertx;
     this.config = config;
     // Heartbeat, recovery, depth and readiness; lanes have connections of their own.
     this.control = new RedisLink(vertx, config, 2, timeoutMs);
-    this.queue = config.queueKey();
-    this.workerId = workerId;
+    this.keys = new WorkerKeys(config.queueKey(), workerId);
     this.timeoutMs = timeoutMs;
   }
 
   /** The handle of one lane, with a connection of its own. */
   LaneQueue lane(int index) {
-    return new LaneQueue(new RedisLink(vertx, config, 1, timeoutMs), this, index);
-  }
-
-  String workerId() {
-    return workerId;
-  }
-
-  /** Proves to the scripts that this process holds the worker id. */
-  String token() {
-    return token;
-  }
-
-  String queue() {
-    return queue;
-  }
-
-  String processingList(int lane) {
-    return queue + ":processing:" + workerId + ":" + lane;
+    return new LaneQueue(new RedisLink(vertx, config, 1, timeoutMs), keys, index);
   }
 
   String heartbeatKey() {
-    return heartbeatKey(workerId);
-  }
-
-  private String heartbeatKey(String worker) {
-    return queue + ":worker:" + worker;
-  }
-
-  String registry() {
-    return queue + ":processing";
-  }
-
-  String deadLetters() {
-    return queue + ":dead";
+    return keys.heartbeat();
   }
 
   /** True when the heartbeat is ours now; false while another live process holds this worker id. */
   Future<Boolean> acquireHeartbeat() {
-    return control.run(ACQUIRE, List.of(heartbeatKey()), List.of(token, String.valueOf(HEARTBEAT_TTL_MS)))
+    return control.run(ACQUIRE, List.of(keys.heartbeat()), List.of(keys.token(), String.valueOf(HEARTBEAT_TTL_MS)))
         .map(reply -> reply.toLong() == 1L);
   }
 
   /** False when the heartbeat is no longer ours. */
   Future<Boolean> renewHeartbeat() {
-    return control.run(RENEW, List.of(heartbeatKey()), List.of(token, String.valueOf(HEARTBEAT_TTL_MS)))
+    return control.run(RENEW, List.of(keys.heartbeat()), List.of(keys.token(), String.valueOf(HEARTBEAT_TTL_MS)))
         .map(reply -> reply.toLong() == 1L);
   }
 
   /** On a clean stop, so live workers recover anything left at once instead of after the TTL. */
   Future<Void> dropHeartbeat() {
-    return control.run(DROP, List.of(heartbeatKey()), List.of(token)).mapEmpty();
+    return control.run(DROP, List.of(keys.heartbeat()), List.of(keys.token())).mapEmpty();
   }
 
   /**
@@ -147,20 +113,20 @@ final class WorkQueue {
    * lanes we do not run. Returns how many votes were moved.
    */
   Future<Long> recoverAbandoned(int lanes) {
-    return control.send(Request.cmd(Command.SMEMBERS).arg(registry())).compose(members -> {
+    return control.send(Request.cmd(Command.SMEMBERS).arg(keys.registry())).compose(members -> {
       List<Future<Long>> moves = new ArrayList<>();
-      String prefix = queue + ":processing:";
-      for (String list : strings(members)) {
+      String prefix = keys.processingPrefix();
+      for (String list : RedisScript.strings(members)) {
         int laneAt = list.lastIndexOf(':');
         if (!list.startsWith(prefix) || laneAt <= prefix.length()) {
           continue;
         }
         String owner = list.substring(prefix.length(), laneAt);
-        boolean mine = owner.equals(workerId);
+        boolean mine = owner.equals(keys.workerId());
         if (mine && isActiveLane(list.substring(laneAt + 1), lanes)) {
           continue;
         }
-        moves.add(control.run(RECOVER, List.of(list, heartbeatKey(owner), queue, registry()),
+        moves.add(control.run(RECOVER, List.of(list, keys.heartbeatOf(owner), keys.queue(), keys.registry()),
             List.of(mine ? "force" : "check")).map(moved -> Math.max(0L, moved.toLong())));
       }
       return Future.all(moves).map(done -> moves.stream().mapToLong(Future::result).sum());
@@ -199,7 +165,7 @@ final class WorkQueue {
   }
 
   Future<QueueSample.Values> sample() {
-    return control.run(SAMPLE, List.of(queue, registry(), deadLetters()), List.of()).map(this::sample);
+    return control.run(SAMPLE, List.of(keys.queue(), keys.registry(), keys.deadLetters()), List.of()).map(this::sample);
   }
 
   Future<Void> ping() {
@@ -208,16 +174,5 @@ final class WorkQueue {
 
   Future<Void> close() {
     return control.close();
-  }
-
-  static List<String> strings(Response reply) {
-    if (reply == null) {
-      return List.of();
-    }
-    List<String> items = new ArrayList<>(reply.size());
-    for (Response item : reply) {
-      items.add(item.toString());
-    }
-    return items;
   }
 }

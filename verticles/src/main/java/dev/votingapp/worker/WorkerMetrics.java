@@ -1,7 +1,7 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Buckets;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.ops.Buckets;
+import dev.votingapp.store.VoteMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,10 +1,10 @@
 package dev.votingapp.worker;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.Outage;
-import dev.votingapp.common.PgLink;
-import dev.votingapp.common.Retry;
+import dev.votingapp.config.Config;
+import dev.votingapp.link.Outage;
+import dev.votingapp.link.PgLink;
+import dev.votingapp.link.Retry;
+import dev.votingapp.ops.Management;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.ArrayList;
@@ -139,23 +139,23 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     BatchSpans spans = new BatchSpans(vertx, management.tracing(), config.redis().queueKey());
+    Lane.Shared shared = new Lane.Shared(vertx, config.options(), config.worker(), metrics, spans, new Lane.Health() {
+      @Override
+      public void failed(Throwable cause) {
+        laneFailed(cause);
+      }
+
+      @Override
+      public void succeeded(boolean committed) {
+        outages.get(Dependency.REDIS).recovered();
+        if (committed) {
+          outages.get(Dependency.POSTGRES).recovered();
+        }
+      }
+    });
     for (int i = 0; i < config.worker().concurrency(); i++) {
       VoteStore store = new VoteStore(new PgLink(vertx, config.pg(), 1, "voting-worker", config.worker().timeoutMs()));
-      Lane lane = new Lane(i, vertx, queue.lane(i), store, metrics, config.options(), config.worker().batchSize(),
-          config.worker().timeoutMs(), config.worker().id(), spans, new Lane.Health() {
-            @Override
-            public void failed(Throwable cause) {
-              laneFailed(cause);
-            }
-
-            @Override
-            public void succeeded(boolean committed) {
-              outages.get(Dependency.REDIS).recovered();
-              if (committed) {
-                outages.get(Dependency.POSTGRES).recovered();
-              }
-            }
-          });
+      Lane lane = new Lane(i, queue.lane(i), store, shared);
       lanes.add(lane);
       lane.start();
     }

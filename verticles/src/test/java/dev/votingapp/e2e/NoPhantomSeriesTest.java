@@ -2,8 +2,8 @@ package dev.votingapp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.Config;
+import dev.votingapp.config.PgConfig;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.PrometheusText;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.PgConfig;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Ballots;

@@ -2,7 +2,7 @@ package dev.votingapp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.PgConfig;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;

@@ -3,7 +3,7 @@ package dev.votingapp.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.PgConfig;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;

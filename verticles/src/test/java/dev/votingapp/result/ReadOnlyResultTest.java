@@ -3,8 +3,8 @@ package dev.votingapp.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Sql;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.store.Sql;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;

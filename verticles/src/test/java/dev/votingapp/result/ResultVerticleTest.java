@@ -4,9 +4,9 @@ import static dev.votingapp.result.TallyJson.tally;
 import static dev.votingapp.result.TallyJson.tallyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.config.Config;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;

@@ -4,8 +4,8 @@ import static dev.votingapp.result.TallyJson.tally;
 import static dev.votingapp.result.TallyJson.tallyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;

@@ -2,7 +2,7 @@ package dev.votingapp.result;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.config.VoteOptions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
 package dev.votingapp.testing;
 
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.PgPools;
-import dev.votingapp.common.Schema;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.link.PgPools;
+import dev.votingapp.store.Schema;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

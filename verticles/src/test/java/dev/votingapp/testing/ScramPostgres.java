@@ -1,6 +1,6 @@
 package dev.votingapp.testing;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.PgConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.votingapp.testing;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.Management;
-import dev.votingapp.common.ManagementServer;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Telemetry;
-import dev.votingapp.common.Tracing;
+import dev.votingapp.config.Config;
+import dev.votingapp.ops.Management;
+import dev.votingapp.ops.ManagementServer;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.ops.Telemetry;
+import dev.votingapp.ops.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package dev.votingapp.testing;
 
-import dev.votingapp.common.PgConfig;
+import dev.votingapp.config.PgConfig;
 import io.vertx.core.Vertx;
-import dev.votingapp.common.PgPools;
+import dev.votingapp.link.PgPools;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.votingapp.vote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.Config;
+import dev.votingapp.config.Config;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.PrometheusText;

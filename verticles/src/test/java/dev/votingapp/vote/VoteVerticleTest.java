@@ -2,11 +2,11 @@ package dev.votingapp.vote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.config.Config;
+import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.common.VoteClock;
+import dev.votingapp.store.VoteClock;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;

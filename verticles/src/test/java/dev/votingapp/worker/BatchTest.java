@@ -2,8 +2,8 @@ package dev.votingapp.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.VoteMessage;
-import dev.votingapp.common.VoteOptions;
+import dev.votingapp.store.VoteMessage;
+import dev.votingapp.config.VoteOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

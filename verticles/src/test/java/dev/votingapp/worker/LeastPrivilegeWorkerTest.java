@@ -3,9 +3,9 @@ package dev.votingapp.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.Sql;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.store.Sql;
+import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;

@@ -2,9 +2,9 @@ package dev.votingapp.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.common.Config;
-import dev.votingapp.common.PgConfig;
-import dev.votingapp.common.VoteMessage;
+import dev.votingapp.config.Config;
+import dev.votingapp.config.PgConfig;
+import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
