@@ -1,5 +1,5 @@
 # The single host's root, planned as `terraform plan -var-file=environments/<env>.tfvars` plans it, with
-# a mocked AWS provider (no account, no network). .ci/terraform-checks.sh runs it once per environment:
+# a mocked AWS provider (no account, no network). checks/run.sh runs it once per environment:
 #   terraform test -var-file=environments/staging.tfvars      (and production.tfvars)
 # The environment's file says where and how big; what runs (release.tfvars) is below. Every assertion
 # reads a planned resource (through the modules' `resources` outputs), never a variable.

@@ -1,5 +1,5 @@
 # The EKS root, planned as `terraform plan -var-file=environments/<env>.tfvars` plans it, with a mocked
-# AWS provider (no account, no network). .ci/terraform-checks.sh runs it once per environment:
+# AWS provider (no account, no network). terraform/checks/run.sh runs it once per environment:
 #   terraform -chdir=terraform/eks test -var-file=environments/staging.tfvars   (and production.tfvars)
 # Every assertion reads a planned resource (through the modules' `resources` outputs), never a variable.
 
