@@ -70,7 +70,9 @@ for cfg in roots + [root / "bootstrap"] + sorted(p for p in (root / "modules").i
             problems.append(f"{cfg}: module {name} ({src}) has no variable {a}")
         for v in sorted(n for n, has_default in mvars.items() if not has_default and n not in given):
             problems.append(f"{cfg}: module {name} ({src}) needs {v}, not given")
-    for m, o in sorted(set(re.findall(r'\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_]*)', text))):
+    # Addresses in moved blocks name resources inside modules, not outputs.
+    without_moves = re.sub(r'^moved\s*\{.*?^\}', '', text, flags=re.M | re.S)
+    for m, o in sorted(set(re.findall(r'\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_]*)', without_moves))):
         if m not in called:
             problems.append(f"{cfg}: module.{m} is used but not called")
         elif o not in called[m]:
