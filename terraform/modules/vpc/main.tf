@@ -106,25 +106,6 @@ resource "aws_route_table_association" "this" {
 
 # ---- Endpoints ----
 
-resource "aws_security_group" "endpoints" {
-  name        = "${var.name}-endpoints"
-  description = "Interface endpoints of ${var.name}: HTTPS from the cluster's nodes only"
-  vpc_id      = aws_vpc.this.id
-
-  tags = { Name = "${var.name}-endpoints" }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "endpoints" {
-  for_each = var.endpoint_ingress_rules
-
-  security_group_id            = aws_security_group.endpoints.id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
-}
-
 resource "aws_vpc_endpoint" "interface" {
   for_each = toset(var.interface_endpoints)
 
@@ -133,7 +114,7 @@ resource "aws_vpc_endpoint" "interface" {
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
   subnet_ids          = [for k, s in local.subnet_list : aws_subnet.this[k].id if s.tier == "nodes"]
-  security_group_ids  = [aws_security_group.endpoints.id]
+  security_group_ids  = [var.endpoint_security_group_id]
 
   tags = { Name = "${var.name}-${each.key}" }
 }

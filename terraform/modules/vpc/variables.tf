@@ -46,21 +46,8 @@ variable "gateway_endpoints" {
   # no validation: modules/policy decides the list.
 }
 
-variable "endpoint_ingress_rules" {
-  description = "Ingress rules of the endpoints' security group (peer \"nodes\" only), from modules/policy."
-  type = map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))
-  # no validation: modules/policy makes and tests them.
-}
-
-variable "node_security_group_id" {
-  description = "The EKS cluster security group (every managed node, hence every pod, carries it): peer \"nodes\" of the rules."
+variable "endpoint_security_group_id" {
+  description = "The interface endpoints' security group (modules/security-group, made by the root: HTTPS from the cluster's nodes only)."
   type        = string
   # no validation: an id this configuration creates.
 }
