@@ -91,7 +91,11 @@ module "buckets" {
 
   names       = { logs = var.log_bucket_name, artifacts = var.artifacts_bucket_name, backup = var.backup_bucket_name }
   kms_key_arn = module.kms.arn
-  policy      = module.policy
+  policy = {
+    bucket_policy_json = module.policy.bucket_policy_json
+    lifecycle_rules    = module.policy.lifecycle_rules
+    access_log_prefix  = module.policy.access_log_prefix
+  }
 }
 
 # Where the buckets were before modules/buckets (an existing stack keeps them).
@@ -135,18 +139,21 @@ module "network" {
 module "host" {
   source = "./modules/docker-host"
 
-  name                    = local.name
-  ami_id                  = local.ami_id
-  instance_type           = module.policy.instance_type
-  subnet_id               = var.subnet_id
-  security_group_ids      = [module.network.host_security_group_id]
-  assume_role_policy_json = module.policy.instance_assume_role_policy_json
-  instance_policy_json    = module.policy.instance_policy_json
-  metadata_options        = module.policy.metadata_options
-  user_data               = module.policy.user_data
-  root_volume_size        = var.root_volume_size
-  kms_key_arn             = module.kms.arn
-  data_volume_id          = aws_ebs_volume.data.id
+  name               = local.name
+  ami_id             = local.ami_id
+  subnet_id          = var.subnet_id
+  security_group_ids = [module.network.host_security_group_id]
+  root_volume_size   = var.root_volume_size
+  kms_key_arn        = module.kms.arn
+  data_volume_id     = aws_ebs_volume.data.id
+
+  policy = {
+    instance_type                    = module.policy.instance_type
+    instance_assume_role_policy_json = module.policy.instance_assume_role_policy_json
+    instance_policy_json             = module.policy.instance_policy_json
+    metadata_options                 = module.policy.metadata_options
+    user_data                        = module.policy.user_data
+  }
 
   # The first boot reads the bundle and the secret: both must exist.
   depends_on = [aws_s3_object.bundle, module.secret]

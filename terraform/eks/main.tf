@@ -88,42 +88,46 @@ module "policy" {
 module "vpc" {
   source = "../modules/vpc"
 
-  name                = module.policy.name
-  cluster_name        = local.name
-  vpc_cidr            = var.vpc_cidr
-  subnets             = module.policy.subnets
-  nat_gateway_per_az  = var.nat_gateway_per_az
-  interface_endpoints = module.policy.interface_endpoints
-  gateway_endpoints   = module.policy.gateway_endpoints
-  region              = var.aws_region
-
+  name                       = module.policy.name
+  cluster_name               = local.name
+  vpc_cidr                   = var.vpc_cidr
+  nat_gateway_per_az         = var.nat_gateway_per_az
+  region                     = var.aws_region
   endpoint_security_group_id = module.security_group["endpoints"].id
+  kms_key_arn                = module.kms.arn
+  log_retention_days         = var.log_retention_days
 
-  flow_log                         = module.policy.flow_log
-  flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
-  flow_log_policy_json             = module.policy.flow_log_policy_json
-  kms_key_arn                      = module.kms.arn
-  log_retention_days               = var.log_retention_days
+  policy = {
+    subnets                          = module.policy.subnets
+    interface_endpoints              = module.policy.interface_endpoints
+    gateway_endpoints                = module.policy.gateway_endpoints
+    flow_log                         = module.policy.flow_log
+    flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
+    flow_log_policy_json             = module.policy.flow_log_policy_json
+  }
 }
 
 module "eks" {
   source = "../modules/eks-cluster"
 
-  name                            = module.policy.name
-  kubernetes_version              = var.kubernetes_version
-  subnet_ids                      = module.vpc.subnet_ids.nodes
-  access                          = module.policy.cluster_access
-  log_types                       = module.policy.cluster_log_types
-  log_retention_days              = var.log_retention_days
-  kms_key_arn                     = module.kms.arn
-  cluster_assume_role_policy_json = module.policy.cluster_assume_role_policy_json
-  cluster_role_managed_policies   = module.policy.cluster_role_managed_policies
-  node_assume_role_policy_json    = module.policy.node_assume_role_policy_json
-  node_role_managed_policies      = module.policy.node_role_managed_policies
-  admin_role_arns                 = module.policy.admin_role_arns
-  admin_access_policy_arn         = module.policy.admin_access_policy_arn
-  node_groups                     = var.node_groups
-  addon_versions                  = var.addon_versions
+  name               = module.policy.name
+  kubernetes_version = var.kubernetes_version
+  subnet_ids         = module.vpc.subnet_ids.nodes
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = module.kms.arn
+  node_groups        = var.node_groups
+  addon_versions     = var.addon_versions
+
+  policy = {
+    cluster_access                  = module.policy.cluster_access
+    cluster_log_types               = module.policy.cluster_log_types
+    cluster_assume_role_policy_json = module.policy.cluster_assume_role_policy_json
+    cluster_role_managed_policies   = module.policy.cluster_role_managed_policies
+    node_assume_role_policy_json    = module.policy.node_assume_role_policy_json
+    node_role_managed_policies      = module.policy.node_role_managed_policies
+    admin_role_arns                 = module.policy.admin_role_arns
+    admin_access_policy_arn         = module.policy.admin_access_policy_arn
+  }
 }
 
 # ---- Security groups of the data stores and the VPC endpoints ----
@@ -243,7 +247,11 @@ module "buckets" {
 
   names       = { logs = var.log_bucket_name, backup = var.backup_bucket_name }
   kms_key_arn = module.kms.arn
-  policy      = module.policy
+  policy = {
+    bucket_policy_json = module.policy.bucket_policy_json
+    lifecycle_rules    = module.policy.lifecycle_rules
+    access_log_prefix  = module.policy.access_log_prefix
+  }
 }
 
 # Where the buckets were before modules/buckets (an existing environment keeps them).

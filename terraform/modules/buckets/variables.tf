@@ -19,9 +19,9 @@ variable "kms_key_arn" {
   # no validation: modules/s3-bucket validates kms_key_arn.
 }
 
-# The policy module itself (module.policy): its bucket decisions, by bucket key.
+# The buckets' decisions, as modules/policy outputs them.
 variable "policy" {
-  description = "modules/policy's decisions for the buckets: bucket_policy_json and lifecycle_rules by bucket key, and access_log_prefix (pass module.policy)."
+  description = "modules/policy's decisions for the buckets: bucket_policy_json and lifecycle_rules by bucket key, and access_log_prefix."
   type = object({
     bucket_policy_json = map(string)
     lifecycle_rules    = map(any)

@@ -6,7 +6,7 @@ output "vpc_id" {
 output "subnet_ids" {
   description = "Subnet ids by tier (public, nodes, cache, database), in zone order."
   value = {
-    for tier, list in var.subnets : tier => [for i, _ in list : aws_subnet.this["${tier}-${i}"].id]
+    for tier, list in var.policy.subnets : tier => [for i, _ in list : aws_subnet.this["${tier}-${i}"].id]
   }
 }
 
