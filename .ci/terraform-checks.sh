@@ -5,8 +5,10 @@
 # "Checks"). Skips, with a message, where terraform is not installed.
 set -euo pipefail
 export LOG_TAG=terraform
+# By a path relative to this script, not git rev-parse: the workflow runs this under sudo, where git
+# refuses a checkout another user owns ("dubious ownership").
 # shellcheck source=.ci/lib.sh
-source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && git rev-parse --show-toplevel)/.ci/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 if ! command -v terraform >/dev/null; then

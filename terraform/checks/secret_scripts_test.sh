@@ -35,7 +35,8 @@ standin() {
   port=$(py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   printf '%s\n' "$port" >"$1"
   : >"$4"
-  py "$checks/secretsmanager_standin.py" "$port" "$2" "$3" "$4" &
+  # Python itself in the background (not through py, a function: $! would be a subshell's).
+  /usr/bin/python3 -B "$checks/secretsmanager_standin.py" "$port" "$2" "$3" "$4" &
   pids+=($!)
   wait_for "the Secrets Manager stand-in on port $port" 5 bash -c "echo >/dev/tcp/127.0.0.1/$port"
 }
