@@ -86,42 +86,35 @@ data "aws_partition" "current" {}
 
 # ---- Buckets ----
 
-module "log_bucket" {
-  source = "./modules/s3-bucket"
+module "buckets" {
+  source = "./modules/buckets"
 
-  name            = var.log_bucket_name
-  kms_key_arn     = null # S3 delivers server access logs only to SSE-S3 buckets.
-  policy_json     = module.policy.bucket_policy_json.logs
-  lifecycle_rules = module.policy.lifecycle_rules.logs
+  names       = { logs = var.log_bucket_name, artifacts = var.artifacts_bucket_name, backup = var.backup_bucket_name }
+  kms_key_arn = module.kms.arn
+  policy = {
+    bucket_policy_json = module.policy.bucket_policy_json
+    lifecycle_rules    = module.policy.lifecycle_rules
+    access_log_prefix  = module.policy.access_log_prefix
+  }
 }
 
-module "artifacts_bucket" {
-  source = "./modules/s3-bucket"
-
-  name              = var.artifacts_bucket_name
-  kms_key_arn       = module.kms.arn
-  policy_json       = module.policy.bucket_policy_json.artifacts
-  lifecycle_rules   = module.policy.lifecycle_rules.artifacts
-  access_logging    = true
-  access_log_bucket = module.log_bucket.name
-  access_log_prefix = module.policy.access_log_prefix
+# Where the buckets were before modules/buckets (an existing stack keeps them).
+moved {
+  from = module.log_bucket
+  to   = module.buckets.module.log_bucket
 }
-
-module "backup_bucket" {
-  source = "./modules/s3-bucket"
-
-  name              = var.backup_bucket_name
-  kms_key_arn       = module.kms.arn
-  policy_json       = module.policy.bucket_policy_json.backup
-  lifecycle_rules   = module.policy.lifecycle_rules.backup
-  access_logging    = true
-  access_log_bucket = module.log_bucket.name
-  access_log_prefix = module.policy.access_log_prefix
+moved {
+  from = module.artifacts_bucket
+  to   = module.buckets.module.bucket["artifacts"]
+}
+moved {
+  from = module.backup_bucket
+  to   = module.buckets.module.bucket["backup"]
 }
 
 # The compose bundle the host runs (make it with `git archive`, see README.md), under bundles/.
 resource "aws_s3_object" "bundle" {
-  bucket             = module.artifacts_bucket.name
+  bucket             = module.buckets.names.artifacts
   key                = local.bundle_key
   source             = var.bundle_path
   source_hash        = filesha256(var.bundle_path)
@@ -134,30 +127,33 @@ resource "aws_s3_object" "bundle" {
 module "network" {
   source = "./modules/network"
 
-  name               = local.name
-  vpc_id             = data.aws_subnet.host.vpc_id
-  enable_alb         = var.enable_alb
-  host_ingress_rules = module.policy.host_ingress_rules
-  host_egress_rules  = module.policy.host_egress_rules
-  alb_ingress_rules  = module.policy.alb_ingress_rules
-  alb_egress_rules   = module.policy.alb_egress_rules
+  name       = local.name
+  vpc_id     = data.aws_subnet.host.vpc_id
+  enable_alb = var.enable_alb
+  rules = {
+    host = { ingress = module.policy.host_ingress_rules, egress = module.policy.host_egress_rules }
+    alb  = { ingress = module.policy.alb_ingress_rules, egress = module.policy.alb_egress_rules }
+  }
 }
 
 module "host" {
   source = "./modules/docker-host"
 
-  name                    = local.name
-  ami_id                  = local.ami_id
-  instance_type           = module.policy.instance_type
-  subnet_id               = var.subnet_id
-  security_group_ids      = [module.network.host_security_group_id]
-  assume_role_policy_json = module.policy.instance_assume_role_policy_json
-  instance_policy_json    = module.policy.instance_policy_json
-  metadata_options        = module.policy.metadata_options
-  user_data               = module.policy.user_data
-  root_volume_size        = var.root_volume_size
-  kms_key_arn             = module.kms.arn
-  data_volume_id          = aws_ebs_volume.data.id
+  name               = local.name
+  ami_id             = local.ami_id
+  subnet_id          = var.subnet_id
+  security_group_ids = [module.network.host_security_group_id]
+  root_volume_size   = var.root_volume_size
+  kms_key_arn        = module.kms.arn
+  data_volume_id     = aws_ebs_volume.data.id
+
+  policy = {
+    instance_type                    = module.policy.instance_type
+    instance_assume_role_policy_json = module.policy.instance_assume_role_policy_json
+    instance_policy_json             = module.policy.instance_policy_json
+    metadata_options                 = module.policy.metadata_options
+    user_data                        = module.policy.user_data
+  }
 
   # The first boot reads the bundle and the secret: both must exist.
   depends_on = [aws_s3_object.bundle, module.secret]

@@ -20,12 +20,12 @@ output "ssm_session_command" {
 
 output "artifacts_bucket" {
   description = "Artifacts bucket (compose bundles under bundles/)."
-  value       = module.artifacts_bucket.name
+  value       = module.buckets.names.artifacts
 }
 
 output "backup_bucket" {
   description = "Backup bucket (the host writes under backups/, never deletes)."
-  value       = module.backup_bucket.name
+  value       = module.buckets.names.backup
 }
 
 output "backup_prefix" {
@@ -35,7 +35,7 @@ output "backup_prefix" {
 
 output "log_bucket" {
   description = "Bucket of the S3 server access logs."
-  value       = module.log_bucket.name
+  value       = module.buckets.names.logs
 }
 
 output "secret_arn" {

@@ -88,42 +88,102 @@ module "policy" {
 module "vpc" {
   source = "../modules/vpc"
 
-  name                   = module.policy.name
-  cluster_name           = local.name
-  vpc_cidr               = var.vpc_cidr
-  subnets                = module.policy.subnets
-  nat_gateway_per_az     = var.nat_gateway_per_az
-  interface_endpoints    = module.policy.interface_endpoints
-  gateway_endpoints      = module.policy.gateway_endpoints
-  endpoint_ingress_rules = module.policy.endpoint_ingress_rules
-  node_security_group_id = module.eks.cluster_security_group_id
-  region                 = var.aws_region
+  name                       = module.policy.name
+  cluster_name               = local.name
+  vpc_cidr                   = var.vpc_cidr
+  nat_gateway_per_az         = var.nat_gateway_per_az
+  region                     = var.aws_region
+  endpoint_security_group_id = module.security_group["endpoints"].id
+  kms_key_arn                = module.kms.arn
+  log_retention_days         = var.log_retention_days
 
-  flow_log                         = module.policy.flow_log
-  flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
-  flow_log_policy_json             = module.policy.flow_log_policy_json
-  kms_key_arn                      = module.kms.arn
-  log_retention_days               = var.log_retention_days
+  policy = {
+    subnets                          = module.policy.subnets
+    interface_endpoints              = module.policy.interface_endpoints
+    gateway_endpoints                = module.policy.gateway_endpoints
+    flow_log                         = module.policy.flow_log
+    flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
+    flow_log_policy_json             = module.policy.flow_log_policy_json
+  }
 }
 
 module "eks" {
   source = "../modules/eks-cluster"
 
-  name                            = module.policy.name
-  kubernetes_version              = var.kubernetes_version
-  subnet_ids                      = module.vpc.subnet_ids.nodes
-  access                          = module.policy.cluster_access
-  log_types                       = module.policy.cluster_log_types
-  log_retention_days              = var.log_retention_days
-  kms_key_arn                     = module.kms.arn
-  cluster_assume_role_policy_json = module.policy.cluster_assume_role_policy_json
-  cluster_role_managed_policies   = module.policy.cluster_role_managed_policies
-  node_assume_role_policy_json    = module.policy.node_assume_role_policy_json
-  node_role_managed_policies      = module.policy.node_role_managed_policies
-  admin_role_arns                 = module.policy.admin_role_arns
-  admin_access_policy_arn         = module.policy.admin_access_policy_arn
-  node_groups                     = var.node_groups
-  addon_versions                  = var.addon_versions
+  name               = module.policy.name
+  kubernetes_version = var.kubernetes_version
+  subnet_ids         = module.vpc.subnet_ids.nodes
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = module.kms.arn
+  node_groups        = var.node_groups
+  addon_versions     = var.addon_versions
+
+  policy = {
+    cluster_access                  = module.policy.cluster_access
+    cluster_log_types               = module.policy.cluster_log_types
+    cluster_assume_role_policy_json = module.policy.cluster_assume_role_policy_json
+    cluster_role_managed_policies   = module.policy.cluster_role_managed_policies
+    node_assume_role_policy_json    = module.policy.node_assume_role_policy_json
+    node_role_managed_policies      = module.policy.node_role_managed_policies
+    admin_role_arns                 = module.policy.admin_role_arns
+    admin_access_policy_arn         = module.policy.admin_access_policy_arn
+  }
+}
+
+# ---- Security groups of the data stores and the VPC endpoints ----
+
+# Each takes its port from the cluster security group (every managed node, hence every pod, carries
+# it) and from nothing else: no CIDR, no egress.
+module "security_group" {
+  source = "../modules/security-group"
+  for_each = {
+    postgres = {
+      description = "RDS PostgreSQL of ${module.policy.name}: its port from the cluster's nodes only, no egress"
+      rules       = module.policy.postgres_ingress_rules
+    }
+    redis = {
+      description = "ElastiCache Redis of ${module.policy.name}: its port from the cluster's nodes only, no egress"
+      rules       = module.policy.redis_ingress_rules
+    }
+    endpoints = {
+      description = "Interface endpoints of ${module.policy.name}: HTTPS from the cluster's nodes only"
+      rules       = module.policy.endpoint_ingress_rules
+    }
+  }
+
+  name        = "${module.policy.name}-${each.key}"
+  description = each.value.description
+  vpc_id      = module.vpc.vpc_id
+  rules       = { ingress = each.value.rules }
+  peers       = { nodes = module.eks.cluster_security_group_id }
+  peers_only  = true
+}
+
+# Where the groups were before modules/security-group: inside modules/rds-postgres,
+# modules/elasticache-redis and modules/vpc (an existing environment keeps them).
+moved {
+  from = module.rds.aws_security_group.this
+  to   = module.security_group["postgres"].aws_security_group.this
+}
+moved {
+  from = module.rds.aws_vpc_security_group_ingress_rule.this
+  to   = module.security_group["postgres"].aws_vpc_security_group_ingress_rule.this
+}
+moved {
+  from = module.redis.aws_security_group.this
+  to   = module.security_group["redis"].aws_security_group.this
+}
+moved {
+  from = module.redis.aws_vpc_security_group_ingress_rule.this
+  to   = module.security_group["redis"].aws_vpc_security_group_ingress_rule.this
+}
+moved {
+  from = module.vpc.aws_security_group.endpoints
+  to   = module.security_group["endpoints"].aws_security_group.this
+}
+moved {
+  from = module.vpc.aws_vpc_security_group_ingress_rule.endpoints
+  to   = module.security_group["endpoints"].aws_vpc_security_group_ingress_rule.this
 }
 
 # ---- Data stores ----
@@ -132,10 +192,8 @@ module "rds" {
   source = "../modules/rds-postgres"
 
   name                      = module.policy.name
-  vpc_id                    = module.vpc.vpc_id
   subnet_ids                = module.vpc.subnet_ids.database
-  node_security_group_id    = module.eks.cluster_security_group_id
-  ingress_rules             = module.policy.postgres_ingress_rules
+  security_group_id         = module.security_group["postgres"].id
   settings                  = module.policy.postgres_settings
   parameters                = module.policy.postgres_parameters
   port                      = 5432
@@ -147,16 +205,14 @@ module "rds" {
 module "redis" {
   source = "../modules/elasticache-redis"
 
-  name                   = module.policy.name
-  vpc_id                 = module.vpc.vpc_id
-  subnet_ids             = module.vpc.subnet_ids.cache
-  node_security_group_id = module.eks.cluster_security_group_id
-  ingress_rules          = module.policy.redis_ingress_rules
-  settings               = module.policy.redis_settings
-  parameters             = module.policy.redis_parameters
-  port                   = 6379
-  auth_token_secret_arn  = module.redis_auth.arn
-  auth_token_version     = var.secret_version
+  name                  = module.policy.name
+  subnet_ids            = module.vpc.subnet_ids.cache
+  security_group_id     = module.security_group["redis"].id
+  settings              = module.policy.redis_settings
+  parameters            = module.policy.redis_parameters
+  port                  = 6379
+  auth_token_secret_arn = module.redis_auth.arn
+  auth_token_version    = var.secret_version
 }
 
 # ---- Workload identities ----
@@ -186,23 +242,24 @@ module "backup_role" {
 
 # ---- Buckets ----
 
-module "log_bucket" {
-  source = "../modules/s3-bucket"
+module "buckets" {
+  source = "../modules/buckets"
 
-  name            = var.log_bucket_name
-  kms_key_arn     = null # S3 delivers server access logs only to SSE-S3 buckets.
-  policy_json     = module.policy.bucket_policy_json.logs
-  lifecycle_rules = module.policy.lifecycle_rules.logs
+  names       = { logs = var.log_bucket_name, backup = var.backup_bucket_name }
+  kms_key_arn = module.kms.arn
+  policy = {
+    bucket_policy_json = module.policy.bucket_policy_json
+    lifecycle_rules    = module.policy.lifecycle_rules
+    access_log_prefix  = module.policy.access_log_prefix
+  }
 }
 
-module "backup_bucket" {
-  source = "../modules/s3-bucket"
-
-  name              = var.backup_bucket_name
-  kms_key_arn       = module.kms.arn
-  policy_json       = module.policy.bucket_policy_json.backup
-  lifecycle_rules   = module.policy.lifecycle_rules.backup
-  access_logging    = true
-  access_log_bucket = module.log_bucket.name
-  access_log_prefix = module.policy.access_log_prefix
+# Where the buckets were before modules/buckets (an existing environment keeps them).
+moved {
+  from = module.log_bucket
+  to   = module.buckets.module.log_bucket
+}
+moved {
+  from = module.backup_bucket
+  to   = module.buckets.module.bucket["backup"]
 }

@@ -55,7 +55,7 @@ output "backup_role_arn" {
 
 output "backup_bucket" {
   description = "Bucket of the logical backups (backups/ only)."
-  value       = module.backup_bucket.name
+  value       = module.buckets.names.backup
 }
 
 output "kms_key_arn" {

@@ -1,46 +1,16 @@
 # The single host's root, planned as `terraform plan -var-file=environments/<env>.tfvars` plans it, with
-# a mocked AWS provider (no account, no network). .ci/terraform-checks.sh runs it once per environment:
+# a mocked AWS provider (no account, no network). checks/run.sh runs it once per environment:
 #   terraform test -var-file=environments/staging.tfvars      (and production.tfvars)
 # The environment's file says where and how big; what runs (release.tfvars) is below. Every assertion
 # reads a planned resource (through the modules' `resources` outputs), never a variable.
 
+# The mocked AWS provider's answers are shared with terraform/eks's tests: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
+  source = "./tests/mocks"
+
   # What an apply would make (ARNs, ids) is known in the plan here, so the assertions can compare it.
   # A count or for_each that depends on such a value still fails as it does in a real plan.
   override_during = plan
-
-  # Data sources answer like the account would (random strings would fail the modules' validations).
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-  mock_data "aws_subnet" {
-    defaults = { availability_zone = "eu-west-1a", vpc_id = "vpc-0123456789abcdef0" }
-  }
-  mock_data "aws_ssm_parameter" {
-    defaults = { value = "ami-0123456789abcdef0", type = "String" }
-  }
-
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-      key_id = "0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-    }
-  }
-  mock_resource "aws_secretsmanager_secret" {
-    defaults = { arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app/stack-AbCdEf" }
-  }
-  mock_resource "aws_ebs_volume" {
-    defaults = { id = "vol-0123456789abcdef0" }
-  }
-  mock_resource "aws_security_group" {
-    defaults = { id = "sg-0123456789abcdef0" }
-  }
-  mock_resource "aws_instance" {
-    defaults = { id = "i-0123456789abcdef0" }
-  }
-  mock_resource "aws_eip" {
-    defaults = { public_dns = "ec2-203-0-113-10.eu-west-1.compute.amazonaws.com" }
-  }
 }
 
 # What runs: a release file's values (environments/release.tfvars.example), with a bundle made for tests.
@@ -63,7 +33,7 @@ run "buckets_hardened" {
 
   assert {
     condition = alltrue([
-      for b in [module.log_bucket.resources, module.artifacts_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["logs", "artifacts", "backup"] : module.buckets.resources[k]] :
       b.public_access_block.block_public_acls && b.public_access_block.block_public_policy
       && b.public_access_block.ignore_public_acls && b.public_access_block.restrict_public_buckets
     ])
@@ -72,7 +42,7 @@ run "buckets_hardened" {
 
   assert {
     condition = alltrue([
-      for b in [module.log_bucket.resources, module.artifacts_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["logs", "artifacts", "backup"] : module.buckets.resources[k]] :
       one(b.ownership.rule).object_ownership == "BucketOwnerEnforced"
       && one(b.versioning.versioning_configuration).status == "Enabled"
       && !b.bucket.force_destroy
@@ -83,7 +53,7 @@ run "buckets_hardened" {
   # Every bucket denies plain HTTP, to everyone, for every action.
   assert {
     condition = alltrue([
-      for b in [module.log_bucket.resources, module.artifacts_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["logs", "artifacts", "backup"] : module.buckets.resources[k]] :
       anytrue([
         for s in jsondecode(b.policy.policy).Statement :
         s.Effect == "Deny" && s.Principal == "*" && s.Action == "s3:*"
@@ -96,7 +66,7 @@ run "buckets_hardened" {
 
   assert {
     condition = alltrue([
-      for b in [module.log_bucket.resources, module.artifacts_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["logs", "artifacts", "backup"] : module.buckets.resources[k]] :
       anytrue([for r in b.lifecycle.rule : length(r.abort_incomplete_multipart_upload) == 1 && r.status == "Enabled"])
     ])
     error_message = "A bucket has no lifecycle rule that aborts incomplete multipart uploads."
@@ -105,7 +75,7 @@ run "buckets_hardened" {
   # SSE-KMS with the project's key and a bucket key; the log bucket SSE-S3 (all S3 logging delivers to).
   assert {
     condition = alltrue([
-      for b in [module.artifacts_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["artifacts", "backup"] : module.buckets.resources[k]] :
       one(one(b.encryption.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
       && one(one(b.encryption.rule).apply_server_side_encryption_by_default).kms_master_key_id == module.kms.arn
       && one(b.encryption.rule).bucket_key_enabled
@@ -114,14 +84,14 @@ run "buckets_hardened" {
   }
 
   assert {
-    condition     = one(one(module.log_bucket.resources.encryption.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    condition     = one(one(module.buckets.resources.logs.encryption.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
     error_message = "The log bucket must be SSE-S3: S3 server access logs are delivered only to such buckets."
   }
 
   # Access logs of the artifacts and backup buckets go to the log bucket; the log bucket logs nowhere.
   assert {
     condition = alltrue([
-      for b in [module.artifacts_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["artifacts", "backup"] : module.buckets.resources[k]] :
       length(b.logging) == 1 && b.logging[0].target_bucket == var.log_bucket_name
       && b.logging[0].target_prefix == "s3-access/${b.bucket.bucket}/"
     ])
@@ -129,7 +99,7 @@ run "buckets_hardened" {
   }
 
   assert {
-    condition     = length(module.log_bucket.resources.logging) == 0
+    condition     = length(module.buckets.resources.logs.logging) == 0
     error_message = "The log bucket logs into a bucket (into itself, it would loop)."
   }
 }

@@ -1,51 +1,15 @@
 # The EKS root, planned as `terraform plan -var-file=environments/<env>.tfvars` plans it, with a mocked
-# AWS provider (no account, no network). .ci/terraform-checks.sh runs it once per environment:
+# AWS provider (no account, no network). terraform/checks/run.sh runs it once per environment:
 #   terraform -chdir=terraform/eks test -var-file=environments/staging.tfvars   (and production.tfvars)
 # Every assertion reads a planned resource (through the modules' `resources` outputs), never a variable.
 
+# The mocked AWS provider's answers are shared with the single host's tests: ../tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
+  source = "../tests/mocks"
+
   # What an apply would make (ARNs, ids) is known in the plan here, so the assertions can compare it.
   # A count or for_each that depends on such a value still fails as it does in a real plan.
   override_during = plan
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-      key_id = "0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-    }
-  }
-  mock_resource "aws_vpc" {
-    defaults = { id = "vpc-0123456789abcdef0" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mocked" }
-  }
-  mock_resource "aws_elasticache_replication_group" {
-    defaults = { id = "voting-eks-mocked" }
-  }
-  mock_resource "aws_eks_cluster" {
-    defaults = {
-      vpc_config            = { cluster_security_group_id = "sg-0c1c2c3c4c5c6c7c8" }
-      identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" }] }]
-      certificate_authority = [{ data = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==" }]
-    }
-  }
-  mock_resource "aws_iam_openid_connect_provider" {
-    defaults = { arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF" }
-  }
-  mock_resource "aws_db_instance" {
-    defaults = {
-      master_user_secret = [{
-        kms_key_id    = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-        secret_arn    = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f-AbCdEf"
-        secret_status = "active"
-      }]
-    }
-  }
 }
 
 # Each secret gets an ARN of its own, so the External Secrets policy can be compared with them.
@@ -115,7 +79,7 @@ run "network" {
 
   assert {
     condition = alltrue([
-      for r in values(module.vpc.resources.endpoint_ingress) :
+      for r in values(module.security_group["endpoints"].resources.ingress) :
       r.cidr_ipv4 == null && r.cidr_ipv6 == null && r.referenced_security_group_id == module.eks.cluster_security_group_id
       && r.from_port == 443 && r.to_port == 443
     ])
@@ -213,7 +177,7 @@ run "data_stores" {
 
   assert {
     condition = alltrue([
-      for r in values(merge(module.rds.resources.ingress, module.redis.resources.ingress)) :
+      for r in values(merge(module.security_group["postgres"].resources.ingress, module.security_group["redis"].resources.ingress)) :
       r.cidr_ipv4 == null && r.cidr_ipv6 == null && r.referenced_security_group_id == module.eks.cluster_security_group_id
     ])
     error_message = "A data store takes connections from elsewhere than the cluster's nodes."
@@ -331,7 +295,7 @@ run "buckets" {
 
   assert {
     condition = alltrue([
-      for b in [module.log_bucket.resources, module.backup_bucket.resources] :
+      for b in [for k in ["logs", "backup"] : module.buckets.resources[k]] :
       b.public_access_block.block_public_acls && b.public_access_block.block_public_policy
       && b.public_access_block.ignore_public_acls && b.public_access_block.restrict_public_buckets
       && one(b.versioning.versioning_configuration).status == "Enabled"
@@ -345,9 +309,9 @@ run "buckets" {
 
   assert {
     condition = (
-      one(one(module.backup_bucket.resources.encryption.rule).apply_server_side_encryption_by_default).kms_master_key_id == module.kms.arn
-      && length(module.backup_bucket.resources.logging) == 1
-      && module.backup_bucket.resources.logging[0].target_bucket == var.log_bucket_name
+      one(one(module.buckets.resources.backup.encryption.rule).apply_server_side_encryption_by_default).kms_master_key_id == module.kms.arn
+      && length(module.buckets.resources.backup.logging) == 1
+      && module.buckets.resources.backup.logging[0].target_bucket == var.log_bucket_name
     )
     error_message = "The backup bucket is not encrypted with the project's key or does not log its access."
   }

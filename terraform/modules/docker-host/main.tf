@@ -5,13 +5,13 @@
 resource "aws_iam_role" "this" {
   name               = "${var.name}-host"
   description        = "Docker host of ${var.name}"
-  assume_role_policy = var.assume_role_policy_json
+  assume_role_policy = var.policy.instance_assume_role_policy_json
 }
 
 resource "aws_iam_role_policy" "this" {
   name   = "${var.name}-host"
   role   = aws_iam_role.this.id
-  policy = var.instance_policy_json
+  policy = var.policy.instance_policy_json
 }
 
 resource "aws_iam_instance_profile" "this" {
@@ -21,7 +21,7 @@ resource "aws_iam_instance_profile" "this" {
 
 resource "aws_instance" "this" {
   ami                    = var.ami_id
-  instance_type          = var.instance_type
+  instance_type          = var.policy.instance_type
   subnet_id              = var.subnet_id
   vpc_security_group_ids = var.security_group_ids
   iam_instance_profile   = aws_iam_instance_profile.this.name
@@ -29,15 +29,15 @@ resource "aws_instance" "this" {
   monitoring             = var.detailed_monitoring
 
   # A new user data (new images, a new bundle) is a new instance; the data volume carries the state.
-  user_data                   = var.user_data
+  user_data                   = var.policy.user_data
   user_data_replace_on_change = true
 
   metadata_options {
-    http_endpoint               = var.metadata_options.http_endpoint
-    http_tokens                 = var.metadata_options.http_tokens
-    http_put_response_hop_limit = var.metadata_options.http_put_response_hop_limit
-    http_protocol_ipv6          = var.metadata_options.http_protocol_ipv6
-    instance_metadata_tags      = var.metadata_options.instance_metadata_tags
+    http_endpoint               = var.policy.metadata_options.http_endpoint
+    http_tokens                 = var.policy.metadata_options.http_tokens
+    http_put_response_hop_limit = var.policy.metadata_options.http_put_response_hop_limit
+    http_protocol_ipv6          = var.policy.metadata_options.http_protocol_ipv6
+    instance_metadata_tags      = var.policy.metadata_options.instance_metadata_tags
   }
 
   root_block_device {

@@ -18,12 +18,6 @@ variable "ami_id" {
   }
 }
 
-variable "instance_type" {
-  description = "Instance type (the policy module checks it against the allowed list)."
-  type        = string
-  # no validation: the policy module holds the list of allowed types.
-}
-
 variable "subnet_id" {
   description = "Subnet of the host."
   type        = string
@@ -44,48 +38,35 @@ variable "security_group_ids" {
   }
 }
 
-variable "assume_role_policy_json" {
-  description = "Trust policy of the role (policy module)."
-  type        = string
-
-  validation {
-    condition     = can(jsondecode(var.assume_role_policy_json))
-    error_message = "assume_role_policy_json must be JSON."
-  }
-}
-
-variable "instance_policy_json" {
-  description = "Permissions of the role (policy module)."
-  type        = string
-
-  validation {
-    condition     = can(jsondecode(var.instance_policy_json))
-    error_message = "instance_policy_json must be JSON."
-  }
-}
-
-variable "metadata_options" {
-  description = "Instance metadata options (policy module): IMDSv2 required."
+# The host's decisions, as modules/policy outputs them.
+variable "policy" {
+  description = "modules/policy's decisions for the host: instance_type (checked against the allowed list), the role's trust policy (instance_assume_role_policy_json) and permissions (instance_policy_json), metadata_options (IMDSv2 required) and the first-boot script (user_data; holds no secret)."
   type = object({
-    http_endpoint               = string
-    http_tokens                 = string
-    http_put_response_hop_limit = number
-    http_protocol_ipv6          = string
-    instance_metadata_tags      = string
+    instance_type                    = string
+    instance_assume_role_policy_json = string
+    instance_policy_json             = string
+    metadata_options = object({
+      http_endpoint               = string
+      http_tokens                 = string
+      http_put_response_hop_limit = number
+      http_protocol_ipv6          = string
+      instance_metadata_tags      = string
+    })
+    user_data = string
   })
 
   validation {
-    condition     = var.metadata_options.http_tokens == "required"
-    error_message = "IMDSv2 must be required (http_tokens = required)."
+    condition     = can(jsondecode(var.policy.instance_assume_role_policy_json)) && can(jsondecode(var.policy.instance_policy_json))
+    error_message = "instance_assume_role_policy_json and instance_policy_json must be JSON."
   }
-}
-
-variable "user_data" {
-  description = "First-boot script (policy module); holds no secret."
-  type        = string
 
   validation {
-    condition     = length(var.user_data) < 16384
+    condition     = var.policy.metadata_options.http_tokens == "required"
+    error_message = "IMDSv2 must be required (http_tokens = required)."
+  }
+
+  validation {
+    condition     = length(var.policy.user_data) < 16384
     error_message = "EC2 user data is limited to 16 KiB."
   }
 }

@@ -18,11 +18,11 @@ resource "aws_cloudwatch_log_group" "control_plane" {
 
 resource "aws_iam_role" "cluster" {
   name               = "${var.name}-cluster"
-  assume_role_policy = var.cluster_assume_role_policy_json
+  assume_role_policy = var.policy.cluster_assume_role_policy_json
 }
 
 resource "aws_iam_role_policy_attachment" "cluster" {
-  for_each = toset(var.cluster_role_managed_policies)
+  for_each = toset(var.policy.cluster_role_managed_policies)
 
   role       = aws_iam_role.cluster.name
   policy_arn = each.value
@@ -33,18 +33,18 @@ resource "aws_eks_cluster" "this" {
   version  = var.kubernetes_version
   role_arn = aws_iam_role.cluster.arn
 
-  enabled_cluster_log_types = var.log_types
+  enabled_cluster_log_types = var.policy.cluster_log_types
 
   access_config {
-    authentication_mode                         = var.access.authentication_mode
-    bootstrap_cluster_creator_admin_permissions = var.access.bootstrap_cluster_creator_admin_permissions
+    authentication_mode                         = var.policy.cluster_access.authentication_mode
+    bootstrap_cluster_creator_admin_permissions = var.policy.cluster_access.bootstrap_cluster_creator_admin_permissions
   }
 
   vpc_config {
     subnet_ids              = var.subnet_ids
-    endpoint_private_access = var.access.endpoint_private_access
-    endpoint_public_access  = var.access.endpoint_public_access
-    public_access_cidrs     = var.access.endpoint_public_access ? var.access.public_access_cidrs : null
+    endpoint_private_access = var.policy.cluster_access.endpoint_private_access
+    endpoint_public_access  = var.policy.cluster_access.endpoint_public_access
+    public_access_cidrs     = var.policy.cluster_access.endpoint_public_access ? var.policy.cluster_access.public_access_cidrs : null
   }
 
   encryption_config {
@@ -60,7 +60,7 @@ resource "aws_eks_cluster" "this" {
 # ---- Who may use the API ----
 
 resource "aws_eks_access_entry" "admin" {
-  for_each = toset(var.admin_role_arns)
+  for_each = toset(var.policy.admin_role_arns)
 
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = each.value
@@ -68,11 +68,11 @@ resource "aws_eks_access_entry" "admin" {
 }
 
 resource "aws_eks_access_policy_association" "admin" {
-  for_each = toset(var.admin_role_arns)
+  for_each = toset(var.policy.admin_role_arns)
 
   cluster_name  = aws_eks_cluster.this.name
   principal_arn = aws_eks_access_entry.admin[each.key].principal_arn
-  policy_arn    = var.admin_access_policy_arn
+  policy_arn    = var.policy.admin_access_policy_arn
 
   access_scope {
     type = "cluster"
@@ -90,11 +90,11 @@ resource "aws_iam_openid_connect_provider" "this" {
 
 resource "aws_iam_role" "node" {
   name               = "${var.name}-node"
-  assume_role_policy = var.node_assume_role_policy_json
+  assume_role_policy = var.policy.node_assume_role_policy_json
 }
 
 resource "aws_iam_role_policy_attachment" "node" {
-  for_each = toset(var.node_role_managed_policies)
+  for_each = toset(var.policy.node_role_managed_policies)
 
   role       = aws_iam_role.node.name
   policy_arn = each.value

@@ -24,24 +24,6 @@ variable "subnet_ids" {
   }
 }
 
-variable "access" {
-  description = "Access settings from modules/policy (cluster_access): authentication_mode, bootstrap_cluster_creator_admin_permissions, endpoint_private_access, endpoint_public_access, public_access_cidrs."
-  type = object({
-    authentication_mode                         = string
-    bootstrap_cluster_creator_admin_permissions = bool
-    endpoint_private_access                     = bool
-    endpoint_public_access                      = bool
-    public_access_cidrs                         = list(string)
-  })
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "log_types" {
-  description = "Control plane log types (modules/policy: all five)."
-  type        = list(string)
-  # no validation: modules/policy makes and tests it.
-}
-
 variable "log_retention_days" {
   description = "Days the control plane logs are kept in CloudWatch Logs."
   type        = number
@@ -59,40 +41,26 @@ variable "kms_key_arn" {
   # no validation: modules/policy validates kms_key_arn.
 }
 
-variable "cluster_assume_role_policy_json" {
-  description = "Trust policy of the cluster role (modules/policy)."
-  type        = string
+# The cluster's decisions, as modules/policy outputs them.
+variable "policy" {
+  description = "modules/policy's decisions for the cluster: cluster_access (authentication mode, creator admin, private and public endpoint, public CIDRs), cluster_log_types, the cluster and node roles' trust policies and AWS-managed policies, admin_role_arns and admin_access_policy_arn."
+  type = object({
+    cluster_access = object({
+      authentication_mode                         = string
+      bootstrap_cluster_creator_admin_permissions = bool
+      endpoint_private_access                     = bool
+      endpoint_public_access                      = bool
+      public_access_cidrs                         = list(string)
+    })
+    cluster_log_types               = list(string)
+    cluster_assume_role_policy_json = string
+    cluster_role_managed_policies   = list(string)
+    node_assume_role_policy_json    = string
+    node_role_managed_policies      = list(string)
+    admin_role_arns                 = list(string)
+    admin_access_policy_arn         = string
+  })
   # no validation: modules/policy makes and tests it.
-}
-
-variable "cluster_role_managed_policies" {
-  description = "AWS-managed policies of the cluster role (modules/policy)."
-  type        = list(string)
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "node_assume_role_policy_json" {
-  description = "Trust policy of the node role (modules/policy)."
-  type        = string
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "node_role_managed_policies" {
-  description = "AWS-managed policies of the node role (modules/policy)."
-  type        = list(string)
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "admin_role_arns" {
-  description = "IAM roles given the admin access policy through access entries."
-  type        = list(string)
-  # no validation: modules/policy validates admin_role_arns.
-}
-
-variable "admin_access_policy_arn" {
-  description = "The EKS access policy of the admins (AmazonEKSClusterAdminPolicy)."
-  type        = string
-  # no validation: modules/policy makes it.
 }
 
 variable "node_groups" {

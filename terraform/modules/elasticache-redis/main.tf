@@ -1,7 +1,8 @@
 # Redis 7 on ElastiCache: one replication group with cluster mode disabled, one primary and replicas
 # in the other zones, automatic failover behind the primary endpoint, TLS required, encrypted at rest
 # with the project's key, an AUTH token (set from Secrets Manager by set-auth-token.sh, never through
-# Terraform's state). Reached from the cluster's nodes only.
+# Terraform's state). Reached from the cluster's nodes only (its security group is made by the root
+# with modules/security-group).
 #
 # Cluster mode stays disabled: the queue is one list (one key cannot be spread over shards), and the
 # worker's Lua scripts touch the queue, its processing lists, the registry, the heartbeat and the
@@ -29,25 +30,6 @@ resource "aws_elasticache_parameter_group" "this" {
   }
 }
 
-resource "aws_security_group" "this" {
-  name        = "${var.name}-redis"
-  description = "ElastiCache Redis of ${var.name}: its port from the cluster's nodes only, no egress"
-  vpc_id      = var.vpc_id
-
-  tags = { Name = "${var.name}-redis" }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "this" {
-  for_each = var.ingress_rules
-
-  security_group_id            = aws_security_group.this.id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
-}
-
 resource "aws_elasticache_replication_group" "this" {
   replication_group_id = var.name
   description          = "${var.name}: the vote queue"
@@ -57,7 +39,7 @@ resource "aws_elasticache_replication_group" "this" {
   port                 = var.port
   parameter_group_name = aws_elasticache_parameter_group.this.name
   subnet_group_name    = aws_elasticache_subnet_group.this.name
-  security_group_ids   = [aws_security_group.this.id]
+  security_group_ids   = [var.security_group_id]
 
   cluster_mode            = var.settings.cluster_mode
   num_node_groups         = var.settings.num_node_groups

@@ -13,15 +13,10 @@ output "port" {
   value       = aws_elasticache_replication_group.this.port
 }
 
-output "security_group_id" {
-  description = "The group's security group."
-  value       = aws_security_group.this.id
-}
-
 
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The replication group, its ingress rules and the token provisioner as planned."
-  value       = { replication_group = aws_elasticache_replication_group.this, ingress = aws_vpc_security_group_ingress_rule.this, auth_token = terraform_data.auth_token }
+  description = "The replication group and the token provisioner as planned."
+  value       = { replication_group = aws_elasticache_replication_group.this, auth_token = terraform_data.auth_token }
   sensitive   = true # the provider marks some of its attributes sensitive (none set here)
 }

@@ -1,76 +1,50 @@
 # The host's security group, and the load balancer's when there is one. Every rule comes from the
-# policy module; this only turns each into a resource (IPv4 or IPv6 by the CIDR, or a peer group).
+# policy module; modules/security-group turns each into a resource. The two groups name each other as
+# peers: the host's pages from the load balancer's group, the load balancer's way out to the host's.
 
-resource "aws_security_group" "host" {
+module "host" {
+  source = "../security-group"
+
   name        = "${var.name}-host"
   description = "Docker host of ${var.name}: the vote and result ports, HTTPS out"
   vpc_id      = var.vpc_id
-
-  tags = { Name = "${var.name}-host" }
+  rules       = var.rules["host"]
+  peers       = { alb = one(module.alb[*].id) }
 }
 
-resource "aws_security_group" "alb" {
-  count = var.enable_alb ? 1 : 0
+module "alb" {
+  source = "../security-group"
+  count  = var.enable_alb ? 1 : 0
 
   name        = "${var.name}-alb"
   description = "Load balancer of ${var.name}: 80/443 in, the host's two ports out"
   vpc_id      = var.vpc_id
-
-  tags = { Name = "${var.name}-alb" }
+  rules       = lookup(var.rules, "alb", {})
+  peers       = { host = module.host.id }
 }
 
-locals {
-  peers = {
-    host = aws_security_group.host.id
-    alb  = one(aws_security_group.alb[*].id)
-  }
+# Where these were before modules/security-group (an existing stack keeps its groups and rules).
+moved {
+  from = aws_security_group.host
+  to   = module.host.aws_security_group.this
 }
-
-resource "aws_vpc_security_group_ingress_rule" "host" {
-  for_each = var.host_ingress_rules
-
-  security_group_id            = aws_security_group.host.id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  cidr_ipv4                    = each.value.cidr != null && !strcontains(coalesce(each.value.cidr, "-"), ":") ? each.value.cidr : null
-  cidr_ipv6                    = each.value.cidr != null && strcontains(coalesce(each.value.cidr, "-"), ":") ? each.value.cidr : null
-  referenced_security_group_id = each.value.peer == null ? null : local.peers[each.value.peer]
+moved {
+  from = aws_vpc_security_group_ingress_rule.host
+  to   = module.host.aws_vpc_security_group_ingress_rule.this
 }
-
-resource "aws_vpc_security_group_egress_rule" "host" {
-  for_each = var.host_egress_rules
-
-  security_group_id            = aws_security_group.host.id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  cidr_ipv4                    = each.value.cidr != null && !strcontains(coalesce(each.value.cidr, "-"), ":") ? each.value.cidr : null
-  cidr_ipv6                    = each.value.cidr != null && strcontains(coalesce(each.value.cidr, "-"), ":") ? each.value.cidr : null
-  referenced_security_group_id = each.value.peer == null ? null : local.peers[each.value.peer]
+moved {
+  from = aws_vpc_security_group_egress_rule.host
+  to   = module.host.aws_vpc_security_group_egress_rule.this
 }
-
-resource "aws_vpc_security_group_ingress_rule" "alb" {
-  for_each = var.enable_alb ? var.alb_ingress_rules : {}
-
-  security_group_id = aws_security_group.alb[0].id
-  description       = each.value.description
-  ip_protocol       = each.value.ip_protocol
-  from_port         = each.value.from_port
-  to_port           = each.value.to_port
-  cidr_ipv4         = !strcontains(each.value.cidr, ":") ? each.value.cidr : null
-  cidr_ipv6         = strcontains(each.value.cidr, ":") ? each.value.cidr : null
+moved {
+  from = aws_security_group.alb[0]
+  to   = module.alb[0].aws_security_group.this
 }
-
-resource "aws_vpc_security_group_egress_rule" "alb" {
-  for_each = var.enable_alb ? var.alb_egress_rules : {}
-
-  security_group_id            = aws_security_group.alb[0].id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  referenced_security_group_id = local.peers[each.value.peer]
+moved {
+  from = aws_vpc_security_group_ingress_rule.alb
+  to   = module.alb[0].aws_vpc_security_group_ingress_rule.this
+}
+moved {
+  from = aws_vpc_security_group_egress_rule.alb
+  to   = module.alb[0].aws_vpc_security_group_egress_rule.this
 }

@@ -24,73 +24,28 @@ variable "enable_alb" {
   default     = false
 }
 
-# The rule maps of the policy module: key => { description, from_port, to_port, ip_protocol, cidr, peer }.
-variable "host_ingress_rules" {
-  description = "Ingress rules of the host (policy module output host_ingress_rules)."
-  type = map(object({
+# The policy module's rule maps: group (host, alb) => direction (ingress, egress) => key => rule.
+variable "rules" {
+  description = "Rules of the host (the policy module's host_ingress_rules, host_egress_rules) and of the load balancer (alb_ingress_rules: CIDRs only; alb_egress_rules: peers only), as { host = { ingress, egress }, alb = { ingress, egress } }; each rule { description, from_port, to_port, ip_protocol, cidr, peer }."
+  type = map(map(map(object({
     description = string
     from_port   = number
     to_port     = number
     ip_protocol = string
     cidr        = string
     peer        = string
-  }))
+  }))))
 
   validation {
-    condition     = alltrue([for r in values(var.host_ingress_rules) : length(r.description) > 0 && (r.cidr == null) != (r.peer == null)])
-    error_message = "Every rule needs a description and exactly one of cidr and peer."
+    condition     = contains(keys(var.rules), "host") && alltrue([for g in keys(var.rules) : contains(["host", "alb"], g)])
+    error_message = "rules must have the group host, and may have alb, nothing else."
   }
-}
-
-variable "host_egress_rules" {
-  description = "Egress rules of the host (policy module output host_egress_rules)."
-  type = map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))
 
   validation {
-    condition     = alltrue([for r in values(var.host_egress_rules) : length(r.description) > 0 && (r.cidr == null) != (r.peer == null)])
-    error_message = "Every rule needs a description and exactly one of cidr and peer."
-  }
-}
-
-variable "alb_ingress_rules" {
-  description = "Ingress rules of the load balancer (policy module output alb_ingress_rules), CIDRs only."
-  type = map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))
-  default = {}
-
-  validation {
-    condition     = alltrue([for r in values(var.alb_ingress_rules) : length(r.description) > 0 && r.cidr != null])
-    error_message = "Every load balancer ingress rule needs a description and a CIDR."
-  }
-}
-
-variable "alb_egress_rules" {
-  description = "Egress rules of the load balancer (policy module output alb_egress_rules), peers only."
-  type = map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))
-  default = {}
-
-  validation {
-    condition     = alltrue([for r in values(var.alb_egress_rules) : length(r.description) > 0 && r.peer != null])
-    error_message = "Every load balancer egress rule needs a description and a peer."
+    condition = alltrue(concat(
+      [for r in values(lookup(lookup(var.rules, "alb", {}), "ingress", {})) : r.cidr != null],
+      [for r in values(lookup(lookup(var.rules, "alb", {}), "egress", {})) : r.peer != null],
+    ))
+    error_message = "Every load balancer ingress rule needs a CIDR, and every egress rule a peer."
   }
 }

@@ -68,16 +68,7 @@ locals {
     )
   } : null
 
-  instance_assume_role_policy = {
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "Ec2InThisAccount"
-      Effect    = "Allow"
-      Principal = { Service = "ec2.amazonaws.com" }
-      Action    = ["sts:AssumeRole"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
-    }]
-  }
+  instance_assume_role_policy = local.service_trust.instance
 
   # IMDSv2 only. Hop limit 1: a container behind Docker's bridge is one hop further and cannot get
   # the instance role's credentials, which no container of the stack needs.

@@ -88,16 +88,7 @@ locals {
     "arn:${local.p}:iam::aws:policy/AmazonSSMManagedInstanceCore",
   ]
 
-  cluster_assume_role_policy = {
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "EksInThisAccount"
-      Effect    = "Allow"
-      Principal = { Service = "eks.amazonaws.com" }
-      Action    = ["sts:AssumeRole", "sts:TagSession"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
-    }]
-  }
+  cluster_assume_role_policy = local.service_trust.cluster
   # The nodes' role: EC2 in this account, as the Docker host's.
   node_assume_role_policy = local.instance_assume_role_policy
 
@@ -151,19 +142,7 @@ locals {
   }
 
   # VPC Flow Logs deliver with a role of ours: into the one log group, from this account's flow logs.
-  flow_log_assume_role_policy = {
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "VpcFlowLogsOfThisAccount"
-      Effect    = "Allow"
-      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
-      Action    = ["sts:AssumeRole"]
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = var.aws_account_id }
-        ArnLike      = { "aws:SourceArn" = "arn:${local.p}:ec2:${var.aws_region}:${var.aws_account_id}:vpc-flow-log/*" }
-      }
-    }]
-  }
+  flow_log_assume_role_policy = local.service_trust.flow_logs
   flow_log_policy = {
     Version = "2012-10-17"
     Statement = [{
@@ -217,16 +196,7 @@ locals {
   # The backup job, with EKS Pod Identity (the pod uses the SDK's default chain: no annotation, no
   # token audience to get right). The same rights as the single host's backups: write under
   # backups/, list it, read manifests, never read a dump or delete anything.
-  pod_identity_assume_role_policy = {
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "EksPodIdentityInThisAccount"
-      Effect    = "Allow"
-      Principal = { Service = "pods.eks.amazonaws.com" }
-      Action    = ["sts:AssumeRole", "sts:TagSession"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
-    }]
-  }
+  pod_identity_assume_role_policy = local.service_trust.pod_identity
   backup_policy = {
     Version = "2012-10-17"
     Statement = concat(local.backup_statements, [{

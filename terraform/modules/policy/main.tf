@@ -33,6 +33,27 @@ locals {
     if var.allow_ingress_from_anywhere || !contains(["0.0.0.0/0", "::/0"], c)
   ]
 
+  # ---- Trust policies of the roles AWS services assume, in this account only ----
+  # The Docker host's (EC2), and on EKS the cluster's, the flow logs' (from this account's flow logs
+  # only) and EKS Pod Identity's. The nodes' role trusts EC2 as the host's does.
+  this_account = { StringEquals = { "aws:SourceAccount" = var.aws_account_id } }
+  service_trust = {
+    for role, t in {
+      instance     = { sid = "Ec2InThisAccount", service = "ec2.amazonaws.com", actions = ["sts:AssumeRole"], condition = local.this_account }
+      cluster      = { sid = "EksInThisAccount", service = "eks.amazonaws.com", actions = ["sts:AssumeRole", "sts:TagSession"], condition = local.this_account }
+      pod_identity = { sid = "EksPodIdentityInThisAccount", service = "pods.eks.amazonaws.com", actions = ["sts:AssumeRole", "sts:TagSession"], condition = local.this_account }
+      flow_logs = {
+        sid       = "VpcFlowLogsOfThisAccount"
+        service   = "vpc-flow-logs.amazonaws.com"
+        actions   = ["sts:AssumeRole"]
+        condition = merge(local.this_account, { ArnLike = { "aws:SourceArn" = "arn:${local.p}:ec2:${var.aws_region}:${var.aws_account_id}:vpc-flow-log/*" } })
+      }
+      } : role => {
+      Version   = "2012-10-17"
+      Statement = [{ Sid = t.sid, Effect = "Allow", Principal = { Service = t.service }, Action = t.actions, Condition = t.condition }]
+    }
+  }
+
   # ---- The backup job's rights, the same on both platforms ----
   # Write under backups/, list it, read manifests (to compare with the previous backup), never read a
   # dump, and an explicit Deny of deleting or loosening, whatever policy is attached later.

@@ -5,8 +5,9 @@
 locals {
   # Who may read each compose secret file: the UIDs of the services of docker-compose.yml that mount
   # it (the file is bind-mounted as is, so its owner and mode on the host are what the container sees).
-  # .ci/terraform-checks.sh compares this with docker-compose.yml. Monitoring readers only when the
-  # monitoring profile runs; a file nobody is granted stays readable by root alone.
+  # terraform/checks/compose_secret_readers.py compares this with docker-compose.yml. Monitoring
+  # readers only when the monitoring profile runs; a file nobody is granted stays readable by root
+  # alone.
   # The master password (pg_password) is the database's and the roles job's (the app image, 65532)
   # only; the app logs in with one role per job (issue 22): voting_owner (migrate), worker, result and
   # voting_monitor (postgres_exporter), each password a file of its own. The roles job sets the roles'

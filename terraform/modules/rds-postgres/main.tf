@@ -2,7 +2,8 @@
 # minutes behind the same endpoint), storage encrypted with the project's key, TLS required
 # (rds.force_ssl), automated backups with point-in-time recovery, deletion protection and a final
 # snapshot, and the master password generated and kept by RDS in Secrets Manager (never in Terraform's
-# state). Reached from the cluster's nodes only. Settings from modules/policy.
+# state). Reached from the cluster's nodes only (its security group is made by the root with
+# modules/security-group). Settings from modules/policy.
 
 resource "aws_db_subnet_group" "this" {
   name       = var.name
@@ -26,25 +27,6 @@ resource "aws_db_parameter_group" "this" {
   lifecycle {
     create_before_destroy = true
   }
-}
-
-resource "aws_security_group" "this" {
-  name        = "${var.name}-postgres"
-  description = "RDS PostgreSQL of ${var.name}: its port from the cluster's nodes only, no egress"
-  vpc_id      = var.vpc_id
-
-  tags = { Name = "${var.name}-postgres" }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "this" {
-  for_each = var.ingress_rules
-
-  security_group_id            = aws_security_group.this.id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
 }
 
 # The log groups RDS exports to, made first so they are encrypted with the project's key and kept
@@ -78,7 +60,7 @@ resource "aws_db_instance" "this" {
 
   multi_az               = var.settings.multi_az
   db_subnet_group_name   = aws_db_subnet_group.this.name
-  vpc_security_group_ids = [aws_security_group.this.id]
+  vpc_security_group_ids = [var.security_group_id]
   publicly_accessible    = var.settings.publicly_accessible
   parameter_group_name   = aws_db_parameter_group.this.name
 

@@ -13,18 +13,12 @@ output "master_user_secret_arn" {
   value       = aws_db_instance.this.master_user_secret[0].secret_arn
 }
 
-output "security_group_id" {
-  description = "The instance's security group."
-  value       = aws_security_group.this.id
-}
-
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The instance, its parameter group, ingress rules and log groups as planned."
+  description = "The instance, its parameter group and log groups as planned."
   value = {
     instance        = aws_db_instance.this
     parameter_group = aws_db_parameter_group.this
-    ingress         = aws_vpc_security_group_ingress_rule.this
     log_groups      = aws_cloudwatch_log_group.this
   }
   sensitive = true # the provider marks some of aws_db_instance's attributes sensitive (password: never set here)

@@ -4,8 +4,8 @@ variable "name" {
   # no validation: modules/policy validates the environment's name.
 }
 
-variable "vpc_id" {
-  description = "VPC of the instance's security group."
+variable "security_group_id" {
+  description = "The security group of the instance (modules/security-group, made by the root: its port from the cluster's nodes only, no egress)."
   type        = string
   # no validation: an id this configuration creates.
 }
@@ -17,29 +17,6 @@ variable "subnet_ids" {
   validation {
     condition     = length(var.subnet_ids) == 3
     error_message = "subnet_ids must be the three database subnets (Multi-AZ)."
-  }
-}
-
-variable "node_security_group_id" {
-  description = "The cluster security group: peer \"nodes\" of the ingress rules."
-  type        = string
-  # no validation: an id this configuration creates.
-}
-
-variable "ingress_rules" {
-  description = "Ingress rules of the instance's group (modules/policy: the port from the nodes only)."
-  type = map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))
-
-  validation {
-    condition     = alltrue([for r in values(var.ingress_rules) : r.cidr == null && r.peer == "nodes"])
-    error_message = "RDS takes connections from the nodes' security group only, never from a CIDR."
   }
 }
 

@@ -7,9 +7,9 @@
 
 locals {
   subnet_list = merge([
-    for tier, list in var.subnets : { for i, s in list : "${tier}-${i}" => merge(s, { tier = tier, index = i }) }
+    for tier, list in var.policy.subnets : { for i, s in list : "${tier}-${i}" => merge(s, { tier = tier, index = i }) }
   ]...)
-  nat_keys = var.nat_gateway_per_az ? [for i, _ in var.subnets.public : tostring(i)] : ["0"]
+  nat_keys = var.nat_gateway_per_az ? [for i, _ in var.policy.subnets.public : tostring(i)] : ["0"]
 }
 
 resource "aws_vpc" "this" {
@@ -85,7 +85,7 @@ resource "aws_route_table" "public" {
 # The cache and database subnets share them but have no reason to go out; their groups have no
 # egress rule.
 resource "aws_route_table" "private" {
-  for_each = { for i, _ in var.subnets.nodes : tostring(i) => i }
+  for_each = { for i, _ in var.policy.subnets.nodes : tostring(i) => i }
 
   vpc_id = aws_vpc.this.id
 
@@ -106,40 +106,21 @@ resource "aws_route_table_association" "this" {
 
 # ---- Endpoints ----
 
-resource "aws_security_group" "endpoints" {
-  name        = "${var.name}-endpoints"
-  description = "Interface endpoints of ${var.name}: HTTPS from the cluster's nodes only"
-  vpc_id      = aws_vpc.this.id
-
-  tags = { Name = "${var.name}-endpoints" }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "endpoints" {
-  for_each = var.endpoint_ingress_rules
-
-  security_group_id            = aws_security_group.endpoints.id
-  description                  = each.value.description
-  ip_protocol                  = each.value.ip_protocol
-  from_port                    = each.value.from_port
-  to_port                      = each.value.to_port
-  referenced_security_group_id = { nodes = var.node_security_group_id }[each.value.peer]
-}
-
 resource "aws_vpc_endpoint" "interface" {
-  for_each = toset(var.interface_endpoints)
+  for_each = toset(var.policy.interface_endpoints)
 
   vpc_id              = aws_vpc.this.id
   service_name        = "com.amazonaws.${var.region}.${each.key}"
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = true
   subnet_ids          = [for k, s in local.subnet_list : aws_subnet.this[k].id if s.tier == "nodes"]
-  security_group_ids  = [aws_security_group.endpoints.id]
+  security_group_ids  = [var.endpoint_security_group_id]
 
   tags = { Name = "${var.name}-${each.key}" }
 }
 
 resource "aws_vpc_endpoint" "gateway" {
-  for_each = toset(var.gateway_endpoints)
+  for_each = toset(var.policy.gateway_endpoints)
 
   vpc_id            = aws_vpc.this.id
   service_name      = "com.amazonaws.${var.region}.${each.key}"
@@ -152,26 +133,26 @@ resource "aws_vpc_endpoint" "gateway" {
 # ---- Flow logs ----
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
-  name              = var.flow_log.log_group_name
+  name              = var.policy.flow_log.log_group_name
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
 resource "aws_iam_role" "flow_logs" {
   name               = "${var.name}-flow-logs"
-  assume_role_policy = var.flow_log_assume_role_policy_json
+  assume_role_policy = var.policy.flow_log_assume_role_policy_json
 }
 
 resource "aws_iam_role_policy" "flow_logs" {
   name   = "${var.name}-flow-logs"
   role   = aws_iam_role.flow_logs.id
-  policy = var.flow_log_policy_json
+  policy = var.policy.flow_log_policy_json
 }
 
 resource "aws_flow_log" "this" {
   vpc_id                   = aws_vpc.this.id
-  traffic_type             = var.flow_log.traffic_type
-  max_aggregation_interval = var.flow_log.max_aggregation_interval
+  traffic_type             = var.policy.flow_log.traffic_type
+  max_aggregation_interval = var.policy.flow_log.max_aggregation_interval
   log_destination_type     = "cloud-watch-logs"
   log_destination          = aws_cloudwatch_log_group.flow_logs.arn
   iam_role_arn             = aws_iam_role.flow_logs.arn

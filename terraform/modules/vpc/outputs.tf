@@ -6,7 +6,7 @@ output "vpc_id" {
 output "subnet_ids" {
   description = "Subnet ids by tier (public, nodes, cache, database), in zone order."
   value = {
-    for tier, list in var.subnets : tier => [for i, _ in list : aws_subnet.this["${tier}-${i}"].id]
+    for tier, list in var.policy.subnets : tier => [for i, _ in list : aws_subnet.this["${tier}-${i}"].id]
   }
 }
 
@@ -17,11 +17,10 @@ output "nat_public_ips" {
 
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
-  description = "The subnets, the default security group, the endpoints' ingress rules and the flow log as planned."
+  description = "The subnets, the default security group and the flow log as planned."
   value = {
     subnets                = aws_subnet.this
     default_security_group = aws_default_security_group.this
-    endpoint_ingress       = aws_vpc_security_group_ingress_rule.endpoints
     flow_log               = aws_flow_log.this
     flow_log_group         = aws_cloudwatch_log_group.flow_logs
     flow_log_role_policy   = aws_iam_role_policy.flow_logs

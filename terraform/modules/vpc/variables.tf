@@ -16,15 +16,27 @@ variable "vpc_cidr" {
   # no validation: modules/policy validates vpc_cidr.
 }
 
-variable "subnets" {
-  description = "Subnets by tier (public, nodes, cache, database), each a list of {az, cidr}: modules/policy's subnets output."
-  type = map(list(object({
-    az   = string
-    cidr = string
-  })))
+# The network's decisions, as modules/policy outputs them.
+variable "policy" {
+  description = "modules/policy's decisions for the network: subnets by tier (public, nodes, cache, database; a list of {az, cidr} each), the interface and gateway endpoints' services, and the flow log (settings, its role's trust policy and policy)."
+  type = object({
+    subnets = map(list(object({
+      az   = string
+      cidr = string
+    })))
+    interface_endpoints = list(string)
+    gateway_endpoints   = list(string)
+    flow_log = object({
+      traffic_type             = string
+      max_aggregation_interval = number
+      log_group_name           = string
+    })
+    flow_log_assume_role_policy_json = string
+    flow_log_policy_json             = string
+  })
 
   validation {
-    condition     = toset(keys(var.subnets)) == toset(["public", "nodes", "cache", "database"])
+    condition     = toset(keys(var.policy.subnets)) == toset(["public", "nodes", "cache", "database"])
     error_message = "subnets must have exactly the tiers public, nodes, cache and database."
   }
 }
@@ -34,33 +46,8 @@ variable "nat_gateway_per_az" {
   type        = bool
 }
 
-variable "interface_endpoints" {
-  description = "AWS services reached through interface endpoints in the node subnets (modules/policy)."
-  type        = list(string)
-  # no validation: modules/policy decides the list.
-}
-
-variable "gateway_endpoints" {
-  description = "AWS services reached through gateway endpoints on the private route tables (modules/policy)."
-  type        = list(string)
-  # no validation: modules/policy decides the list.
-}
-
-variable "endpoint_ingress_rules" {
-  description = "Ingress rules of the endpoints' security group (peer \"nodes\" only), from modules/policy."
-  type = map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))
-  # no validation: modules/policy makes and tests them.
-}
-
-variable "node_security_group_id" {
-  description = "The EKS cluster security group (every managed node, hence every pod, carries it): peer \"nodes\" of the rules."
+variable "endpoint_security_group_id" {
+  description = "The interface endpoints' security group (modules/security-group, made by the root: HTTPS from the cluster's nodes only)."
   type        = string
   # no validation: an id this configuration creates.
 }
@@ -69,28 +56,6 @@ variable "region" {
   description = "AWS region of the endpoints' service names."
   type        = string
   # no validation: modules/policy validates aws_region.
-}
-
-variable "flow_log" {
-  description = "Flow log settings (modules/policy flow_log): traffic_type, max_aggregation_interval, log_group_name."
-  type = object({
-    traffic_type             = string
-    max_aggregation_interval = number
-    log_group_name           = string
-  })
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "flow_log_assume_role_policy_json" {
-  description = "Trust policy of the flow logs' delivery role (modules/policy)."
-  type        = string
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "flow_log_policy_json" {
-  description = "Policy of the flow logs' delivery role: write into the flow log group only (modules/policy)."
-  type        = string
-  # no validation: modules/policy makes and tests it.
 }
 
 variable "kms_key_arn" {

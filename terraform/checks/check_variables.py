@@ -2,8 +2,7 @@
 """Every Terraform variable under the given folders has a description, a type, and a validation
 unless it is a bool or its block says why not with a comment `# no validation: <reason>`.
 
-A small reader of HCL, enough for variable blocks: it finds `variable "name" {` at the start of a
-line and its matching brace, skipping braces inside strings and comments.
+The variable blocks are read with hcl.py (beside this file).
 
 usage: check_variables.py DIR...
 """
@@ -11,36 +10,14 @@ import pathlib
 import re
 import sys
 
-
-def blocks(text):
-    for m in re.finditer(r'^variable\s+"([^"]+)"\s*\{', text, re.M):
-        depth, i, in_str = 1, m.end(), False
-        while depth and i < len(text):
-            c = text[i]
-            if in_str:
-                if c == "\\":
-                    i += 1
-                elif c == '"':
-                    in_str = False
-            elif c == '"':
-                in_str = True
-            elif c == "#":
-                i = text.index("\n", i)
-                continue
-            elif c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-            i += 1
-        yield m.group(1), text[m.end():i - 1], text.count("\n", 0, m.start()) + 1
-
+from hcl import blocks
 
 problems, count = [], 0
 for root in sys.argv[1:]:
     for path in sorted(pathlib.Path(root).rglob("*.tf")):
         if ".terraform" in path.parts:
             continue
-        for name, body, line in blocks(path.read_text()):
+        for name, body, line in blocks(path.read_text(), "variable"):
             count += 1
             where = f"{path}:{line}: variable {name}"
             desc = re.search(r'^\s*description\s*=\s*"(.*)"\s*$', body, re.M)

@@ -16,63 +16,14 @@ import pathlib
 import re
 import sys
 
+from hcl import blocks as hcl_blocks, strip_comments, top_level_args
+
 META = {"source", "count", "for_each", "depends_on", "providers", "version"}
-
-
-def strip_comments(text):
-    out, in_str, i = [], False, 0
-    while i < len(text):
-        c = text[i]
-        if in_str:
-            if c == "\\":
-                out.append(text[i:i + 2])
-                i += 2
-                continue
-            if c == '"':
-                in_str = False
-        elif c == '"':
-            in_str = True
-        elif c == "#" or text.startswith("//", i):
-            i = text.find("\n", i)
-            if i < 0:
-                break
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def blocks(text, kind):
     """(name, body) of each top-level `kind "name" {` block."""
-    for m in re.finditer(r'^%s\s+"([^"]+)"\s*\{' % kind, text, re.M):
-        depth, i, in_str = 1, m.end(), False
-        while depth and i < len(text):
-            c = text[i]
-            if in_str:
-                if c == "\\":
-                    i += 1
-                elif c == '"':
-                    in_str = False
-            elif c == '"':
-                in_str = True
-            elif c == "{":
-                depth += 1
-            elif c == "}":
-                depth -= 1
-            i += 1
-        yield m.group(1), text[m.end():i - 1]
-
-
-def top_level_args(body):
-    """Argument names at depth 0 of a block body."""
-    names, depth = [], 0
-    for line in body.splitlines():
-        if depth == 0:
-            m = re.match(r'\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=(?!=)', line)
-            if m:
-                names.append(m.group(1))
-        depth += line.count("{") + line.count("[") + line.count("(") - line.count("}") - line.count("]") - line.count(")")
-    return names
+    return ((name, body) for name, body, _ in hcl_blocks(text, kind))
 
 
 def folder(path):
@@ -119,7 +70,9 @@ for cfg in roots + [root / "bootstrap"] + sorted(p for p in (root / "modules").i
             problems.append(f"{cfg}: module {name} ({src}) has no variable {a}")
         for v in sorted(n for n, has_default in mvars.items() if not has_default and n not in given):
             problems.append(f"{cfg}: module {name} ({src}) needs {v}, not given")
-    for m, o in sorted(set(re.findall(r'\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_]*)', text))):
+    # Addresses in moved blocks name resources inside modules, not outputs.
+    without_moves = re.sub(r'^moved\s*\{.*?^\}', '', text, flags=re.M | re.S)
+    for m, o in sorted(set(re.findall(r'\bmodule\.([A-Za-z_][A-Za-z0-9_-]*)(?:\[[^\]]*\])?\.([A-Za-z_][A-Za-z0-9_]*)', without_moves))):
         if m not in called:
             problems.append(f"{cfg}: module.{m} is used but not called")
         elif o not in called[m]:
