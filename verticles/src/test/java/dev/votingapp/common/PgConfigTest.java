@@ -2,27 +2,30 @@ package dev.votingapp.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.testing.Await;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.Db;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The PG* variables reach a real PostgreSQL server: the test run's own database. */
+@ExtendWith(VertxExtension.class)
 class PgConfigTest {
 
   @Test
-  void theStandardVariablesConnect() {
+  void theStandardVariablesConnect(Vertx vertx, VertxTestContext test) {
     PgConfig server = TestServers.postgres();
-    Config config = TestApp.config(TestApp.pgEnv(server));
+    Config config = TestConfig.on(server).config();
 
-    try (TestApp app = new TestApp()) {
-      Pool pool = PgBuilder.pool().connectingTo(config.pg().connectOptions()).using(app.vertx).build();
-      Row row = Await.result(pool.query("SELECT current_database() AS db").execute()).iterator().next();
-      assertThat(row.getString("db")).isEqualTo(server.database());
-      Await.result(pool.close());
-    }
+    Db db = new Db(vertx, config.pg());
+    db.query("SELECT current_database() AS db")
+        .eventually(db::closeAsync)
+        .onComplete(test.succeeding(rows -> test.verify(() -> {
+          assertThat(rows.get(0).getString("db")).isEqualTo(server.database());
+          test.completeNow();
+        })));
   }
 }

@@ -5,17 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.votingapp.common.Config;
 import dev.votingapp.common.PgConfig;
 import dev.votingapp.result.ResultService;
-import dev.votingapp.testing.Await;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.PrometheusText;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
+import io.vertx.core.Future;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every counter whose label values are known exists, at 0, from the moment a role starts: a dashboard
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * the first one (a series that appears with its first increment starts at 1, and that 1 is never
  * counted as an increase).
  */
+@ExtendWith(VertxExtension.class)
 class NoPhantomSeriesTest {
 
   private static final List<String> VOTE_SERIES = List.of(
@@ -46,52 +49,42 @@ class NoPhantomSeriesTest {
       "result_clients_refused_total{reason=\"full\"}");
 
   @Test
-  void theVoteServiceCountsItsFailuresFromZero() {
-    try (TestApp app = new TestApp()) {
-      Map<String, String> env = Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", TestServers.uniqueKey("zero"));
-      Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1));
-
-      assertAllAtZero(app.metrics(), VOTE_SERIES);
-    }
+  void theVoteServiceCountsItsFailuresFromZero(InProcessApp app, VertxTestContext test) {
+    Config config = TestConfig.queue(TestServers.redisUrl(), TestServers.uniqueKey("zero")).config();
+    assertAllAtZero(app, VoteService.deploy(app.vertx, config, app.management, 1), VOTE_SERIES, test);
   }
 
   @Test
-  void theWorkerCountsItsFailuresAndDeadLettersFromZero() {
+  void theWorkerCountsItsFailuresAndDeadLettersFromZero(InProcessApp app, VertxTestContext test) {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp()) {
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", TestServers.uniqueKey("zero"));
-      env.put("WORKER_ID", "zero-series");
-      Config config = TestApp.config(env);
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
-
-      List<String> series = new ArrayList<>();
-      for (String dependency : List.of("redis", "postgres", "heartbeat")) {
-        series.add("worker_failures_total{dependency=\"" + dependency + "\"}");
-      }
-      for (String reason : DEAD_LETTER_REASONS) {
-        series.add("worker_dead_letters_total{reason=\"" + reason + "\"}");
-      }
-      assertAllAtZero(app.metrics(), series);
+    Config config = TestConfig.on(database).queueOn(TestServers.redisUrl(), TestServers.uniqueKey("zero"))
+        .with("WORKER_ID", "zero-series").config();
+    List<String> series = new ArrayList<>();
+    for (String dependency : List.of("redis", "postgres", "heartbeat")) {
+      series.add("worker_failures_total{dependency=\"" + dependency + "\"}");
     }
+    for (String reason : DEAD_LETTER_REASONS) {
+      series.add("worker_dead_letters_total{reason=\"" + reason + "\"}");
+    }
+    assertAllAtZero(app, app.vertx.deployVerticle(new WorkerVerticle(config, app.management)), series, test);
   }
 
   @Test
-  void theResultServiceCountsRefusedClientsFromZero() {
+  void theResultServiceCountsRefusedClientsFromZero(InProcessApp app, VertxTestContext test) {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp()) {
-      Await.result(ResultService.deploy(app.vertx, TestApp.config(TestApp.pgEnv(database)), app.management, 1));
-
-      assertAllAtZero(app.metrics(), RESULT_SERIES);
-    }
+    assertAllAtZero(app, ResultService.deploy(app.vertx, TestConfig.on(database).config(), app.management, 1),
+        RESULT_SERIES, test);
   }
 
-  private static void assertAllAtZero(String metrics, List<String> series) {
-    List<String> missing = series.stream().filter(one -> !PrometheusText.has(metrics, one)).toList();
-    assertThat(missing).as("series missing right after start").isEmpty();
-    for (String one : series) {
-      assertThat(PrometheusText.value(metrics, one)).as(one).isZero();
-    }
+  /** Once the role is deployed, the process's /metrics has every one of the series, at 0. */
+  private static void assertAllAtZero(InProcessApp app, Future<?> deployed, List<String> series, VertxTestContext test) {
+    deployed.compose(started -> app.scrape()).onComplete(test.succeeding(metrics -> test.verify(() -> {
+      List<String> missing = series.stream().filter(one -> !PrometheusText.has(metrics, one)).toList();
+      assertThat(missing).as("series missing right after start").isEmpty();
+      for (String one : series) {
+        assertThat(PrometheusText.value(metrics, one)).as(one).isZero();
+      }
+      test.completeNow();
+    })));
   }
 }

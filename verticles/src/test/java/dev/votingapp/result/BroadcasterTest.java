@@ -3,7 +3,7 @@ package dev.votingapp.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.InProcessApp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -11,38 +11,39 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A WebSocket client that stops reading holds up nobody and gets the newest tally when it reads again. */
+@ExtendWith(VertxExtension.class)
 class BroadcasterTest {
 
   private static final int MESSAGES = 2_000;
   private static final String PADDING = "x".repeat(16_000);
 
   @Test
-  void aClientThatStopsReadingDoesNotHoldUpTheOthersAndSkipsToTheNewest() {
-    try (TestApp app = new TestApp()) {
-      Publisher publisher = new Publisher(app);
-      Await.result(app.vertx.deployVerticle(publisher));
-      Client fast = new Client(app, publisher.port());
-      Client slow = new Client(app, publisher.port());
-      slow.socket.pause();
-      Await.until("both clients connected", Duration.ofSeconds(10), () -> publisher.broadcaster.size() == 2);
+  void aClientThatStopsReadingDoesNotHoldUpTheOthersAndSkipsToTheNewest(InProcessApp app) {
+    Publisher publisher = new Publisher(app);
+    Await.result(app.vertx.deployVerticle(publisher));
+    Client fast = new Client(app, publisher.port());
+    Client slow = new Client(app, publisher.port());
+    slow.socket.pause();
+    Await.until("both clients connected", Duration.ofSeconds(10), () -> publisher.broadcaster.size() == 2);
 
-      Await.result(publisher.publishAll());
+    Await.result(publisher.publishAll());
 
-      Await.until("the reading client got the last message", Duration.ofSeconds(30),
-          () -> fast.lastSequence.get() == MESSAGES - 1);
-      assertThat(fast.received.get()).isEqualTo(MESSAGES);
+    Await.until("the reading client got the last message", Duration.ofSeconds(30),
+        () -> fast.lastSequence.get() == MESSAGES - 1);
+    assertThat(fast.received.get()).isEqualTo(MESSAGES);
 
-      slow.socket.resume();
-      Await.until("the client that paused gets the newest tally", Duration.ofSeconds(30),
-          () -> slow.lastSequence.get() == MESSAGES - 1);
-      assertThat(slow.received.get()).as("messages it skipped while not reading").isLessThan(MESSAGES);
-    }
+    slow.socket.resume();
+    Await.until("the client that paused gets the newest tally", Duration.ofSeconds(30),
+        () -> slow.lastSequence.get() == MESSAGES - 1);
+    assertThat(slow.received.get()).as("messages it skipped while not reading").isLessThan(MESSAGES);
   }
 
   /** Owns the broadcaster on its own event loop, as the result verticle does. */
@@ -52,7 +53,7 @@ class BroadcasterTest {
     private Broadcaster broadcaster;
     private HttpServer server;
 
-    Publisher(TestApp app) {
+    Publisher(InProcessApp app) {
       this.metrics = new ResultMetrics(app.registry, slots, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
@@ -93,7 +94,7 @@ class BroadcasterTest {
     /** Held: Vert.x closes a client nobody references any more. */
     private final WebSocketClient client;
 
-    Client(TestApp app, int port) {
+    Client(InProcessApp app, int port) {
       client = app.vertx.createWebSocketClient();
       AtomicReference<WebSocket> connected = new AtomicReference<>();
       connected.set(Await.result(client.webSocket()
