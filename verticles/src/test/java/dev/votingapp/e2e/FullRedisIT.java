@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the worker frees memory, so a full Redis must not stop it.
  */
 @ExtendWith(VertxExtension.class)
-class FullRedisTest {
+class FullRedisIT {
 
   private static final Duration SOON = Duration.ofSeconds(60);
   /** A Redis that refuses writes once it holds 4 MB. */

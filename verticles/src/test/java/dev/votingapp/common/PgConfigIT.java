@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The PG* variables reach a real PostgreSQL server: the test run's own database. */
 @ExtendWith(VertxExtension.class)
-class PgConfigTest {
+class PgConfigIT {
 
   @Test
   void theStandardVariablesConnect(Vertx vertx, VertxTestContext test) {

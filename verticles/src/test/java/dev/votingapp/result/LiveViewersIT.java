@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The results page's WebSocket viewers: kept alive while quiet, capped per process, from allowed pages only. */
-class LiveViewersTest extends AppWithDatabase {
+class LiveViewersIT extends AppWithDatabase {
 
   private static final Duration SOON = Duration.ofSeconds(20);
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * from the work.
  */
 @ExtendWith(VertxExtension.class)
-class ReadOnlyResultTest {
+class ReadOnlyResultIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 

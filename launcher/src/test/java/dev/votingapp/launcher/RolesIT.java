@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the owner, also when the master is no superuser (as on RDS).
  */
 @ExtendWith(VertxExtension.class)
-class RolesTest {
+class RolesIT {
 
   private static ScramPostgres postgres;
   private static Vertx vertx;

@@ -31,7 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * {@code SCREENSHOTS_DIR=$PWD/docs/screenshots}).
  */
 @ExtendWith(VertxExtension.class)
-class AccessibilityTest {
+class AccessibilityIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final Map<String, Dimension> WIDTHS = Axe.WIDTHS;

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The vote service as a voter's browser sees it, deployed against a real Redis. */
 @ExtendWith(VertxExtension.class)
-class VoteVerticleTest {
+class VoteVerticleIT {
 
   private static final String QUEUE = TestServers.uniqueKey("votes");
   private static final String ALLOWED_ORIGIN = "https://ballot.example.com";

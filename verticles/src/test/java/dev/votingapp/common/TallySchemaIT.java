@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The per-option counts always equal a recount of votes, whoever writes and however concurrently. */
 @ExtendWith(VertxExtension.class)
-class TallySchemaTest {
+class TallySchemaIT {
 
   private static final String RECOUNT = "SELECT vote, COUNT(id) AS n FROM votes GROUP BY vote";
 

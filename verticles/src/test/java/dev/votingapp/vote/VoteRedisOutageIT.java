@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * again on the same port, and a "slow Redis" that accepts connections and never answers.
  */
 @ExtendWith(VertxExtension.class)
-class VoteRedisOutageTest {
+class VoteRedisOutageIT {
 
   private static final Duration PROMISE = Duration.ofSeconds(2);
 

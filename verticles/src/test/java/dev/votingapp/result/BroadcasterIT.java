@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A WebSocket client that stops reading holds up nobody and gets the newest tally when it reads again. */
 @ExtendWith(VertxExtension.class)
-class BroadcasterTest {
+class BroadcasterIT {
 
   private static final int MESSAGES = 2_000;
   private static final String PADDING = "x".repeat(16_000);

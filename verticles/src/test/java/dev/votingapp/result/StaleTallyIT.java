@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * report waiting ({@code waiting}). Here the tally is called stale after 1 s ({@code
  * RESULT_STALE_AFTER_MS}), read every 200 ms.
  */
-class StaleTallyTest extends AppWithDatabase {
+class StaleTallyIT extends AppWithDatabase {
 
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final long STALE_AFTER_MS = 1_000;

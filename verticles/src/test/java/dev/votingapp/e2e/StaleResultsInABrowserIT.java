@@ -43,7 +43,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * returns to normal by itself, and passes axe-core in every state.
  */
 @ExtendWith(VertxExtension.class)
-class StaleResultsInABrowserTest {
+class StaleResultsInABrowserIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final Pattern DELAYED = Pattern.compile("Updated (\\d\\d:\\d\\d:\\d\\d), delayed: (.+)");

@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * in-memory exporter; Redis and PostgreSQL are real.
  */
 @ExtendWith(VertxExtension.class)
-class TracingTest {
+class TracingIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * worker runs in a Vert.x of its own, with its own management port, as separate processes would.
  */
 @ExtendWith(VertxExtension.class)
-class WorkerVerticleTest {
+class WorkerVerticleIT {
 
   private static final Duration DRAIN = Duration.ofSeconds(60);
   private static PgConfig database;

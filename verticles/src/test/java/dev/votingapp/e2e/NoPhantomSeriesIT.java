@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * counted as an increase).
  */
 @ExtendWith(VertxExtension.class)
-class NoPhantomSeriesTest {
+class NoPhantomSeriesIT {
 
   private static final List<String> VOTE_SERIES = List.of(
       "votes_redis_failures_total{kind=\"error\"}",

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * redis-server) counts the calls.
  */
 @ExtendWith(VertxExtension.class)
-class VoteGroupCommitTest {
+class VoteGroupCommitIT {
 
   private static final int VOTERS = 200;
   private static final Pattern CALLS = Pattern.compile("cmdstat_(?:evalsha|eval):calls=(\\d+)");

@@ -28,7 +28,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * a vote for the second option appears on the open results page as "1 vote" and 100%, without a reload.
  */
 @ExtendWith(VertxExtension.class)
-class VoteToResultsInABrowserTest {
+class VoteToResultsInABrowserIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
 

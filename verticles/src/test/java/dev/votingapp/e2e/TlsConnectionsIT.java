@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses a server whose certificate another CA signed.
  */
 @ExtendWith(VertxExtension.class)
-class TlsConnectionsTest {
+class TlsConnectionsIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final String REDIS_SERVER = "/usr/bin/redis-server";

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * trace each: anyone could flood the logs that way.
  */
 @ExtendWith(VertxExtension.class)
-class MalformedRequestsTest {
+class MalformedRequestsIT {
 
   private static final String CHUNKED = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
       + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";

@@ -25,7 +25,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * while the same browser on the ballot's own page still votes.
  */
 @ExtendWith(VertxExtension.class)
-class CrossSiteVoteInABrowserTest {
+class CrossSiteVoteInABrowserIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
 

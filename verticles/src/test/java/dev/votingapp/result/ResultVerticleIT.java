@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The result service deployed against a real PostgreSQL, fed by the real worker, watched over HTTP and WebSocket. */
-class ResultVerticleTest extends AppWithDatabase {
+class ResultVerticleIT extends AppWithDatabase {
 
   private static final Duration SOON = Duration.ofSeconds(10);
 
@@ -82,7 +82,7 @@ class ResultVerticleTest extends AppWithDatabase {
     JsonObject answer = new JsonObject(api.body());
     assertThat(tallyOf(answer)).isEqualTo(new JsonObject(
         "{\"options\":[{\"id\":\"a\",\"label\":\"Tabs\",\"votes\":3},{\"id\":\"b\",\"label\":\"Spaces\",\"votes\":1}],\"total\":4}"));
-    // Then its status (StaleTallyTest has the rest): read just now, current, no worker reports here.
+    // Then its status (StaleTallyIT has the rest): read just now, current, no worker reports here.
     assertThat(answer.fieldNames()).containsExactlyInAnyOrderElementsOf(TallyJson.FIELDS);
     assertThat(Instant.parse(answer.getString("asOf"))).isBetween(Instant.now().minusSeconds(5), Instant.now());
     assertThat(answer.getBoolean("current")).isTrue();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * owner has migrated.
  */
 @ExtendWith(VertxExtension.class)
-class LeastPrivilegeWorkerTest {
+class LeastPrivilegeWorkerIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 

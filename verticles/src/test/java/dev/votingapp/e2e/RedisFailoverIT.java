@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failover loses no acknowledged vote. Debian's redis-server on loopback: a primary and a replica.
  */
 @ExtendWith(VertxExtension.class)
-class RedisFailoverTest {
+class RedisFailoverIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * the file changes. Every acknowledged vote ends up in the table; no password is ever logged.
  */
 @ExtendWith(VertxExtension.class)
-class PasswordRotationTest {
+class PasswordRotationIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 
