@@ -10,6 +10,7 @@ import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.InProcessApp;
+import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
@@ -47,9 +48,10 @@ class MalformedRequestsIT {
   @Test
   void aThousandMalformedRequestsAddAHandfulOfLogLines(InProcessApp app) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (Db db = new Db(app.vertx, database)) {
+    String queue = TestServers.uniqueKey("malformed");
+    try (Db db = new Db(app.vertx, database); RedisKeys keys = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
       db.migrate();
-      Config config = TestConfig.on(database).queueOn(TestServers.redisUrl(), TestServers.uniqueKey("malformed")).config();
+      Config config = TestConfig.on(database).queueOn(TestServers.redisUrl(), queue).config();
       int vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       int result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1)).port();
       int management = app.managementPortNumber();

@@ -8,6 +8,7 @@ import dev.votingapp.testing.Axe;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.HeadlessChromium;
 import dev.votingapp.testing.InProcessApp;
+import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.result.ResultService;
@@ -38,8 +39,10 @@ class AccessibilityIT {
 
   @Test
   void theBallotHasNoViolationsBeforeAfterAndAfterARejectedVote(InProcessApp app) throws Exception {
-    Config config = TestConfig.queue(TestServers.redisUrl(), TestServers.uniqueKey("a11y")).config();
-    try (HeadlessChromium chromium = new HeadlessChromium()) {
+    String queue = TestServers.uniqueKey("a11y");
+    Config config = TestConfig.queue(TestServers.redisUrl(), queue).config();
+    try (RedisKeys keys = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
+         HeadlessChromium chromium = new HeadlessChromium()) {
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       ChromeDriver browser = chromium.driver();
       String ballot = "http://127.0.0.1:" + vote.port() + "/";
