@@ -1,6 +1,7 @@
 package dev.votingapp.launcher;
 
 import dev.votingapp.testing.Await;
+import dev.votingapp.testing.Browser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,6 +110,13 @@ final class AppProcess implements AutoCloseable {
     Matcher started = pattern.matcher(output());
     started.find();
     return Integer.parseInt(started.group(1));
+  }
+
+  /** Its management port, once /ready answers 200 there ({@code what} names the role in a timeout). */
+  Browser readyManagement(String what, Duration deadline) {
+    Browser management = new Browser(port("management", deadline));
+    Await.until(what + " is ready", deadline, () -> management.isOk("/ready"));
+    return management;
   }
 
   @Override

@@ -11,10 +11,11 @@ import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.FreePort;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.RedisList;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +34,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The runnable jar: role selection, configuration errors, JSON logs, graceful shutdown on SIGTERM. */
+@ExtendWith(VertxExtension.class)
 class LauncherIT {
 
   private static final Duration START = Duration.ofSeconds(30);
@@ -79,7 +82,7 @@ class LauncherIT {
   void aPortInUseIsNamedWithTheVariableThatMovesIt(String role, String variable) throws Exception {
     PgConfig database = TestServers.newDatabase();
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
-      Map<String, String> env = new java.util.HashMap<>(TestApp.pgEnv(database));
+      Map<String, String> env = new java.util.HashMap<>(TestConfig.pgEnv(database));
       env.putAll(Map.of("VOTE_PORT", "0", "RESULT_PORT", "0", "MANAGEMENT_PORT", "0",
           "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", TestServers.uniqueKey("port-in-use")));
       env.put(variable, String.valueOf(taken.getLocalPort()));
@@ -114,14 +117,11 @@ class LauncherIT {
   }
 
   @Test
-  void voteRoleServesLogsJsonAndStopsWithStatus0OnSigterm() throws Exception {
+  void voteRoleServesLogsJsonAndStopsWithStatus0OnSigterm(Vertx vertx) throws Exception {
     String queue = TestServers.uniqueKey("launcher");
-    Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0",
-        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue, "SHUTDOWN_DRAIN_SECONDS", "0");
-    try (AppProcess app = AppProcess.start(env, "vote")) {
+    try (AppProcess app = AppProcess.start(voteEnv(queue, 0), "vote")) {
       Browser browser = new Browser(app.port("vote", START));
-      Browser management = new Browser(app.port("management", START));
-      Await.until("vote service is ready", START, () -> management.isOk("/ready"));
+      Browser management = app.readyManagement("vote service", START);
       assertThat(browser.postForm("/", "vote=a").statusCode()).isEqualTo(200);
 
       app.terminate();
@@ -136,7 +136,7 @@ class LauncherIT {
       assertThat(lines).anySatisfy(line -> assertThat(line).contains("Started vote on :"));
       assertThat(lines.get(lines.size() - 1)).contains("Stopped");
     } finally {
-      deleteKey(queue);
+      deleteKey(vertx, queue);
     }
   }
 
@@ -145,13 +145,13 @@ class LauncherIT {
    * vote in the real queue, no key of its own left in Redis, no vote in the process's metrics.
    */
   @Test
-  void theWarmUpComesBeforeReadyAndLeavesNoTrace() throws Exception {
+  void theWarmUpComesBeforeReadyAndLeavesNoTrace(Vertx vertx) throws Exception {
     String queue = TestServers.uniqueKey("warm");
     int managementPort = FreePort.find();
     Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", String.valueOf(managementPort),
         "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue, "WARMUP_SECONDS", "3");
-    try (AppProcess app = AppProcess.start(env, "vote"); TestApp test = new TestApp();
-         RedisKeys redis = new RedisKeys(test.vertx, TestServers.redisUrl(), queue)) {
+    try (AppProcess app = AppProcess.start(env, "vote");
+         RedisKeys redis = new RedisKeys(vertx, TestServers.redisUrl(), queue)) {
       Browser management = new Browser(managementPort);
       Await.until("/ready answers while warming up", START, () -> {
         try {
@@ -202,14 +202,11 @@ class LauncherIT {
    * takes votes for the drain period; then the process stops by itself with status 0.
    */
   @Test
-  void sigtermTurnsReadyDownAndKeepsServingForTheDrainPeriod() throws Exception {
+  void sigtermTurnsReadyDownAndKeepsServingForTheDrainPeriod(Vertx vertx) throws Exception {
     String queue = TestServers.uniqueKey("drain");
-    Map<String, String> env = Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0",
-        "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue, "SHUTDOWN_DRAIN_SECONDS", "4");
-    try (AppProcess app = AppProcess.start(env, "vote")) {
+    try (AppProcess app = AppProcess.start(voteEnv(queue, 4), "vote")) {
       Browser ballot = new Browser(app.port("vote", START));
-      Browser management = new Browser(app.port("management", START));
-      Await.until("vote service is ready", START, () -> management.isOk("/ready"));
+      Browser management = app.readyManagement("vote service", START);
 
       app.terminate();
 
@@ -220,17 +217,17 @@ class LauncherIT {
       assertThat(app.exitCode(Duration.ofSeconds(30))).isEqualTo(0);
       assertThat(app.output()).contains("not ready from now on, still serving for 4 s");
     } finally {
-      deleteKey(queue);
+      deleteKey(vertx, queue);
     }
   }
 
   /** However many cores, a result process holds a few PostgreSQL connections: one feed, not one per event loop. */
   @Test
-  void aResultProcessOnManyCoresHoldsAFewDatabaseConnections() throws Exception {
+  void aResultProcessOnManyCoresHoldsAFewDatabaseConnections(Vertx vertx) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp test = new TestApp(); Db db = new Db(test.vertx, database)) {
+    try (Db db = new Db(vertx, database)) {
       db.migrate();
-      Map<String, String> env = new java.util.HashMap<>(TestApp.pgEnv(database));
+      Map<String, String> env = new java.util.HashMap<>(TestConfig.pgEnv(database));
       env.put("RESULT_PORT", "0");
       env.put("MANAGEMENT_PORT", "0");
       try (AppProcess app = AppProcess.start(List.of("-XX:ActiveProcessorCount=32"), env, "result")) {
@@ -251,10 +248,9 @@ class LauncherIT {
   }
 
   @Test
-  void migrateBringsTheSchemaUpToDateAndExits0() throws Exception {
+  void migrateBringsTheSchemaUpToDateAndExits0(Vertx vertx) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (AppProcess app = AppProcess.start(TestApp.pgEnv(database), "migrate");
-         TestApp test = new TestApp(); Db db = new Db(test.vertx, database)) {
+    try (AppProcess app = AppProcess.start(TestConfig.pgEnv(database), "migrate"); Db db = new Db(vertx, database)) {
       assertThat(app.exitCode(START)).isZero();
       assertThat(db.count("SELECT max(version) FROM voting_schema")).isEqualTo(Sql.SCHEMA_VERSION);
       assertThat(app.output()).contains("is at version " + Sql.SCHEMA_VERSION);
@@ -287,11 +283,15 @@ class LauncherIT {
     }
   }
 
-  /** The test's own queue key; closing a RedisList deletes it. */
-  private static void deleteKey(String key) {
-    try (TestApp app = new TestApp()) {
-      new RedisList(app.vertx, TestServers.redisUrl(), key).close();
-    }
+  /** A vote role on ports of its own, queueing to {@code queue}, draining for that long on SIGTERM. */
+  private static Map<String, String> voteEnv(String queue, int drainSeconds) {
+    return Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0", "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue,
+        "SHUTDOWN_DRAIN_SECONDS", String.valueOf(drainSeconds));
+  }
+
+  /** The test's own queue key (and its companions); closing a RedisKeys deletes them. */
+  private static void deleteKey(Vertx vertx, String key) {
+    new RedisKeys(vertx, TestServers.redisUrl(), key).close();
   }
 
   /** Accepts connections and reads what it is sent, but never answers: a Redis that hangs. */

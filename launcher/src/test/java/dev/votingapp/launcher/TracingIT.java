@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.testing.RedisList;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TestServers;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,11 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Tracing switched on the standard way, by OTEL_* variables, in the packaged jar: the OTLP exporter
  * sends the vote's spans to an OTLP/HTTP receiver on loopback, and the queued vote carries its trace.
  */
+@ExtendWith(VertxExtension.class)
 class TracingIT {
 
   private static final Duration START = Duration.ofSeconds(30);
@@ -35,7 +37,7 @@ class TracingIT {
   }
 
   @Test
-  void theOtlpExporterSendsTheVotesSpansToTheCollector() throws Exception {
+  void theOtlpExporterSendsTheVotesSpansToTheCollector(Vertx vertx) throws Exception {
     List<Export> exports = new CopyOnWriteArrayList<>();
     HttpServer collector = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     collector.createContext("/", exchange -> {
@@ -50,8 +52,8 @@ class TracingIT {
         "REDIS_QUEUE", queue, "SHUTDOWN_DRAIN_SECONDS", "0",
         "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(),
         "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTEL_BSP_SCHEDULE_DELAY", "100");
-    try (AppProcess app = AppProcess.start(env, "vote"); TestApp test = new TestApp();
-         RedisList queued = new RedisList(test.vertx, TestServers.redisUrl(), queue)) {
+    try (AppProcess app = AppProcess.start(env, "vote");
+         RedisKeys queued = new RedisKeys(vertx, TestServers.redisUrl(), queue)) {
       Browser ballot = new Browser(app.port("vote", START));
       assertThat(app.output()).contains("tracing on");
 
@@ -62,7 +64,7 @@ class TracingIT {
       assertThat(traces.path()).isEqualTo("/v1/traces");
       assertThat(traces.contentType()).isEqualTo("application/x-protobuf");
       assertThat(traces.mentions("service.name")).isTrue();
-      String traceparent = new JsonObject(queued.messages().get(0).encode()).getString("traceparent");
+      String traceparent = queued.messages(queue).get(0).getString("traceparent");
       assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     } finally {
       collector.stop(0);

@@ -7,9 +7,11 @@ import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,24 +20,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The worker as its own process, killed with SIGKILL in the middle of draining 110,000 votes, then
  * started again: the table ends with exactly the expected voters and votes.
  */
+@ExtendWith(VertxExtension.class)
 class WorkerCrashIT {
 
   private static final int VOTERS = 100_000;
 
   @Test
-  void aWorkerKilledMidDrainLosesNothingAndCountsNothingTwice() throws Exception {
-    PgConfig database = TestServers.newDatabase();
+  void aWorkerKilledMidDrainLosesNothingAndCountsNothingTwice(Vertx vertx) throws Exception {
     String queue = TestServers.uniqueKey("crash");
-    try (TestApp app = new TestApp();
-         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
-         Db db = new Db(app.vertx, database)) {
+    try (RedisKeys redis = new RedisKeys(vertx, TestServers.redisUrl(), queue); Db db = Db.onNewDatabase(vertx)) {
       Map<String, String> expected = queueVotes(redis, queue);
-      Map<String, String> env = workerEnv(database, queue);
+      Map<String, String> env = workerEnv(db.config(), queue);
 
       try (AppProcess first = AppProcess.start(env, "worker")) {
         Await.until("some votes written", Duration.ofSeconds(60), () -> rows(db) >= 10_000);
@@ -69,13 +70,10 @@ class WorkerCrashIT {
    * period.
    */
   @Test
-  void aVoteClaimedByAWorkerThatNeverComesBackIsWrittenByAnother() throws Exception {
-    PgConfig database = TestServers.newDatabase();
+  void aVoteClaimedByAWorkerThatNeverComesBackIsWrittenByAnother(Vertx vertx) throws Exception {
     String queue = TestServers.uniqueKey("stranded");
-    try (TestApp app = new TestApp();
-         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
-         Db db = new Db(app.vertx, database)) {
-      try (AppProcess first = AppProcess.start(workerEnv(database, queue, "gone-for-good"), "worker")) {
+    try (RedisKeys redis = new RedisKeys(vertx, TestServers.redisUrl(), queue); Db db = Db.onNewDatabase(vertx)) {
+      try (AppProcess first = AppProcess.start(workerEnv(db.config(), queue, "gone-for-good"), "worker")) {
         Browser management = new Browser(first.port("management", Duration.ofSeconds(30)));
         Await.until("the first worker is ready", Duration.ofSeconds(30), () -> management.isOk("/ready"));
         SqlConnection lock = db.connection();
@@ -91,7 +89,7 @@ class WorkerCrashIT {
         Await.result(lock.close());
       }
 
-      try (AppProcess second = AppProcess.start(workerEnv(database, queue, "someone-else"), "worker")) {
+      try (AppProcess second = AppProcess.start(workerEnv(db.config(), queue, "someone-else"), "worker")) {
         Await.until("the vote is in the table", Duration.ofSeconds(30),
             () -> rows(db) == 1 && "b".equals(db.votes("lonely-voter").get("lonely-voter")));
       }
@@ -121,7 +119,7 @@ class WorkerCrashIT {
   }
 
   private static Map<String, String> workerEnv(PgConfig database, String queue, String workerId) {
-    Map<String, String> env = TestApp.pgEnv(database);
+    Map<String, String> env = TestConfig.pgEnv(database);
     env.put("MANAGEMENT_PORT", "0");
     env.put("WORKER_ID", workerId);
     env.put("WORKER_BATCH_SIZE", "200");

@@ -1,6 +1,8 @@
 package dev.votingapp.testing;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,30 @@ public final class Await {
       return found.get() != null;
     });
     return found.get();
+  }
+
+  /**
+   * Asks the condition every 50 ms, on Vert.x timers, until it answers true; fails with the description
+   * after the deadline. A condition that fails (a refused connection) counts as not yet.
+   */
+  public static Future<Void> eventually(Vertx vertx, String description, Duration deadline,
+      Supplier<Future<Boolean>> condition) {
+    Promise<Void> held = Promise.promise();
+    poll(vertx, description, deadline, Instant.now().plus(deadline), condition, held);
+    return held.future();
+  }
+
+  private static void poll(Vertx vertx, String description, Duration deadline, Instant end,
+      Supplier<Future<Boolean>> condition, Promise<Void> held) {
+    condition.get().otherwise(false).onComplete(answer -> {
+      if (Boolean.TRUE.equals(answer.result())) {
+        held.complete();
+      } else if (Instant.now().isAfter(end)) {
+        held.fail(new AssertionError("not within " + deadline + ": " + description));
+      } else {
+        vertx.setTimer(50, next -> poll(vertx, description, deadline, end, condition, held));
+      }
+    });
   }
 
   /** Polls the condition every 50 ms until it holds; fails with the description after the deadline. */

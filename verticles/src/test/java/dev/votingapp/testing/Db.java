@@ -3,8 +3,10 @@ package dev.votingapp.testing;
 import dev.votingapp.config.PgConfig;
 import dev.votingapp.link.PgPools;
 import dev.votingapp.store.Schema;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -13,23 +15,56 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Direct SQL on a test database, to prepare data and to look at what the app wrote. */
+/**
+ * Direct SQL on a test database, to prepare data and to look at what the app wrote: the tests' only
+ * PostgreSQL pool, built by {@link PgPools} as the app builds its own.
+ */
 public final class Db implements AutoCloseable {
 
+  private final PgConfig config;
   private final Pool pool;
 
   public Db(Vertx vertx, PgConfig config) {
+    this.config = config;
     pool = PgPools.create(vertx, config, 2, "voting-test");
   }
 
+  /** With up to {@code connections} statements at once, and no limit on those waiting (for concurrent writers). */
+  public Db(Vertx vertx, PgConfig config, int connections) {
+    this.config = config;
+    pool = PgPools.create(vertx, config, new PoolOptions().setMaxSize(connections), "voting-test");
+  }
+
+  /** On a new, empty database of the test's own ({@link TestServers#newDatabase()}). */
+  public static Db onNewDatabase(Vertx vertx) {
+    return new Db(vertx, TestServers.newDatabase());
+  }
+
+  /** The database it works on, as the app would be pointed at it. */
+  public PgConfig config() {
+    return config;
+  }
+
+  /** The pool, for statements the test runs concurrently or inside a transaction. */
+  public Pool pool() {
+    return pool;
+  }
+
+  /** The rows a statement returns, once it has run. */
+  public Future<List<Row>> query(String sql, Object... params) {
+    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(result -> {
+      List<Row> rows = new ArrayList<>();
+      result.forEach(rows::add);
+      return rows;
+    });
+  }
+
   public void execute(String sql, Object... params) {
-    Await.result(pool.preparedQuery(sql).execute(Tuple.from(params)));
+    Await.result(query(sql, params));
   }
 
   public List<Row> rows(String sql, Object... params) {
-    List<Row> rows = new ArrayList<>();
-    Await.result(pool.preparedQuery(sql).execute(Tuple.from(params))).forEach(rows::add);
-    return rows;
+    return Await.result(query(sql, params));
   }
 
   public long count(String sql, Object... params) {
@@ -63,8 +98,9 @@ public final class Db implements AutoCloseable {
   }
 
   /** Brings the schema up to date, as the worker does at start. */
-  public void migrate() {
+  public Db migrate() {
     Await.result(Schema.migrate(pool));
+    return this;
   }
 
   /** A connection of the caller's own (for a transaction held open), returned with close(). */
@@ -72,8 +108,12 @@ public final class Db implements AutoCloseable {
     return Await.result(pool.getConnection());
   }
 
+  public Future<Void> closeAsync() {
+    return pool.close();
+  }
+
   @Override
   public void close() {
-    Await.result(pool.close());
+    Await.result(closeAsync());
   }
 }

@@ -1,6 +1,7 @@
 package dev.votingapp.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
@@ -8,7 +9,11 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Redis commands for tests; on close, deletes every key under the test's own prefix and nothing else. */
+/**
+ * The tests' Redis client: commands, and lists read the way a queue consumer sees them. On close it
+ * deletes every key under the test's own prefix (a queue's name covers the queue and its companion keys)
+ * and nothing else.
+ */
 public final class RedisKeys implements AutoCloseable {
 
   private final Redis client;
@@ -45,6 +50,11 @@ public final class RedisKeys implements AutoCloseable {
       items.add(item.toString());
     }
     return items;
+  }
+
+  /** The list's items, oldest first, as the JSON messages producers queue. */
+  public List<JsonObject> messages(String key) {
+    return range(key).stream().map(JsonObject::new).toList();
   }
 
   public boolean exists(String key) {

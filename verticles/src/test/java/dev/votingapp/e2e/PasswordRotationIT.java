@@ -11,12 +11,14 @@ import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Ballots;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.RedisProcess;
 import dev.votingapp.testing.ScramPostgres;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * new password and the file still the old one, the roles retry and say why on /ready, and recover once
  * the file changes. Every acknowledged vote ends up in the table; no password is ever logged.
  */
-class PasswordRotationTest {
+@ExtendWith(VertxExtension.class)
+class PasswordRotationIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 
@@ -51,16 +55,17 @@ class PasswordRotationTest {
   Path dir;
 
   @Test
-  void newConnectionsUseTheRotatedPasswordsAndNoAcknowledgedVoteIsLost() throws Exception {
+  void newConnectionsUseTheRotatedPasswordsAndNoAcknowledgedVoteIsLost(InProcessApp voteApp) throws Exception {
     ListAppender<ILoggingEvent> logs = captureLogs();
     List<String> passwords = new ArrayList<>();
     String adminPassword = password(passwords);
     String redisPassword = password(passwords);
+    InProcessApp workerApp = voteApp.another();
+    InProcessApp resultApp = voteApp.another();
     try (ScramPostgres postgres = ScramPostgres.start();
          RedisProcess redis = RedisProcess.start(dir, "--user", "default", "off",
              "--user", "admin", "on", ">" + adminPassword, "~*", "&*", "+@all",
              "--user", "voting", "on", ">" + redisPassword, "~*", "&*", "+@all").loggedInAs("admin", adminPassword);
-         TestApp voteApp = new TestApp(); TestApp workerApp = new TestApp(); TestApp resultApp = new TestApp();
          Db admin = new Db(voteApp.vertx, postgres.superuser())) {
       admin.migrate();
       Path workerFile = dir.resolve("worker_db_password");
@@ -71,15 +76,15 @@ class PasswordRotationTest {
 
       Map<String, String> redisEnv = Map.of("REDIS_URL", redis.url(), "REDIS_USERNAME", "voting",
           "REDIS_PASSWORD_FILE", redisFile.toString());
-      int votePort = Await.result(VoteService.deploy(voteApp.vertx, TestApp.config(redisEnv), voteApp.management, 1)).port();
+      int votePort = Await.result(VoteService.deploy(voteApp.vertx, TestConfig.of(redisEnv), voteApp.management, 1)).port();
       Map<String, String> workerEnv = new HashMap<>(redisEnv);
       workerEnv.putAll(pgEnv(postgres, "worker", workerFile));
       workerEnv.put("WORKER_ID", "rotation");
       workerEnv.put("WORKER_TIMEOUT_MS", "2000");
-      Await.result(workerApp.vertx.deployVerticle(new WorkerVerticle(TestApp.config(workerEnv), workerApp.management)));
+      Await.result(workerApp.vertx.deployVerticle(new WorkerVerticle(TestConfig.of(workerEnv), workerApp.management)));
       Map<String, String> resultEnv = new HashMap<>(pgEnv(postgres, "result", resultFile));
       resultEnv.put("RESULT_POLL_MS", "200");
-      int resultPort = Await.result(ResultService.deploy(resultApp.vertx, TestApp.config(resultEnv), resultApp.management, 1)).port();
+      int resultPort = Await.result(ResultService.deploy(resultApp.vertx, TestConfig.of(resultEnv), resultApp.management, 1)).port();
       Browser vote = voteApp.managementPort();
       Browser worker = workerApp.managementPort();
       Browser result = resultApp.managementPort();

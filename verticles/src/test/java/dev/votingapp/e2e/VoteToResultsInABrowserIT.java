@@ -7,16 +7,17 @@ import dev.votingapp.config.PgConfig;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.HeadlessChromium;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
@@ -26,24 +27,21 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * The reference app's own end-to-end test, in a real browser: with vote, worker and result running,
  * a vote for the second option appears on the open results page as "1 vote" and 100%, without a reload.
  */
-class VoteToResultsInABrowserTest {
+@ExtendWith(VertxExtension.class)
+class VoteToResultsInABrowserIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
 
   @Test
-  void aVoteCastOnTheBallotAppearsLiveOnTheResultsPage() throws Exception {
+  void aVoteCastOnTheBallotAppearsLiveOnTheResultsPage(InProcessApp app) throws Exception {
     String queue = TestServers.uniqueKey("e2e");
-    try (TestApp app = new TestApp();
-         RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(TestServers.newDatabase()));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "e2e");
-      Config config = TestApp.config(env);
+    try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
+      Config config = TestConfig.on(TestServers.newDatabase()).queueOn(TestServers.redisUrl(), queue)
+          .with("WORKER_ID", "e2e").config();
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
       ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
-      Await.until("every role ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+      Await.until("every role ready", SOON, app::ready);
 
       try (HeadlessChromium chromium = new HeadlessChromium()) {
         ChromeDriver browser = chromium.driver();
@@ -78,14 +76,12 @@ class VoteToResultsInABrowserTest {
    * live, and never shows the "Disconnected" notice to a reader who only waits.
    */
   @Test
-  void aWatcherNeverSeesDisconnectedWhileTheResultServiceRestarts() throws Exception {
+  void aWatcherNeverSeesDisconnectedWhileTheResultServiceRestarts(InProcessApp app) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp test = new TestApp(); Db db = new Db(test.vertx, database)) {
+    try (Db db = new Db(app.vertx, database)) {
       db.migrate();
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      TestApp before = new TestApp();
-      int port = Await.result(ResultService.deploy(before.vertx, TestApp.config(env), before.management, 1)).port();
-      env.put("RESULT_PORT", String.valueOf(port));
+      InProcessApp before = app.another();
+      int port = Await.result(ResultService.deploy(before.vertx, TestConfig.on(database).config(), before.management, 1)).port();
       try (HeadlessChromium chromium = new HeadlessChromium()) {
         ChromeDriver browser = chromium.driver();
         browser.get("http://127.0.0.1:" + port + "/");
@@ -95,15 +91,15 @@ class VoteToResultsInABrowserTest {
             + "new MutationObserver(function () { if (!document.getElementById('status').hidden) { window.noticeShown = true; } })"
             + ".observe(document.getElementById('status'), { attributes: true });");
 
-        before.close();
-        try (TestApp after = new TestApp()) {
-          Await.result(ResultService.deploy(after.vertx, TestApp.config(env), after.management, 1));
-          db.execute("INSERT INTO votes (id, vote) VALUES ('watcher-1', 'a')");
+        Await.result(before.close());
+        InProcessApp after = app.another();
+        Config samePort = TestConfig.on(database).with("RESULT_PORT", String.valueOf(port)).config();
+        Await.result(ResultService.deploy(after.vertx, samePort, after.management, 1));
+        db.execute("INSERT INTO votes (id, vote) VALUES ('watcher-1', 'a')");
 
-          Await.until("the page is live again: 1 vote", SOON, () -> text(browser, "total").equals("1 vote"));
-          assertThat(browser.executeScript("return window.noticeShown;")).isEqualTo(false);
-          assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
-        }
+        Await.until("the page is live again: 1 vote", SOON, () -> text(browser, "total").equals("1 vote"));
+        assertThat(browser.executeScript("return window.noticeShown;")).isEqualTo(false);
+        assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
       }
     }
   }

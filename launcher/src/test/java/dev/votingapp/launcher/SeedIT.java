@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with the same id, and the seed still succeeds.
  */
 @ExtendWith(VertxExtension.class)
-class SeedTest {
+class SeedIT {
 
   @Test
   void aRefusedVoteIsRetriedAsTheSameVoter(Vertx vertx, VertxTestContext test) {

@@ -7,23 +7,25 @@ import dev.votingapp.config.PgConfig;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Ballots;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.RedisProcess;
 import dev.votingapp.testing.TcpProxy;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * promoted. With REDIS_WAIT_REPLICAS the vote service says 200 only once a replica has the vote, so a
  * failover loses no acknowledged vote. Debian's redis-server on loopback: a primary and a replica.
  */
-class RedisFailoverTest {
+@ExtendWith(VertxExtension.class)
+class RedisFailoverIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 
@@ -39,11 +42,10 @@ class RedisFailoverTest {
   Path dir;
 
   @Test
-  void aVoteTheReplicaDoesNotConfirmGets503AndVotesFlowAgainWhenItCatchesUp() throws Exception {
-    try (RedisProcess primary = RedisProcess.start(dir); RedisProcess replica = RedisProcess.replicaOf(primary, dir);
-         TestApp app = new TestApp()) {
+  void aVoteTheReplicaDoesNotConfirmGets503AndVotesFlowAgainWhenItCatchesUp(InProcessApp app) throws Exception {
+    try (RedisProcess primary = RedisProcess.start(dir); RedisProcess replica = RedisProcess.replicaOf(primary, dir)) {
       Map<String, String> env = Map.of("REDIS_URL", primary.url(), "REDIS_WAIT_REPLICAS", "1");
-      int port = Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1)).port();
+      int port = Await.result(VoteService.deploy(app.vertx, TestConfig.of(env), app.management, 1)).port();
       assertThat(Ballots.vote(port, "voter-replicated-1", "a").statusCode()).isEqualTo(200);
 
       replica.pause();
@@ -73,19 +75,15 @@ class RedisFailoverTest {
    * primary by themselves, through the endpoint.
    */
   @Test
-  void everyAcknowledgedVoteReachesTheTableAcrossAFailover() throws Exception {
+  void everyAcknowledgedVoteReachesTheTableAcrossAFailover(InProcessApp app) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (RedisProcess primary = RedisProcess.start(dir); TestApp app = new TestApp();
+    try (RedisProcess primary = RedisProcess.start(dir);
          TcpProxy link = new TcpProxy(app.vertx, "127.0.0.1", primary.port());
          RedisProcess replica = RedisProcess.replicaOf(link.port(), dir); Db db = new Db(app.vertx, database);
          TcpProxy endpoint = new TcpProxy(app.vertx, "127.0.0.1", primary.port())) {
       db.migrate();
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", "redis://127.0.0.1:" + endpoint.port());
-      env.put("REDIS_WAIT_REPLICAS", "1");
-      env.put("WORKER_ID", "failover");
-      env.put("WORKER_TIMEOUT_MS", "2000");
-      Config config = TestApp.config(env);
+      Config config = TestConfig.on(database).with("REDIS_URL", "redis://127.0.0.1:" + endpoint.port())
+          .with("REDIS_WAIT_REPLICAS", "1").with("WORKER_ID", "failover").with("WORKER_TIMEOUT_MS", "2000").config();
       int port = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       Map<String, String> acknowledged = new ConcurrentHashMap<>();
       Await.until("the vote service takes votes", SOON, () -> Ballots.vote(port, "voter-first", "b").statusCode() == 200);

@@ -10,25 +10,27 @@ import dev.votingapp.testing.Axe;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.HeadlessChromium;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TableLock;
 import dev.votingapp.testing.TcpProxy;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
@@ -40,34 +42,29 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * votes stuck behind a locked table. The page says so in words, with the time of the figures it shows,
  * returns to normal by itself, and passes axe-core in every state.
  */
-class StaleResultsInABrowserTest {
+@ExtendWith(VertxExtension.class)
+class StaleResultsInABrowserIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final Pattern DELAYED = Pattern.compile("Updated (\\d\\d:\\d\\d:\\d\\d), delayed: (.+)");
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   @Test
-  void thePageSaysWhenItsFiguresAreBehindWithTheirTimeThenReturnsToNormal() throws Exception {
+  void thePageSaysWhenItsFiguresAreBehindWithTheirTimeThenReturnsToNormal(InProcessApp app) throws Exception {
     String queue = TestServers.uniqueKey("stale-e2e");
     PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp(); Db db = new Db(app.vertx, database);
+    try (Db db = new Db(app.vertx, database);
          RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
          TcpProxy postgres = new TcpProxy(app.vertx, database.host(), database.port());
          HeadlessChromium chromium = new HeadlessChromium()) {
       db.migrate();
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("PGHOST", "127.0.0.1");
-      env.put("PGPORT", String.valueOf(postgres.port()));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "stale-e2e");
-      env.put("RESULT_POLL_MS", "250");
-      env.put("RESULT_STALE_AFTER_MS", "1500");
-      Config config = TestApp.config(env);
+      Config config = TestConfig.on(database).with("PGHOST", "127.0.0.1").with("PGPORT", String.valueOf(postgres.port()))
+          .queueOn(TestServers.redisUrl(), queue).with("WORKER_ID", "stale-e2e")
+          .with("RESULT_POLL_MS", "250").with("RESULT_STALE_AFTER_MS", "1500").config();
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
       ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
-      Await.until("every role ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+      Await.until("every role ready", SOON, app::ready);
       Browser api = new Browser(result.port());
 
       ChromeDriver browser = chromium.driver();

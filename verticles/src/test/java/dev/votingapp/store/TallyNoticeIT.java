@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * PostgreSQL) reads back with {@link TallyNotice#parse} as the commit's time and the writer's trace.
  */
 @ExtendWith(VertxExtension.class)
-class TallyNoticeTest {
+class TallyNoticeIT {
 
   private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

@@ -12,6 +12,7 @@ import dev.votingapp.store.Sql;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.ScramPostgres;
 import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * password; bad input fails naming the variable and changes nothing; a schema the master owns moves to
  * the owner, also when the master is no superuser (as on RDS).
  */
-class RolesTest {
+@ExtendWith(VertxExtension.class)
+class RolesIT {
 
   private static ScramPostgres postgres;
   private static Vertx vertx;
@@ -39,16 +42,13 @@ class RolesTest {
   Path dir;
 
   @BeforeAll
-  static void cluster() throws Exception {
+  static void cluster(Vertx injected) throws Exception {
     postgres = ScramPostgres.start();
-    vertx = Vertx.vertx();
+    vertx = injected;
   }
 
   @AfterAll
   static void stop() {
-    if (vertx != null) {
-      vertx.close();
-    }
     if (postgres != null) {
       postgres.close();
     }

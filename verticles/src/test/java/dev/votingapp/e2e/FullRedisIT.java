@@ -3,51 +3,49 @@ package dev.votingapp.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
-import dev.votingapp.config.PgConfig;
 import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.testing.TestServers.EmbeddedRedis;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Redis at its memory limit with noeviction (as in compose): new votes are refused with 503, and a
  * worker, even one started only now, drains the queue, after which voting works again. Every step of
  * the worker frees memory, so a full Redis must not stop it.
  */
-class FullRedisTest {
+@ExtendWith(VertxExtension.class)
+class FullRedisIT {
 
   private static final Duration SOON = Duration.ofSeconds(60);
+  /** A Redis that refuses writes once it holds 4 MB. */
+  private static final List<String> SMALL_REDIS = List.of("maxmemory 4mb", "maxmemory-policy noeviction");
 
   @Test
-  void aWorkerStartedWhileRedisIsFullDrainsItAndVotingResumes() {
-    EmbeddedRedis redis = EmbeddedRedis.start(List.of("maxmemory 4mb", "maxmemory-policy noeviction"));
+  void aWorkerStartedWhileRedisIsFullDrainsItAndVotingResumes(InProcessApp app) {
+    EmbeddedRedis redis = EmbeddedRedis.start(SMALL_REDIS);
     String queue = TestServers.uniqueKey("full");
-    PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp(); RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue);
-         Db db = new Db(app.vertx, database)) {
+    try (RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue); Db db = Db.onNewDatabase(app.vertx)) {
       // Messages that are not votes: the first batch's release has dead letters to append while full.
       keys.push(queue, List.of("not a vote", "{\"voter_id\":\"x\"}", "[1]"));
       int queued = fill(keys, queue);
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", redis.url());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "full");
-      env.put("WORKER_CONCURRENCY", "1"); // no other lane frees memory for it
-      Config config = TestApp.config(env);
+      Config config = TestConfig.on(db.config()).queueOn(redis.url(), queue).with("WORKER_ID", "full")
+          .with("WORKER_CONCURRENCY", "1") // no other lane frees memory for it
+          .config();
       Browser voter = new Browser(Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port());
       assertThat(voter.postForm("/", "vote=a").statusCode()).as("a vote while Redis is full").isEqualTo(503);
 
@@ -67,12 +65,10 @@ class FullRedisTest {
    * batch is still moved back and written, though nothing the worker does frees memory first.
    */
   @Test
-  void theBatchOfADeadWorkerIsRecoveredWhileRedisIsFull() {
-    EmbeddedRedis redis = EmbeddedRedis.start(List.of("maxmemory 4mb", "maxmemory-policy noeviction"));
+  void theBatchOfADeadWorkerIsRecoveredWhileRedisIsFull(InProcessApp app) {
+    EmbeddedRedis redis = EmbeddedRedis.start(SMALL_REDIS);
     String queue = TestServers.uniqueKey("full");
-    PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp(); RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue);
-         Db db = new Db(app.vertx, database)) {
+    try (RedisKeys keys = new RedisKeys(app.vertx, redis.url(), queue); Db db = Db.onNewDatabase(app.vertx)) {
       String ghostList = queue + ":processing:ghost:0";
       List<String> claimed = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -88,12 +84,9 @@ class FullRedisTest {
           break;
         }
       }
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", redis.url());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "full");
+      Config config = TestConfig.on(db.config()).queueOn(redis.url(), queue).with("WORKER_ID", "full").config();
 
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
 
       Await.until("the dead worker's 100 votes written", SOON,
           () -> db.tableExists("votes") && db.count("SELECT count(*) FROM votes") == 100);

@@ -3,46 +3,61 @@ package dev.votingapp.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.InProcessApp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A WebSocket client that stops reading holds up nobody and gets the newest tally when it reads again. */
-class BroadcasterTest {
+@ExtendWith(VertxExtension.class)
+class BroadcasterIT {
 
   private static final int MESSAGES = 2_000;
   private static final String PADDING = "x".repeat(16_000);
 
   @Test
-  void aClientThatStopsReadingDoesNotHoldUpTheOthersAndSkipsToTheNewest() {
-    try (TestApp app = new TestApp()) {
-      Publisher publisher = new Publisher(app);
-      Await.result(app.vertx.deployVerticle(publisher));
-      Client fast = new Client(app, publisher.port());
-      Client slow = new Client(app, publisher.port());
-      slow.socket.pause();
-      Await.until("both clients connected", Duration.ofSeconds(10), () -> publisher.broadcaster.size() == 2);
+  @Timeout(value = 90, timeUnit = TimeUnit.SECONDS) // the deadlines below, with room
+  void aClientThatStopsReadingDoesNotHoldUpTheOthersAndSkipsToTheNewest(InProcessApp app, VertxTestContext test) {
+    Publisher publisher = new Publisher(app);
+    Client fast = new Client(app.vertx);
+    Client slow = new Client(app.vertx);
+    app.vertx.deployVerticle(publisher)
+        .compose(deployed -> Future.all(fast.connect(publisher.port()), slow.connect(publisher.port())))
+        .compose(connected -> {
+          slow.socket.pause();
+          return until(app, "both clients connected", Duration.ofSeconds(10), () -> publisher.broadcaster.size() == 2);
+        })
+        .compose(both -> publisher.publishAll())
+        .compose(published -> until(app, "the reading client got the last message", Duration.ofSeconds(30),
+            () -> fast.lastSequence.get() == MESSAGES - 1))
+        .compose(fastGotAll -> {
+          test.verify(() -> assertThat(fast.received.get()).isEqualTo(MESSAGES));
+          slow.socket.resume();
+          return until(app, "the client that paused gets the newest tally", Duration.ofSeconds(30),
+              () -> slow.lastSequence.get() == MESSAGES - 1);
+        })
+        .onComplete(test.succeeding(slowGotNewest -> test.verify(() -> {
+          assertThat(slow.received.get()).as("messages it skipped while not reading").isLessThan(MESSAGES);
+          test.completeNow();
+        })));
+  }
 
-      Await.result(publisher.publishAll());
-
-      Await.until("the reading client got the last message", Duration.ofSeconds(30),
-          () -> fast.lastSequence.get() == MESSAGES - 1);
-      assertThat(fast.received.get()).isEqualTo(MESSAGES);
-
-      slow.socket.resume();
-      Await.until("the client that paused gets the newest tally", Duration.ofSeconds(30),
-          () -> slow.lastSequence.get() == MESSAGES - 1);
-      assertThat(slow.received.get()).as("messages it skipped while not reading").isLessThan(MESSAGES);
-    }
+  private static Future<Void> until(InProcessApp app, String description, Duration deadline, BooleanSupplier condition) {
+    return Await.eventually(app.vertx, description, deadline, () -> Future.succeededFuture(condition.getAsBoolean()));
   }
 
   /** Owns the broadcaster on its own event loop, as the result verticle does. */
@@ -52,7 +67,7 @@ class BroadcasterTest {
     private Broadcaster broadcaster;
     private HttpServer server;
 
-    Publisher(TestApp app) {
+    Publisher(InProcessApp app) {
       this.metrics = new ResultMetrics(app.registry, slots, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
@@ -89,20 +104,22 @@ class BroadcasterTest {
   private static final class Client {
     final AtomicInteger received = new AtomicInteger();
     final AtomicInteger lastSequence = new AtomicInteger(-1);
-    final WebSocket socket;
+    volatile WebSocket socket;
     /** Held: Vert.x closes a client nobody references any more. */
     private final WebSocketClient client;
 
-    Client(TestApp app, int port) {
-      client = app.vertx.createWebSocketClient();
-      AtomicReference<WebSocket> connected = new AtomicReference<>();
-      connected.set(Await.result(client.webSocket()
+    Client(Vertx vertx) {
+      client = vertx.createWebSocketClient();
+    }
+
+    Future<WebSocket> connect(int port) {
+      return client.webSocket()
           .textMessageHandler(text -> {
             received.incrementAndGet();
             lastSequence.set(new JsonObject(text).getInteger("sequence"));
           })
-          .connect(port, "127.0.0.1", "/ws")));
-      socket = connected.get();
+          .connect(port, "127.0.0.1", "/ws")
+          .onSuccess(connected -> socket = connected);
     }
   }
 }

@@ -4,26 +4,23 @@ import static dev.votingapp.result.TallyJson.tally;
 import static dev.votingapp.result.TallyJson.tallyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.votingapp.config.Config;
 import dev.votingapp.config.PgConfig;
 import dev.votingapp.store.VoteMessage;
+import dev.votingapp.testing.AppWithDatabase;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.testing.Db;
 import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TableLock;
 import dev.votingapp.testing.TcpProxy;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.testing.WsClient;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,29 +29,12 @@ import org.junit.jupiter.api.Test;
  * report waiting ({@code waiting}). Here the tally is called stale after 1 s ({@code
  * RESULT_STALE_AFTER_MS}), read every 200 ms.
  */
-class StaleTallyTest {
+class StaleTallyIT extends AppWithDatabase {
 
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final long STALE_AFTER_MS = 1_000;
 
-  private TestApp app;
-  private PgConfig database;
-  private Db db;
   private int port;
-
-  @BeforeEach
-  void database() {
-    app = new TestApp();
-    database = TestServers.newDatabase();
-    db = new Db(app.vertx, database);
-    db.migrate();
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-    app.close();
-  }
 
   @Test
   void theApiSaysWhenTheTallyWasReadAndThatItIsCurrent() {
@@ -217,13 +197,10 @@ class StaleTallyTest {
   void theWorkersReportShowsVotesStuckBehindALockedTable() {
     String queue = TestServers.uniqueKey("stale");
     try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "stale-test");
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+      Config worker = TestConfig.on(database).queueOn(TestServers.redisUrl(), queue).with("WORKER_ID", "stale-test").config();
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(worker, app.management)));
       Browser api = deploy(database);
-      Await.until("ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+      Await.until("ready", SOON, app::ready);
       Await.until("the worker's report is read", SOON, () -> results(api).getValue("waiting") != null);
 
       try (TableLock lock = new TableLock(db)) {
@@ -253,12 +230,9 @@ class StaleTallyTest {
   }
 
   private Browser deploy(PgConfig pg) {
-    Map<String, String> env = new HashMap<>(TestApp.pgEnv(pg));
-    env.put("OPTION_A", "Tabs");
-    env.put("OPTION_B", "Spaces");
-    env.put("RESULT_POLL_MS", "200");
-    env.put("RESULT_STALE_AFTER_MS", String.valueOf(STALE_AFTER_MS));
-    ResultService result = Await.result(ResultService.deploy(app.vertx, TestApp.config(env), app.management, 1));
+    Config config = TestConfig.on(pg).with("OPTION_A", "Tabs").with("OPTION_B", "Spaces").with("RESULT_POLL_MS", "200")
+        .with("RESULT_STALE_AFTER_MS", String.valueOf(STALE_AFTER_MS)).config();
+    ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
     port = result.port();
     Browser api = new Browser(port);
     Await.until("the tally read", SOON, () -> api.isOk("/api/results"));

@@ -8,10 +8,12 @@ import dev.votingapp.store.Sql;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.Readiness;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,27 +24,29 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The result service runs with a role that may only read and LISTEN: it waits for the schema instead of
  * creating it, and its readiness can be asked as often as anyone likes without taking a connection
  * from the work.
  */
-class ReadOnlyResultTest {
+@ExtendWith(VertxExtension.class)
+class ReadOnlyResultIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 
   @Test
-  void withAReadOnlyRoleItWaitsForTheSchemaThenShowsTheTally() {
+  void withAReadOnlyRoleItWaitsForTheSchemaThenShowsTheTally(InProcessApp app) {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp(); Db owner = new Db(app.vertx, database)) {
+    try (Db owner = new Db(app.vertx, database)) {
       // The group role exists once any database of the server was migrated.
       try (Db other = new Db(app.vertx, TestServers.newDatabase())) {
         other.migrate();
       }
       PgConfig reader = TestServers.newLoginRole(database, Sql.READER_ROLE);
       ResultService result = Await.result(ResultService.deploy(app.vertx,
-          TestApp.config(TestApp.pgEnv(reader)), app.management, 1));
+          TestConfig.on(reader).config(), app.management, 1));
       Browser probe = app.managementPort();
       Await.until("not ready: no schema yet", SOON, () -> Readiness.down(probe.get("/ready")).contains("schema"));
 
@@ -69,12 +73,12 @@ class ReadOnlyResultTest {
 
   /** A flood of /ready (a misconfigured prober, an attacker inside the network) is answered from one check at a time. */
   @Test
-  void aFloodOfReadinessChecksNeverMakesItUnready() throws Exception {
+  void aFloodOfReadinessChecksNeverMakesItUnready(InProcessApp app) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp(); Db db = new Db(app.vertx, database)) {
+    try (Db db = new Db(app.vertx, database)) {
       db.migrate();
-      Await.result(ResultService.deploy(app.vertx, TestApp.config(TestApp.pgEnv(database)), app.management, 1));
-      Await.until("ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+      Await.result(ResultService.deploy(app.vertx, TestConfig.on(database).config(), app.management, 1));
+      Await.until("ready", SOON, app::ready);
       HttpClient client = HttpClient.newHttpClient();
       URI ready = URI.create(app.managementPort().url("/ready"));
 

@@ -7,13 +7,15 @@ import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.store.VoteClock;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.RedisList;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -28,32 +30,36 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The vote service as a voter's browser sees it, deployed against a real Redis. */
-class VoteVerticleTest {
+@ExtendWith(VertxExtension.class)
+class VoteVerticleIT {
 
   private static final String QUEUE = TestServers.uniqueKey("votes");
   private static final String ALLOWED_ORIGIN = "https://ballot.example.com";
-  private static TestApp app;
+  private static InProcessApp app;
   private static VoteService vote;
-  private static RedisList queue;
+  private static RedisKeys queue;
   private Browser browser;
 
   @BeforeAll
-  static void deploy() {
-    app = new TestApp();
-    Config config = TestApp.config(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE,
+  static void deploy(InProcessApp process, VertxTestContext test) {
+    app = process;
+    Config config = TestConfig.of(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE,
         "VOTE_ALLOWED_ORIGINS", ALLOWED_ORIGIN));
-    vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
-    queue = new RedisList(app.vertx, TestServers.redisUrl(), QUEUE);
+    queue = new RedisKeys(app.vertx, TestServers.redisUrl(), QUEUE);
+    VoteService.deploy(app.vertx, config, app.management, 1).onComplete(test.succeeding(deployed -> {
+      vote = deployed;
+      test.completeNow();
+    }));
   }
 
   @AfterAll
   static void undeploy() {
     queue.close();
-    app.close();
   }
 
   @BeforeEach
@@ -105,7 +111,7 @@ class VoteVerticleTest {
 
   @Test
   void aVoteLandsInTheQueueInTheReferenceFormat() {
-    long before = queue.length();
+    long before = queue.length(QUEUE);
     long start = micros(Instant.now());
 
     HttpResponse<String> page = browser.postForm("/", "vote=a");
@@ -114,7 +120,7 @@ class VoteVerticleTest {
     assertThat(page.body())
         .contains("class=\"a chosen\" value=\"a\" disabled>Cats <span class=\"check\"")
         .contains("class=\"b dimmed\" value=\"b\">Dogs</button>");
-    List<JsonObject> messages = queue.messages();
+    List<JsonObject> messages = queue.messages(QUEUE);
     assertThat(messages).hasSize((int) before + 1);
     JsonObject queued = messages.get(messages.size() - 1);
     assertThat(queued.getString("voter_id")).isEqualTo(voterId());
@@ -131,7 +137,7 @@ class VoteVerticleTest {
     assertThat(changed.statusCode()).isEqualTo(200);
     assertThat(changed.body()).contains("class=\"b chosen\" value=\"b\" disabled>Dogs");
     assertThat(voterId()).isEqualTo(firstId);
-    List<JsonObject> mine = queue.messages().stream()
+    List<JsonObject> mine = queue.messages(QUEUE).stream()
         .filter(message -> message.getString("voter_id").equals(firstId)).toList();
     assertThat(mine).extracting(message -> message.getString("vote")).containsExactly("a", "b");
     assertThat(mine.get(1).getLong("ts")).isGreaterThan(mine.get(0).getLong("ts"));
@@ -146,7 +152,7 @@ class VoteVerticleTest {
 
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).startsWith("voter_id=4a7f9c2e1b3d5f60;"));
-    JsonObject last = queue.messages().get((int) queue.length() - 1);
+    JsonObject last = queue.messages(QUEUE).get((int) queue.length(QUEUE) - 1);
     assertThat(last.getString("voter_id")).isEqualTo("4a7f9c2e1b3d5f60");
   }
 
@@ -159,7 +165,7 @@ class VoteVerticleTest {
         .POST(HttpRequest.BodyPublishers.ofString("vote=b")));
 
     assertThat(page.statusCode()).isEqualTo(200);
-    JsonObject last = queue.messages().get((int) queue.length() - 1);
+    JsonObject last = queue.messages(QUEUE).get((int) queue.length(QUEUE) - 1);
     assertThat(last.getString("voter_id")).matches("[0-9a-f]{32}");
   }
 
@@ -173,13 +179,13 @@ class VoteVerticleTest {
   })
   void badInputGets400AndQueuesNothing(String name, String body, String explanation) {
     double rejectedBefore = rejectedTotal();
-    long before = queue.length();
+    long before = queue.length(QUEUE);
 
     HttpResponse<String> page = browser.postForm("/", body);
 
     assertThat(page.statusCode()).isEqualTo(400);
     assertThat(page.body()).contains("Your vote was not recorded", explanation).doesNotContain("disabled");
-    assertThat(queue.length()).isEqualTo(before);
+    assertThat(queue.length(QUEUE)).isEqualTo(before);
     assertThat(rejectedTotal()).isEqualTo(rejectedBefore + 1);
   }
 
@@ -198,7 +204,7 @@ class VoteVerticleTest {
   })
   void aVoteSentFromAnotherSiteGets403AndQueuesNothing(String name, String origin, String fetchSite) {
     double refusedBefore = PrometheusText.value(metrics(), "votes_rejected_total{reason=\"cross_site\"}");
-    long before = queue.length();
+    long before = queue.length(QUEUE);
 
     HttpResponse<String> page = browser.send(fromPage(origin, fetchSite, "vote=a"));
 
@@ -206,7 +212,7 @@ class VoteVerticleTest {
     assertThat(page.body()).contains("Your vote was not recorded: it was sent from a page of another site.")
         .doesNotContain("disabled");
     assertThat(page.headers().firstValue("Set-Cookie")).as("no voter id for another site's request").isEmpty();
-    assertThat(queue.length()).isEqualTo(before);
+    assertThat(queue.length(QUEUE)).isEqualTo(before);
     assertThat(PrometheusText.value(metrics(), "votes_rejected_total{reason=\"cross_site\"}")).isEqualTo(refusedBefore + 1);
   }
 
@@ -219,32 +225,32 @@ class VoteVerticleTest {
       "curl, the load-test kit, the seed   | -                          | -",
   })
   void aVoteFromTheBallotItselfOrFromAClientThatIsNoBrowserCounts(String name, String origin, String fetchSite) {
-    long before = queue.length();
+    long before = queue.length(QUEUE);
     String sent = "SELF".equals(origin) ? "http://127.0.0.1:" + vote.port() : origin;
 
     HttpResponse<String> page = browser.send(fromPage(sent, fetchSite, "vote=b"));
 
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("class=\"b chosen\" value=\"b\" disabled>Dogs");
-    assertThat(queue.length()).isEqualTo(before + 1);
+    assertThat(queue.length(QUEUE)).isEqualTo(before + 1);
   }
 
   @Test
   void aBodyOverTheLimitGets400AndQueuesNothing() {
-    long before = queue.length();
+    long before = queue.length(QUEUE);
 
     HttpResponse<String> page = browser.postForm("/", "vote=a&padding=" + "x".repeat(8 * 1024));
 
     assertThat(page.statusCode()).isEqualTo(400);
     assertThat(page.body()).contains("Your vote was not recorded: the request was too large.");
-    assertThat(queue.length()).isEqualTo(before);
+    assertThat(queue.length(QUEUE)).isEqualTo(before);
     assertThat(PrometheusText.value(metrics(), "votes_rejected_total{reason=\"body_too_large\"}")).isGreaterThanOrEqualTo(1);
   }
 
   /** Not the ballot's own encoding, but still a form: multipart (curl -F) and a chunked body count too. */
   @Test
   void aMultipartOrChunkedFormCountsToo() {
-    long before = queue.length();
+    long before = queue.length(QUEUE);
     String boundary = "----vote-boundary";
     HttpResponse<String> multipart = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
@@ -257,7 +263,7 @@ class VoteVerticleTest {
     assertThat(multipart.statusCode()).isEqualTo(200);
     assertThat(multipart.body()).contains("class=\"b chosen\" value=\"b\" disabled>Dogs");
     assertThat(chunked.statusCode()).isEqualTo(200);
-    assertThat(queue.messages().subList((int) before, (int) before + 2)).extracting(message -> message.getString("vote"))
+    assertThat(queue.messages(QUEUE).subList((int) before, (int) before + 2)).extracting(message -> message.getString("vote"))
         .containsExactly("b", "a");
   }
 
@@ -271,13 +277,13 @@ class VoteVerticleTest {
 
   @Test
   void aJsonBodyIsNotAForm() {
-    long before = queue.length();
+    long before = queue.length(QUEUE);
     HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(browser.url("/")))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"vote\":\"a\"}")));
 
     assertThat(page.statusCode()).isEqualTo(400);
-    assertThat(queue.length()).isEqualTo(before);
+    assertThat(queue.length(QUEUE)).isEqualTo(before);
   }
 
   @Test
@@ -317,9 +323,9 @@ class VoteVerticleTest {
   void aVoteIsTimedByTheQueuesClockNotTheInstances() {
     String ownQueue = TestServers.uniqueKey("clock");
     long later = micros(Instant.now()) + 6 * 60 * 1_000_000L;
-    try (TestApp other = new TestApp();
-         RedisKeys redis = new RedisKeys(other.vertx, TestServers.redisUrl(), ownQueue)) {
-      Config config = TestApp.config(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", ownQueue));
+    InProcessApp other = app.another();
+    try (RedisKeys redis = new RedisKeys(other.vertx, TestServers.redisUrl(), ownQueue)) {
+      Config config = TestConfig.of(Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", ownQueue));
       Browser voter = new Browser(Await.result(VoteService.deploy(other.vertx, config, other.management, 1)).port());
       // As if another vote instance, whose clock runs six minutes ahead of this one's, had just queued a vote.
       Await.result(redis.api().set(List.of(VoteClock.key(ownQueue), String.valueOf(later))));
@@ -378,16 +384,15 @@ class VoteVerticleTest {
 
   @Test
   void optionLabelsAreHtmlEscaped() {
-    Config hostile = TestApp.config(Map.of(
+    Config hostile = TestConfig.of(Map.of(
         "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", QUEUE,
         "OPTION_A", "<script>alert(1)</script>", "OPTION_B", "\"Dogs\" & co"));
-    try (TestApp other = new TestApp()) {
-      VoteService escaped = Await.result(VoteService.deploy(other.vertx, hostile, other.management, 1));
-      String body = new Browser(escaped.port()).get("/").body();
-      assertThat(body)
-          .contains("&lt;script&gt;alert(1)&lt;/script&gt; vs &quot;Dogs&quot; &amp; co!")
-          .doesNotContain("<script>");
-    }
+    InProcessApp other = app.another();
+    VoteService escaped = Await.result(VoteService.deploy(other.vertx, hostile, other.management, 1));
+    String body = new Browser(escaped.port()).get("/").body();
+    assertThat(body)
+        .contains("&lt;script&gt;alert(1)&lt;/script&gt; vs &quot;Dogs&quot; &amp; co!")
+        .doesNotContain("<script>");
   }
 
   /** A form POST as a browser sends it from a page: Origin and Sec-Fetch-Site, each when not null. */

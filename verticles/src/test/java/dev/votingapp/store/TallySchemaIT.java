@@ -6,9 +6,11 @@ import dev.votingapp.config.PgConfig;
 import dev.votingapp.link.PgPools;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Db;
-import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -20,30 +22,26 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The per-option counts always equal a recount of votes, whoever writes and however concurrently. */
-class TallySchemaTest {
+@ExtendWith(VertxExtension.class)
+class TallySchemaIT {
 
   private static final String RECOUNT = "SELECT vote, COUNT(id) AS n FROM votes GROUP BY vote";
 
-  private TestApp app;
-  private PgConfig database;
   private Pool pool;
   private Db db;
 
   @BeforeEach
-  void freshDatabase() {
-    app = new TestApp();
-    database = TestServers.newDatabase();
-    pool = PgPools.create(app.vertx, database, new io.vertx.sqlclient.PoolOptions().setMaxSize(8), "voting-test");
-    db = new Db(app.vertx, database);
+  void freshDatabase(Vertx vertx) {
+    db = new Db(vertx, TestServers.newDatabase(), 8);
+    pool = db.pool();
   }
 
   @AfterEach
-  void close() {
-    db.close();
-    Await.result(pool.close());
-    app.close();
+  void close(VertxTestContext test) {
+    db.closeAsync().onComplete(test.succeedingThenComplete());
   }
 
   @Test

@@ -8,14 +8,16 @@ import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.TableLock;
 import dev.votingapp.testing.TcpProxy;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.SqlConnection;
 import java.net.URI;
 import java.time.Duration;
@@ -31,17 +33,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The worker deployed against real Redis and PostgreSQL, checked by what ends up in the table. Each
  * worker runs in a Vert.x of its own, with its own management port, as separate processes would.
  */
-class WorkerVerticleTest {
+@ExtendWith(VertxExtension.class)
+class WorkerVerticleIT {
 
   private static final Duration DRAIN = Duration.ofSeconds(60);
   private static PgConfig database;
 
-  private TestApp app;
+  private InProcessApp app;
   private RedisKeys redis;
   private Db db;
   private String queue;
@@ -49,7 +53,7 @@ class WorkerVerticleTest {
   private final List<Worker> workers = new ArrayList<>();
 
   /** A deployed worker and the process it runs in. */
-  private record Worker(TestApp process, String deployment) {
+  private record Worker(InProcessApp process, String deployment) {
     Browser management() {
       return process.managementPort();
     }
@@ -69,8 +73,8 @@ class WorkerVerticleTest {
   }
 
   @BeforeEach
-  void setUp() {
-    app = new TestApp();
+  void setUp(InProcessApp app) {
+    this.app = app;
     queue = TestServers.uniqueKey("drain");
     voterPrefix = "v" + UUID.randomUUID().toString().substring(0, 8) + "-";
     redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
@@ -79,10 +83,9 @@ class WorkerVerticleTest {
 
   @AfterEach
   void tearDown() {
-    workers.forEach(worker -> worker.process.close());
+    workers.forEach(worker -> Await.result(worker.process.close()));
     redis.close();
     db.close();
-    app.close();
   }
 
   @Test
@@ -488,10 +491,10 @@ class WorkerVerticleTest {
   @Test
   void workersStartingAtOnceOnAnEmptyDatabaseAllBecomeReady() {
     PgConfig fresh = TestServers.newDatabase();
-    List<TestApp> processes = new ArrayList<>();
+    List<InProcessApp> processes = new ArrayList<>();
     List<io.vertx.core.Future<String>> deploying = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      TestApp process = new TestApp();
+      InProcessApp process = app.another();
       processes.add(process);
       deploying.add(process.vertx.deployVerticle(new WorkerVerticle(config("w" + i, 100, 1, fresh, Map.of()), process.management)));
     }
@@ -510,7 +513,7 @@ class WorkerVerticleTest {
   void aWorkerStartsAndWritesWhileALongReaderHoldsTheTable() {
     deploy("w1", 100, 1, database);
     awaitReady(workers.get(0));
-    workers.remove(0).process.close();
+    Await.result(workers.remove(0).process.close());
     try (LongReader reader = new LongReader(database)) {
       redis.push(queue, List.of(message(voter(1), "a", now())));
 
@@ -589,21 +592,19 @@ class WorkerVerticleTest {
   }
 
   private Worker deploy(Config config) {
-    TestApp process = new TestApp();
+    InProcessApp process = app.another();
     Worker worker = new Worker(process, Await.result(process.vertx.deployVerticle(new WorkerVerticle(config, process.management))));
     workers.add(worker);
     return worker;
   }
 
   private Config config(String workerId, int batchSize, int concurrency, PgConfig pg, Map<String, String> extra) {
-    Map<String, String> env = TestApp.pgEnv(pg);
-    env.put("REDIS_URL", TestServers.redisUrl());
-    env.put("REDIS_QUEUE", queue);
-    env.put("WORKER_ID", workerId);
-    env.put("WORKER_BATCH_SIZE", String.valueOf(batchSize));
-    env.put("WORKER_CONCURRENCY", String.valueOf(concurrency));
-    env.putAll(extra);
-    return TestApp.config(env);
+    return TestConfig.on(pg).queueOn(TestServers.redisUrl(), queue)
+        .with("WORKER_ID", workerId)
+        .with("WORKER_BATCH_SIZE", String.valueOf(batchSize))
+        .with("WORKER_CONCURRENCY", String.valueOf(concurrency))
+        .with(extra)
+        .config();
   }
 
   private void awaitReady(Worker worker) {

@@ -3,44 +3,22 @@ package dev.votingapp.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.votingapp.config.PgConfig;
+import dev.votingapp.config.Config;
+import dev.votingapp.testing.AppWithDatabase;
 import dev.votingapp.testing.Await;
-import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
-import dev.votingapp.testing.TestApp;
-import dev.votingapp.testing.TestServers;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.WsClient;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The results page's WebSocket viewers: kept alive while quiet, capped per process, from allowed pages only. */
-class LiveViewersTest {
+class LiveViewersIT extends AppWithDatabase {
 
   private static final Duration SOON = Duration.ofSeconds(20);
-
-  private TestApp app;
-  private Db db;
-  private PgConfig database;
-
-  @BeforeEach
-  void database() {
-    app = new TestApp();
-    database = TestServers.newDatabase();
-    db = new Db(app.vertx, database);
-    db.migrate();
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-    app.close();
-  }
 
   /**
    * A viewer who only watches sends nothing for minutes. The server pings it well within the idle
@@ -110,10 +88,9 @@ class LiveViewersTest {
   }
 
   private int deploy(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-    env.putAll(extra);
-    ResultService result = Await.result(ResultService.deploy(app.vertx, TestApp.config(env), app.management, 1));
-    Await.until("result service ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+    Config config = TestConfig.on(database).with(extra).config();
+    ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
+    Await.until("result service ready", SOON, app::ready);
     return result.port();
   }
 }

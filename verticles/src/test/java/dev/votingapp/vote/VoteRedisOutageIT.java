@@ -5,52 +5,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.votingapp.config.Config;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
-import dev.votingapp.testing.RedisList;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.testing.TestServers.EmbeddedRedis;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.junit5.VertxExtension;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Redis going away and coming back, with a Redis server of the test's own that it stops and starts
  * again on the same port, and a "slow Redis" that accepts connections and never answers.
  */
-class VoteRedisOutageTest {
+@ExtendWith(VertxExtension.class)
+class VoteRedisOutageIT {
 
   private static final Duration PROMISE = Duration.ofSeconds(2);
 
   private final String key = TestServers.uniqueKey("outage");
-  private TestApp app;
+  private InProcessApp app;
 
   @BeforeEach
-  void start() {
-    app = new TestApp();
-  }
-
-  @AfterEach
-  void stop() {
-    app.close();
+  void start(InProcessApp app) {
+    this.app = app;
   }
 
   @Test
   void redisStoppedGives503FastThenEverythingRecoversByItself() {
     EmbeddedRedis redis = EmbeddedRedis.start();
-    try (RedisList queue = new RedisList(app.vertx, redis.url(), key)) {
+    try (RedisKeys queue = new RedisKeys(app.vertx, redis.url(), key)) {
       Browser voter = new Browser(deployVoteAgainst(redis.url()));
       assertThat(voter.postForm("/", "vote=a").statusCode()).isEqualTo(200);
-      String voterId = queue.messages().get(0).getString("voter_id");
+      String voterId = queue.messages(key).get(0).getString("voter_id");
 
       redis.stop();
 
@@ -70,13 +68,13 @@ class VoteRedisOutageTest {
 
       redis.restart();
 
-      Await.until("/ready is 200 again", Duration.ofSeconds(15), () -> app.managementPort().get("/ready").statusCode() == 200);
+      Await.until("/ready is 200 again", Duration.ofSeconds(15), app::ready);
       HttpResponse<String> accepted = voter.postForm("/", "vote=b");
       assertThat(accepted.statusCode()).isEqualTo(200);
       assertThat(accepted.body()).contains("class=\"b chosen\"");
       // The server restarted empty (no persistence); what matters is that the refused vote was not half-queued
       // and that the vote after recovery is there, for the same voter.
-      List<JsonObject> after = queue.messages();
+      List<JsonObject> after = queue.messages(key);
       assertThat(after).hasSize(1);
       assertThat(after.get(0).getString("voter_id")).isEqualTo(voterId);
       assertThat(after.get(0).getString("vote")).isEqualTo("b");
@@ -108,7 +106,7 @@ class VoteRedisOutageTest {
   }
 
   private int deployVoteAgainst(String redisUrl) {
-    Config config = TestApp.config(Map.of("REDIS_URL", redisUrl, "REDIS_QUEUE", key));
+    Config config = TestConfig.of(Map.of("REDIS_URL", redisUrl, "REDIS_QUEUE", key));
     return Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
   }
 }

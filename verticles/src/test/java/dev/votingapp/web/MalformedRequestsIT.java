@@ -11,9 +11,12 @@ import dev.votingapp.result.ResultService;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.InProcessApp;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
+import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,10 +25,9 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * get a 400 or a closed connection and a short log line now and then, never an ERROR with a stack
  * trace each: anyone could flood the logs that way.
  */
-class MalformedRequestsTest {
+@ExtendWith(VertxExtension.class)
+class MalformedRequestsIT {
 
   private static final String CHUNKED = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
       + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -45,18 +48,16 @@ class MalformedRequestsTest {
   private static final String BAD_PATH = "GET /%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 
   @Test
-  void aThousandMalformedRequestsAddAHandfulOfLogLines() throws Exception {
+  void aThousandMalformedRequestsAddAHandfulOfLogLines(InProcessApp app) throws Exception {
     PgConfig database = TestServers.newDatabase();
-    try (TestApp app = new TestApp(); Db db = new Db(app.vertx, database)) {
+    String queue = TestServers.uniqueKey("malformed");
+    try (Db db = new Db(app.vertx, database); RedisKeys keys = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
       db.migrate();
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", TestServers.uniqueKey("malformed"));
-      Config config = TestApp.config(env);
+      Config config = TestConfig.on(database).queueOn(TestServers.redisUrl(), queue).config();
       int vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       int result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1)).port();
       int management = app.managementPortNumber();
-      Await.until("ready", Duration.ofSeconds(20), () -> app.managementPort().get("/ready").statusCode() == 200);
+      Await.until("ready", Duration.ofSeconds(20), app::ready);
       ListAppender<ILoggingEvent> log = captureLogs();
 
       for (int round = 0; round < 200; round++) {

@@ -2,19 +2,22 @@ package dev.votingapp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.votingapp.config.Config;
 import dev.votingapp.config.PgConfig;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.FreePort;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.Readiness;
-import dev.votingapp.testing.TestApp;
 import dev.votingapp.testing.TestCertificates;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * serve certificates of a CA the test made; every role works through them with the server verified, and
  * refuses a server whose certificate another CA signed.
  */
-class TlsConnectionsTest {
+@ExtendWith(VertxExtension.class)
+class TlsConnectionsIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final String REDIS_SERVER = "/usr/bin/redis-server";
@@ -45,15 +50,14 @@ class TlsConnectionsTest {
   Path dir;
 
   @Test
-  void everyRoleWorksThroughVerifiedTlsToRedisAndPostgres() throws Exception {
+  void everyRoleWorksThroughVerifiedTlsToRedisAndPostgres(InProcessApp app) throws Exception {
     TestCertificates certificates = TestCertificates.create(Files.createDirectories(dir.resolve("ours")), "voting-app test CA");
-    try (TlsRedis redis = TlsRedis.start(certificates, dir); EmbeddedPostgres postgres = tlsPostgres(certificates, dir);
-         TestApp app = new TestApp()) {
-      Map<String, String> env = env(redis, postgres, certificates.ca());
-      VoteService vote = Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1));
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
-      ResultService result = Await.result(ResultService.deploy(app.vertx, TestApp.config(env), app.management, 1));
-      Await.until("every role ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+    try (TlsRedis redis = TlsRedis.start(certificates, dir); EmbeddedPostgres postgres = tlsPostgres(certificates, dir)) {
+      Config config = TestConfig.of(env(redis, postgres, certificates.ca()));
+      VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
+      ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
+      Await.until("every role ready", SOON, app::ready);
 
       assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(200);
 
@@ -72,14 +76,13 @@ class TlsConnectionsTest {
   }
 
   @Test
-  void aServerWhoseCertificateAnotherCaSignedIsRefused() throws Exception {
+  void aServerWhoseCertificateAnotherCaSignedIsRefused(InProcessApp app) throws Exception {
     TestCertificates certificates = TestCertificates.create(Files.createDirectories(dir.resolve("ours")), "voting-app test CA");
     TestCertificates stranger = TestCertificates.create(Files.createDirectories(dir.resolve("theirs")), "someone else");
-    try (TlsRedis redis = TlsRedis.start(certificates, dir); EmbeddedPostgres postgres = tlsPostgres(certificates, dir);
-         TestApp app = new TestApp()) {
-      Map<String, String> env = env(redis, postgres, stranger.ca());
-      VoteService vote = Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1));
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+    try (TlsRedis redis = TlsRedis.start(certificates, dir); EmbeddedPostgres postgres = tlsPostgres(certificates, dir)) {
+      Config config = TestConfig.of(env(redis, postgres, stranger.ca()));
+      VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
 
       assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(503);
       Await.until("not ready: neither server is trusted", SOON,

@@ -3,11 +3,13 @@ package dev.votingapp.vote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.testing.Await;
-import dev.votingapp.testing.RedisList;
+import dev.votingapp.testing.InProcessApp;
+import dev.votingapp.testing.RedisKeys;
 import dev.votingapp.testing.RedisProcess;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * acknowledged only once Redis has it, in the order they came. A Redis of the test's own (Debian's
  * redis-server) counts the calls.
  */
-class VoteGroupCommitTest {
+@ExtendWith(VertxExtension.class)
+class VoteGroupCommitIT {
 
   private static final int VOTERS = 200;
   private static final Pattern CALLS = Pattern.compile("cmdstat_(?:evalsha|eval):calls=(\\d+)");
@@ -38,9 +42,9 @@ class VoteGroupCommitTest {
   Path dir;
 
   @Test
-  void votesThatArriveTogetherShareOneAppendAndEachIsAcknowledged() throws Exception {
-    try (RedisProcess redis = RedisProcess.start(dir); TestApp app = new TestApp()) {
-      int port = Await.result(VoteService.deploy(app.vertx, TestApp.config(Map.of("REDIS_URL", redis.url())),
+  void votesThatArriveTogetherShareOneAppendAndEachIsAcknowledged(InProcessApp app) throws Exception {
+    try (RedisProcess redis = RedisProcess.start(dir)) {
+      int port = Await.result(VoteService.deploy(app.vertx, TestConfig.of(Map.of("REDIS_URL", redis.url())),
           app.management, 1)).port();
       redis.command("CONFIG", "RESETSTAT");
 
@@ -61,7 +65,7 @@ class VoteGroupCommitTest {
       }
 
       assertThat(statuses).as("every voter's answer").allMatch(status -> status.startsWith("HTTP/1.1 200"));
-      List<JsonObject> queued = new RedisList(app.vertx, redis.url(), "votes").messages();
+      List<JsonObject> queued = new RedisKeys(app.vertx, redis.url(), "votes").messages("votes");
       assertThat(queued).hasSize(VOTERS);
       assertThat(queued).extracting(message -> message.getString("voter_id")).doesNotHaveDuplicates();
       assertThat(queued).extracting(message -> message.getLong("ts")).isSorted().doesNotHaveDuplicates();

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run from inside a folder stands for a server: its executable lies in the folder, as Redis's and
  * PostgreSQL's do.
  */
-class DevLeftoversTest {
+class DevLeftoversIT {
 
   @TempDir
   Path tmp;

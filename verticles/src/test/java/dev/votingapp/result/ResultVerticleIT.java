@@ -5,19 +5,19 @@ import static dev.votingapp.result.TallyJson.tallyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
-import dev.votingapp.config.PgConfig;
 import dev.votingapp.store.VoteMessage;
+import dev.votingapp.testing.AppWithDatabase;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
-import dev.votingapp.testing.Db;
 import dev.votingapp.testing.PrometheusText;
 import dev.votingapp.testing.Readiness;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.testing.WsClient;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxTestContext;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
@@ -27,39 +27,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The result service deployed against a real PostgreSQL, fed by the real worker, watched over HTTP and WebSocket. */
-class ResultVerticleTest {
+class ResultVerticleIT extends AppWithDatabase {
 
   private static final Duration SOON = Duration.ofSeconds(10);
 
-  private TestApp app;
-  private PgConfig database;
-  private Db db;
   private ResultService result;
   private Browser browser;
 
   @BeforeEach
-  void deploy() {
-    app = new TestApp();
-    database = TestServers.newDatabase();
-    db = new Db(app.vertx, database);
-    db.migrate();
-    result = deployResult(Map.of("OPTION_A", "Tabs", "OPTION_B", "Spaces", "RESULT_POLL_MS", "200"));
-    browser = new Browser(result.port());
-    Await.until("result service ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
-  }
-
-  @AfterEach
-  void close() {
-    db.close();
-    app.close();
+  void deploy(VertxTestContext test) {
+    Config config = TestConfig.on(database).with("OPTION_A", "Tabs").with("OPTION_B", "Spaces").with("RESULT_POLL_MS", "200")
+        .config();
+    ResultService.deploy(app.vertx, config, app.management, 1)
+        .compose(deployed -> {
+          result = deployed;
+          browser = new Browser(deployed.port());
+          return app.whenReady(SOON);
+        })
+        .onComplete(test.succeedingThenComplete());
   }
 
   @Test
@@ -92,7 +82,7 @@ class ResultVerticleTest {
     JsonObject answer = new JsonObject(api.body());
     assertThat(tallyOf(answer)).isEqualTo(new JsonObject(
         "{\"options\":[{\"id\":\"a\",\"label\":\"Tabs\",\"votes\":3},{\"id\":\"b\",\"label\":\"Spaces\",\"votes\":1}],\"total\":4}"));
-    // Then its status (StaleTallyTest has the rest): read just now, current, no worker reports here.
+    // Then its status (StaleTallyIT has the rest): read just now, current, no worker reports here.
     assertThat(answer.fieldNames()).containsExactlyInAnyOrderElementsOf(TallyJson.FIELDS);
     assertThat(Instant.parse(answer.getString("asOf"))).isBetween(Instant.now().minusSeconds(5), Instant.now());
     assertThat(answer.getBoolean("current")).isTrue();
@@ -105,11 +95,8 @@ class ResultVerticleTest {
     try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
          WsClient ws = new WsClient(app.vertx, result.port(), "/ws")) {
       assertThat(tallyOf(ws.next(SOON))).isEqualTo(tally(0, 0));
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "result-test");
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+      Config worker = TestConfig.on(database).queueOn(TestServers.redisUrl(), queue).with("WORKER_ID", "result-test").config();
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(worker, app.management)));
 
       redis.push(queue, List.of(vote("w1", "b")));
       assertThat(tallyOf(ws.next(SOON))).isEqualTo(tally(0, 1));
@@ -201,13 +188,6 @@ class ResultVerticleTest {
       assertThat(PrometheusText.value(metrics, "result_tally_current")).as("the tally is current").isEqualTo(1);
       assertThat(PrometheusText.value(metrics, "result_tally_age_seconds")).as("read within a poll or so").isBetween(0.0, 2.0);
     }
-  }
-
-  private ResultService deployResult(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-    env.putAll(extra);
-    Config config = TestApp.config(env);
-    return Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
   }
 
   private long readsNow = -1;

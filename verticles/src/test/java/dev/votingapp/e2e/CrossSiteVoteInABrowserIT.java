@@ -2,16 +2,19 @@ package dev.votingapp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.votingapp.config.Config;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.HeadlessChromium;
-import dev.votingapp.testing.RedisList;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.InProcessApp;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import io.vertx.core.http.HttpServer;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -21,16 +24,17 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * own Origin and Sec-Fetch-Site, which a test cannot fake; the vote is refused and nothing is queued,
  * while the same browser on the ballot's own page still votes.
  */
-class CrossSiteVoteInABrowserTest {
+@ExtendWith(VertxExtension.class)
+class CrossSiteVoteInABrowserIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
 
   @Test
-  void aFormOnAnotherSiteThatSubmitsItselfCastsNoVote() throws Exception {
+  void aFormOnAnotherSiteThatSubmitsItselfCastsNoVote(InProcessApp app) throws Exception {
     String key = TestServers.uniqueKey("cross-site");
-    try (TestApp app = new TestApp(); RedisList queue = new RedisList(app.vertx, TestServers.redisUrl(), key)) {
-      Map<String, String> env = Map.of("REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", key);
-      int ballot = Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1)).port();
+    try (RedisKeys queue = new RedisKeys(app.vertx, TestServers.redisUrl(), key)) {
+      Config config = TestConfig.queue(TestServers.redisUrl(), key).config();
+      int ballot = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       String ballotUrl = "http://127.0.0.1:" + ballot + "/";
       HttpServer attacker = Await.result(app.vertx.createHttpServer()
           .requestHandler(request -> request.response().putHeader("Content-Type", "text/html; charset=utf-8")
@@ -44,12 +48,12 @@ class CrossSiteVoteInABrowserTest {
         Await.until("the form posted itself to the ballot and was refused", SOON,
             () -> browser.getCurrentUrl().startsWith(ballotUrl)
                 && browser.getPageSource().contains("it was sent from a page of another site"));
-        assertThat(queue.length()).as("votes queued by another site's form").isZero();
+        assertThat(queue.length(key)).as("votes queued by another site's form").isZero();
 
         // The refusal shows the ballot: voting from it is voting from the ballot's own page.
         browser.findElement(By.id("b")).click();
         Await.until("the ballot marks the vote", SOON, () -> HeadlessChromium.ballotMarks(browser, "b"));
-        assertThat(queue.messages()).extracting(message -> message.getString("vote")).containsExactly("b");
+        assertThat(queue.messages(key)).extracting(message -> message.getString("vote")).containsExactly("b");
       }
     }
   }

@@ -2,20 +2,23 @@ package dev.votingapp.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.votingapp.config.PgConfig;
+import dev.votingapp.config.Config;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Axe;
 import dev.votingapp.testing.Db;
 import dev.votingapp.testing.HeadlessChromium;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.InProcessApp;
+import dev.votingapp.testing.RedisKeys;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
+import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoSuchElementException;
@@ -28,18 +31,19 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * go to target/screenshots, or to SCREENSHOTS_DIR (the README's pictures come from
  * {@code SCREENSHOTS_DIR=$PWD/docs/screenshots}).
  */
-class AccessibilityTest {
+@ExtendWith(VertxExtension.class)
+class AccessibilityIT {
 
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final Map<String, Dimension> WIDTHS = Axe.WIDTHS;
 
   @Test
-  void theBallotHasNoViolationsBeforeAfterAndAfterARejectedVote() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("REDIS_URL", TestServers.redisUrl());
-    env.put("REDIS_QUEUE", TestServers.uniqueKey("a11y"));
-    try (TestApp app = new TestApp(); HeadlessChromium chromium = new HeadlessChromium()) {
-      VoteService vote = Await.result(VoteService.deploy(app.vertx, TestApp.config(env), app.management, 1));
+  void theBallotHasNoViolationsBeforeAfterAndAfterARejectedVote(InProcessApp app) throws Exception {
+    String queue = TestServers.uniqueKey("a11y");
+    Config config = TestConfig.queue(TestServers.redisUrl(), queue).config();
+    try (RedisKeys keys = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
+         HeadlessChromium chromium = new HeadlessChromium()) {
+      VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       ChromeDriver browser = chromium.driver();
       String ballot = "http://127.0.0.1:" + vote.port() + "/";
       for (Map.Entry<String, Dimension> width : WIDTHS.entrySet()) {
@@ -65,17 +69,13 @@ class AccessibilityTest {
   }
 
   @Test
-  void theResultsPageHasNoViolationsWithNoVotesManyVotesAndDisconnected() throws Exception {
-    PgConfig database = TestServers.newDatabase();
-    try (TestApp test = new TestApp(); Db db = new Db(test.vertx, database);
-         HeadlessChromium chromium = new HeadlessChromium()) {
-      db.migrate();
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
+  void theResultsPageHasNoViolationsWithNoVotesManyVotesAndDisconnected(InProcessApp app) throws Exception {
+    try (Db db = Db.onNewDatabase(app.vertx).migrate(); HeadlessChromium chromium = new HeadlessChromium()) {
       ChromeDriver browser = chromium.driver();
-      TestApp server = new TestApp();
+      InProcessApp server = app.another();
       try {
-        int port = Await.result(ResultService.deploy(server.vertx, TestApp.config(env), server.management, 1)).port();
-        Await.until("result service ready", SOON, () -> server.managementPort().get("/ready").statusCode() == 200);
+        int port = Await.result(ResultService.deploy(server.vertx, TestConfig.on(db.config()).config(), server.management, 1)).port();
+        Await.until("result service ready", SOON, server::ready);
         String results = "http://127.0.0.1:" + port + "/";
         for (Map.Entry<String, Dimension> width : WIDTHS.entrySet()) {
           browser.manage().window().setSize(width.getValue());
@@ -94,7 +94,7 @@ class AccessibilityTest {
           chromium.screenshot("results-" + width.getKey() + ".png");
         }
       } finally {
-        server.close();
+        Await.result(server.close());
       }
       // The result service is gone: after a few seconds the page says it is not live.
       Await.until("the disconnected notice shows", SOON, () -> browser.findElement(By.id("status")).isDisplayed());
@@ -110,14 +110,10 @@ class AccessibilityTest {
    * tally at most every 5 s (the polite live region), and the last announcement is the final tally.
    */
   @Test
-  void screenReadersHearTheTallyPolitelyAtMostEveryFewSeconds() throws Exception {
-    PgConfig database = TestServers.newDatabase();
-    try (TestApp test = new TestApp(); Db db = new Db(test.vertx, database);
-         HeadlessChromium chromium = new HeadlessChromium()) {
-      db.migrate();
-      int port = Await.result(ResultService.deploy(test.vertx, TestApp.config(TestApp.pgEnv(database)),
-          test.management, 1)).port();
-      Await.until("result service ready", SOON, () -> test.managementPort().get("/ready").statusCode() == 200);
+  void screenReadersHearTheTallyPolitelyAtMostEveryFewSeconds(InProcessApp app) throws Exception {
+    try (Db db = Db.onNewDatabase(app.vertx).migrate(); HeadlessChromium chromium = new HeadlessChromium()) {
+      int port = Await.result(ResultService.deploy(app.vertx, TestConfig.on(db.config()).config(), app.management, 1)).port();
+      Await.until("result service ready", SOON, app::ready);
       ChromeDriver browser = chromium.driver();
       browser.get("http://127.0.0.1:" + port + "/");
       Await.until("results page live", SOON, () -> text(browser, "total").equals("No votes yet"));

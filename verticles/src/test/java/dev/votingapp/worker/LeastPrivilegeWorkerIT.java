@@ -3,38 +3,41 @@ package dev.votingapp.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.votingapp.config.Config;
 import dev.votingapp.config.PgConfig;
 import dev.votingapp.store.Sql;
 import dev.votingapp.store.VoteMessage;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The worker logs in with a role in voting_writer: it writes votes, and may not change the schema. On a
  * schema older than it needs it waits, not ready, saying what to run, and starts writing once the
  * owner has migrated.
  */
-class LeastPrivilegeWorkerTest {
+@ExtendWith(VertxExtension.class)
+class LeastPrivilegeWorkerIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
 
   @Test
-  void aWriterWaitsForMigrateSayingWhyThenWritesButCannotChangeTheSchema() {
+  void aWriterWaitsForMigrateSayingWhyThenWritesButCannotChangeTheSchema(InProcessApp app) {
     PgConfig database = TestServers.newDatabase();
     String queue = TestServers.uniqueKey("writer");
-    try (TestApp app = new TestApp(); Db owner = new Db(app.vertx, database);
+    try (Db owner = new Db(app.vertx, database);
          RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
       // The group roles exist once any database of the server was migrated.
       try (Db other = new Db(app.vertx, TestServers.newDatabase())) {
@@ -43,11 +46,8 @@ class LeastPrivilegeWorkerTest {
       // As PostgreSQL 15 does by default (and the roles command does for older ones): only the owner creates.
       owner.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
       PgConfig writer = TestServers.newLoginRole(database, Sql.WRITER_ROLE);
-      Map<String, String> env = new HashMap<>(TestApp.pgEnv(writer));
-      env.put("REDIS_URL", TestServers.redisUrl());
-      env.put("REDIS_QUEUE", queue);
-      env.put("WORKER_ID", "writer");
-      Await.result(app.vertx.deployVerticle(new WorkerVerticle(TestApp.config(env), app.management)));
+      Config config = TestConfig.on(writer).queueOn(TestServers.redisUrl(), queue).with("WORKER_ID", "writer").config();
+      Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
       Browser probe = app.managementPort();
 
       Await.until("not ready, saying what to run", SOON, () -> schemaProblem(probe).equals(

@@ -10,8 +10,9 @@ import dev.votingapp.result.ResultService;
 import dev.votingapp.testing.Await;
 import dev.votingapp.testing.Browser;
 import dev.votingapp.testing.Db;
+import dev.votingapp.testing.InProcessApp;
 import dev.votingapp.testing.RedisKeys;
-import dev.votingapp.testing.TestApp;
+import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
@@ -28,17 +29,19 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One vote, followed by its trace: the HTTP request and the Redis push in one trace, the worker's batch
@@ -46,42 +49,44 @@ import org.junit.jupiter.api.Test;
  * and the result service's push linked to the batch through the tally notification. Spans go to an
  * in-memory exporter; Redis and PostgreSQL are real.
  */
-class TracingTest {
+@ExtendWith(VertxExtension.class)
+class TracingIT {
 
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
   private SdkTracerProvider tracerProvider;
-  private TestApp app;
+  private InProcessApp app;
   private RedisKeys redis;
   private Db db;
   private String queue;
   private Config config;
 
   @BeforeEach
-  void traced() {
+  void traced(VertxTestContext test) {
     tracerProvider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
-    app = new TestApp(new Tracing(sdk, true));
     queue = TestServers.uniqueKey("traced");
     PgConfig database = TestServers.newDatabase();
-    redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
-    db = new Db(app.vertx, database);
-    Map<String, String> env = new HashMap<>(TestApp.pgEnv(database));
-    env.put("REDIS_URL", TestServers.redisUrl());
-    env.put("REDIS_QUEUE", queue);
-    env.put("WORKER_ID", "traced");
-    config = TestApp.config(env);
+    config = TestConfig.on(database).queueOn(TestServers.redisUrl(), queue).with("WORKER_ID", "traced").config();
+    InProcessApp.start(new Tracing(sdk, true)).onComplete(test.succeeding(traced -> {
+      app = traced;
+      redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue);
+      db = new Db(app.vertx, database);
+      test.completeNow();
+    }));
   }
 
   @AfterEach
-  void close() {
+  void close(VertxTestContext test) {
     redis.close();
     db.close();
-    app.close();
-    tracerProvider.close();
+    app.close().onComplete(test.succeeding(closed -> {
+      tracerProvider.close();
+      test.completeNow();
+    }));
   }
 
   @Test
@@ -89,7 +94,7 @@ class TracingTest {
     VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
     Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
     Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
-    Await.until("every role ready", SOON, () -> app.managementPort().get("/ready").statusCode() == 200);
+    Await.until("every role ready", SOON, app::ready);
     spans.reset();
 
     assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(200);
@@ -147,7 +152,8 @@ class TracingTest {
     assertThat(Tracing.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://x:4318", "OTEL_SDK_DISABLED", "true"), "vote")
         .enabled()).isFalse();
     assertThat(Tracing.OFF.tracer().spanBuilder("anything").startSpan().isRecording()).isFalse();
-    try (TestApp untraced = new TestApp(); RedisKeys keys = new RedisKeys(untraced.vertx, TestServers.redisUrl(), queue)) {
+    InProcessApp untraced = app.another();
+    try (RedisKeys keys = new RedisKeys(untraced.vertx, TestServers.redisUrl(), queue)) {
       // No tracer at all, not even the no-op one Vert.x would load from the class path.
       assertThat(((VertxInternal) untraced.vertx).tracer()).isNull();
       VoteService vote = Await.result(VoteService.deploy(untraced.vertx, config, untraced.management, 1));
