@@ -24,9 +24,10 @@ LOG_TAG=backup LOG_SECONDS=1
 source .ci/lib.sh
 
 # --- Tools ------------------------------------------------------------------------------------------
+packages=(age jq prometheus-pushgateway prometheus redis-server postgresql)
 # Debian's awscli, or AWS's own (its installer's /usr/local/bin/aws, as on GitHub's runner).
-[ -x /usr/bin/aws ] || [ -x /usr/local/bin/aws ] || need_packages awscli
-need_packages age jq prometheus-pushgateway prometheus redis-server postgresql
+[ -x /usr/bin/aws ] || [ -x /usr/local/bin/aws ] || packages+=(awscli)
+need_packages "${packages[@]}"
 # Debian's awscli first: a Python environment on the PATH may shadow it with another aws.
 PATH="$(pg_bin):/usr/bin:$PATH"
 export PATH
