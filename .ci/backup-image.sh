@@ -89,9 +89,11 @@ start_private_pushgateway "$tmp/pushgateway" "$push_port"
 # pg_dump is never older than the server), on loopback, with a password made for this run.
 pg_password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 export PGPASSWORD=$pg_password
-POSTGRES_PASSWORD=$pg_password docker run -d --name "$db" --network host -e POSTGRES_PASSWORD "$db_image" \
+# As compose runs it: uid 70, the image's postgres user.
+POSTGRES_PASSWORD=$pg_password docker run -d --name "$db" --user 70:70 --network host -e POSTGRES_PASSWORD "$db_image" \
   postgres -p "$pg_port" -c listen_addresses=127.0.0.1 >/dev/null
-wait_for PostgreSQL 90 docker exec "$db" pg_isready -h 127.0.0.1 -p "$pg_port"
+(wait_for PostgreSQL 90 docker exec "$db" pg_isready -h 127.0.0.1 -p "$pg_port") ||
+  { docker logs "$db" 2>&1 | tail -n 20 >&2; exit 1; }
 docker exec "$db" psql -qX -h /var/run/postgresql -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -c "CREATE TABLE votes (id varchar(255) PRIMARY KEY, vote varchar(255) NOT NULL);
   INSERT INTO votes SELECT 'voter-' || i, CASE WHEN i % 4 = 0 THEN 'b' ELSE 'a' END FROM generate_series(1, 5000) AS i"
 # Keys readable by the container's uid 70 (a secret mount does the same in compose and Kubernetes).
