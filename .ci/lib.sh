@@ -48,7 +48,8 @@
 #                                   loopback, unless INITDB_ARGs say otherwise), started on 127.0.0.1:PORT
 #                                   with its socket in DIR and its log in DIR/pg.log, ready when it
 #                                   returns. As root the server runs as the user postgres (initdb refuses
-#                                   root). Binaries from $(pg_bin).
+#                                   root), so the folders above DIR must let it through (a mktemp -d
+#                                   folder is 700: chmod 755 it). Binaries from $(pg_bin).
 #   private_pg_ctl DIR ARG...       pg_ctl on that cluster: `private_pg_ctl DIR restart -m fast`.
 #   stop_private_postgres DIR       stops it (immediate: the data is thrown away); nothing when it does
 #                                   not run.
@@ -238,7 +239,11 @@ start_private_postgres() {
   bin=$(pg_bin)
   [ -x "$bin/initdb" ] || fail "no PostgreSQL server binaries (initdb) in '${bin:-/usr/lib/postgresql/*/bin}'"
   mkdir -p "$dir"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$dir"
+    runuser -u postgres -- test -w "$dir" ||
+      fail "the user postgres cannot reach $dir: make the folders above it traversable (chmod 755)"
+  fi
   [ "$#" -gt 0 ] || set -- -U postgres --auth=trust
   _as_pg_owner "$bin/initdb" -D "$dir/data" "$@" >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; fail "initdb in $dir/data failed"; }
