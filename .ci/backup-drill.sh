@@ -13,49 +13,26 @@
 #      flipped in the object, the wrong key, a tampered tally, a missing bucket, no backup at all,
 #      PostgreSQL unreachable (for the backup and for the drill);
 #   6. an empty database backs up and restores.
-# Needs launcher/target/voting-app.jar (.ci/run builds it; VOTING_APP_JAR names another). Installs what
+# Needs launcher/target/voting-app.jar (built when missing; VOTING_APP_JAR names another). Installs what
 # is missing from Debian; S3Mock's jar goes to a cache under /var/tmp. Ports BACKUP_TEST_PORT_BASE+0..11.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-log() { printf '[backup] %3ds %s\n' "$SECONDS" "$*"; }
-fail() {
-  printf '[backup] FAILED: %s\n' "$*" >&2
-  exit 1
-}
+LOG_TAG=backup LOG_SECONDS=1
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 # --- Tools ------------------------------------------------------------------------------------------
-need_apt=()
-command -v age >/dev/null || need_apt+=(age)
-[ -x /usr/bin/aws ] || need_apt+=(awscli)
-command -v jq >/dev/null || need_apt+=(jq)
-command -v prometheus-pushgateway >/dev/null || need_apt+=(prometheus-pushgateway)
-command -v prometheus >/dev/null || need_apt+=(prometheus)
-command -v redis-server >/dev/null || need_apt+=(redis-server)
-[ -x /usr/lib/postgresql/15/bin/initdb ] || need_apt+=(postgresql-15)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-  log "installing ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+packages=(age jq prometheus-pushgateway prometheus redis-server postgresql)
+# Debian's awscli, or AWS's own (its installer's /usr/local/bin/aws, as on GitHub's runner).
+[ -x /usr/bin/aws ] || [ -x /usr/local/bin/aws ] || packages+=(awscli)
+need_packages "${packages[@]}"
 # Debian's awscli first: a Python environment on the PATH may shadow it with another aws.
-export PATH="/usr/lib/postgresql/15/bin:/usr/bin:$PATH"
+PATH="$(pg_bin):/usr/bin:$PATH"
+export PATH
 
-# S3Mock 3.12.0, not 4.x: 4.x (Tomcat) breaks the AWS CLI's uploads (Expect: 100-continue, S3Mock issue
-# 2321); 3.12 (Jetty) takes them and checks the x-amz-checksum-sha256 of each.
-s3mock_version=3.12.0
-s3mock_cache=${S3MOCK_CACHE:-/var/tmp/voting-ci-s3mock}
-s3mock_jar=$s3mock_cache/s3mock-$s3mock_version-exec.jar
-if [ ! -s "$s3mock_jar" ]; then
-  log "fetching com.adobe.testing:s3mock:$s3mock_version (exec) from Maven Central"
-  mkdir -p "$s3mock_cache"
-  ./mvnw -q -B -N org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    "-Dartifact=com.adobe.testing:s3mock:$s3mock_version:jar:exec" "-DoutputDirectory=$s3mock_cache" >/dev/null
-fi
-jar=${VOTING_APP_JAR:-$root/launcher/target/voting-app.jar}
-[ -s "$jar" ] || fail "$jar is missing: build it first (./mvnw -q package -DskipTests)"
+jar=$(app_jar)
 bin=$root/docker/backup/bin
 
 # --- Servers ----------------------------------------------------------------------------------------
@@ -66,53 +43,24 @@ s3_tls_port=$((base + 9)) pg_port=$((base + 10)) s3_port=$((base + 11))
 : "$result_mgmt_unused"
 for port in "$vote_port" "$redis_port" "$vote_mgmt" "$worker_mgmt" "$push_port" "$prom_port" "$dead_port" \
   "$s3_tls_port" "$pg_port" "$s3_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port is taken (set BACKUP_TEST_PORT_BASE)"; fi
+  ! port_in_use "$port" || fail "port $port is taken (set BACKUP_TEST_PORT_BASE)"
 done
 
 tmp=$(mktemp -d /tmp/backup-drill.XXXXXX)
 chmod 755 "$tmp"
-pids=()
-pg_started=
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "$pg_started" ]; then as_postgres pg_ctl -D "$tmp/pg/data" -m immediate -w stop >/dev/null 2>&1 || true; fi
+  stop_background
+  stop_private_redis "$tmp/redis"
+  stop_private_postgres "$tmp/pg"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-# initdb refuses root: run the private server as the postgres user when we are root.
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-wait_for() {
-  local what=$1 seconds=$2
-  shift 2
-  local until=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < until)) || fail "$what not ready within ${seconds}s"
-    sleep 0.2
-  done
-}
-
-log "starting S3Mock $s3mock_version, PostgreSQL 15, Redis, Pushgateway on 127.0.0.1:$base-$s3_port"
-mkdir -p "$tmp/s3"
-java -Xmx256m -XX:TieredStopAtLevel=1 -jar "$s3mock_jar" --server.port="$s3_tls_port" --server.address=127.0.0.1 \
-  --com.adobe.testing.s3mock.httpPort="$s3_port" --com.adobe.testing.s3mock.domain.root="$tmp/s3" >"$tmp/s3mock.log" 2>&1 &
-pids+=($!)
-mkdir -p "$tmp/pg"
-if [ "$(id -u)" = 0 ]; then chown postgres "$tmp/pg"; fi
-as_postgres initdb -D "$tmp/pg/data" -U postgres --auth=trust >/dev/null
-as_postgres pg_ctl -D "$tmp/pg/data" -l "$tmp/pg/log" -o "-p $pg_port -k $tmp/pg -c listen_addresses=127.0.0.1" -w start >/dev/null
-pg_started=1
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$tmp" >"$tmp/redis.log" 2>&1 &
-pids+=($!)
-# A persistence file of its own: Debian's build defaults to one in /var/lib/prometheus.
-prometheus-pushgateway --web.listen-address="127.0.0.1:$push_port" --persistence.file="$tmp/pushgateway.data" \
-  >"$tmp/pushgateway.log" 2>&1 &
-pids+=($!)
+log "starting S3Mock, PostgreSQL, Redis, Pushgateway on 127.0.0.1:$base-$s3_port"
+start_private_s3 "$tmp/s3" "$s3_port" "$s3_tls_port"
+start_private_postgres "$tmp/pg" "$pg_port"
+start_private_redis "$tmp/redis" "$redis_port"
+start_private_pushgateway "$tmp/pushgateway" "$push_port"
 # Prometheus with the shipped pushgateway job (local target, faster intervals) and the backup rules.
 /usr/bin/python3 - "$root" "$push_port" "$tmp/prometheus.yml" <<'EOF' || fail "no Prometheus configuration derived from prometheus/prometheus.yml"
 import sys
@@ -134,9 +82,8 @@ config = {"global": {"scrape_interval": "1s", "evaluation_interval": "1s"},
 with open(out, "w") as file:
     yaml.safe_dump(config, file)
 EOF
-prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prometheus" \
-  --web.listen-address="127.0.0.1:$prom_port" >"$tmp/prometheus.log" 2>&1 &
-pids+=($!)
+background "$tmp/prometheus.log" prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/prometheus" \
+  --web.listen-address="127.0.0.1:$prom_port"
 
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres PGDATABASE=voting
 export REDIS_URL=redis://127.0.0.1:$redis_port REDIS_QUEUE=votes
@@ -160,17 +107,13 @@ latest_manifest() {
     sed 's/<[^>]*>//g' | grep 'manifest\.json$' | sort | tail -n 1
 }
 psql_q() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-wait_for PostgreSQL 30 pg_isready -h 127.0.0.1 -p "$pg_port"
-wait_for Redis 30 redis-cli -p "$redis_port" ping
-wait_for Pushgateway 30 curl -fsS "$PUSHGATEWAY_URL/-/ready"
 psql_q -d postgres -c "CREATE DATABASE voting"
 
 # --- 1. Votes through the app -------------------------------------------------------------------------
 app() {
   local role=$1 mgmt=$2
   VOTE_PORT=$vote_port RESULT_PORT=$result_mgmt_unused MANAGEMENT_PORT=$mgmt SHUTDOWN_DRAIN_SECONDS=0 \
-    java -Xmx256m -jar "$jar" "$role" >"$tmp/$role.log" 2>&1 &
-  pids+=($!)
+    background "$tmp/$role.log" java -Xmx256m -jar "$jar" "$role"
   app_pid=$!
 }
 # Votes as a browser casts them: a form POST, each voter with a cookie of its own, so a retry (after a
@@ -202,7 +145,7 @@ log "app: 300 votes (180 a, 120 b) cast and drained into PostgreSQL; worker stop
 
 wait_for S3Mock 90 curl -fsS "$BACKUP_S3_ENDPOINT/"
 curl -fsS -o /dev/null -X PUT "$BACKUP_S3_ENDPOINT/$BACKUP_S3_BUCKET" ||
-  fail "S3Mock did not take the bucket: $(tail -n 20 "$tmp/s3mock.log")"
+  fail "S3Mock did not take the bucket: $(tail -n 20 "$tmp/s3.log")"
 
 # --- Helpers for the runs -----------------------------------------------------------------------------
 # The value of a metric pushed under a job, or nothing.

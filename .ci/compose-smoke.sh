@@ -22,30 +22,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[compose] %s\n' "$*"; }
-# The classic builder prints a deprecation notice on every build; keep everything else it says.
-build() {
-  docker build "$@" 2> >(grep -v -e DEPRECATED -e 'BuildKit is currently disabled' -e 'environment-variable' -e '^$' >&2)
-}
-fail() { log "FAIL: $*"; exit 1; }
-
-# Waits until a command succeeds, up to a deadline in seconds.
-wait_for() {
-  local what=$1 deadline=$2
-  shift 2
-  local end=$((SECONDS + deadline))
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < end)) || fail "$what: not within ${deadline}s"
-    sleep 1
-  done
-  log "$what"
-}
+LOG_TAG=compose
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
+# Polled once a second: each poll asks the engine about every container.
+WAIT_INTERVAL=1
+# Waits as wait_for does, then says what it waited for.
+waited() { wait_for "$@"; log "$1"; }
 
 ENGINE_DIR=${CI_DOCKER_DIR:-/var/tmp/voting-ci-docker}
 PROJECT=voting-ci
 NATIVE=${SMOKE_NATIVE:-}
 COMPOSE_FILE_CI=$(mktemp --suffix=.yml)
-STARTED_DOCKERD=""
 export IMAGE_PREFIX=voting-app TAG=ci
 # The third-party images as the Dockerfiles and docker-compose.yml name them (and their stand-ins' names).
 # shellcheck source=.ci/standins/images.sh
@@ -113,33 +101,15 @@ cleanup() {
     compose --profile seed --profile scale down -v --remove-orphans --timeout 30 >/dev/null 2>&1 || true
   fi
   rm -f "$COMPOSE_FILE_CI"
-  if [ -n "$STARTED_DOCKERD" ]; then
-    kill "$(cat "$ENGINE_DIR/dockerd.pid")" 2>/dev/null || true
-    for _ in $(seq 1 30); do [ -e "$ENGINE_DIR/dockerd.pid" ] || break; sleep 1; done
-    umount "$ENGINE_DIR/exec/netns/default" 2>/dev/null || true
-  fi
+  stop_private_docker "$ENGINE_DIR"
   exit "$status"
 }
 trap cleanup EXIT
 
 # ---- a Docker engine of our own (none runs on these machines) ----
 if [ -z "$NATIVE" ]; then
-if ! command -v dockerd >/dev/null || ! command -v docker-compose >/dev/null || ! command -v debootstrap >/dev/null; then
-  log "installing docker.io, docker-compose and debootstrap"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends docker.io docker-compose debootstrap >/dev/null
-fi
-export DOCKER_HOST="unix://$ENGINE_DIR/docker.sock"
-if ! docker info >/dev/null 2>&1; then
-  log "starting a private Docker engine in $ENGINE_DIR"
-  mkdir -p "$ENGINE_DIR"
-  dockerd --host "$DOCKER_HOST" --data-root "$ENGINE_DIR/data" --exec-root "$ENGINE_DIR/exec" \
-    --pidfile "$ENGINE_DIR/dockerd.pid" --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
-    --default-ulimit nofile=4096:4096 --default-ulimit nproc=4096:4096 >"$ENGINE_DIR/dockerd.log" 2>&1 &
-  STARTED_DOCKERD=1
-  wait_for "Docker engine up" 60 docker info
-fi
+command -v docker-compose >/dev/null || need_packages docker-compose
+start_private_docker "$ENGINE_DIR"
 
 bash .ci/standins/build.sh
 fi
@@ -152,7 +122,7 @@ revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 for role in vote worker result; do
   [ -n "${SMOKE_SKIP_BUILD:-}" ] && break
   log "building $IMAGE_PREFIX/$role:$TAG"
-  build -q --network host -f docker/Dockerfile --target "$role" "${base_args[@]}" \
+  docker_build -q --network host -f docker/Dockerfile --target "$role" "${base_args[@]}" \
     --build-arg VERSION="$TAG" --build-arg REVISION="$revision" -t "$IMAGE_PREFIX/$role:$TAG" . >/dev/null
 done
 docker image inspect "$IMAGE_PREFIX/vote:$TAG" --format '{{.Config.User}} {{json .Config.Entrypoint}} {{json .Config.Healthcheck.Test}}' \
@@ -174,7 +144,7 @@ if [ -f launcher/target/voting-app-slim.jar ]; then
 plain=$(mktemp -d)
 cp launcher/target/voting-app-slim.jar "$plain/voting-app.jar"
 printf 'FROM %s\nCOPY voting-app.jar /app/voting-app.jar\nENTRYPOINT ["java", "-jar", "/app/voting-app.jar"]\n' "$JDK_STANDIN" >"$plain/Dockerfile"
-build -q -t voting-app/plain-jdk:ci "$plain" >/dev/null
+docker_build -q -t voting-app/plain-jdk:ci "$plain" >/dev/null
 rm -rf "$plain"
 size() { docker image inspect "$1" --format '{{.Size}}' | awk '{printf "%.0f", $1 / 1048576}'; }
 base=$(size "$RUNTIME_STANDIN")
@@ -199,7 +169,7 @@ healthy() {
     [ -n "$id" ] && [ "$(docker inspect --format '{{.State.Health.Status}}' "$id")" = healthy ] || return 1
   done
 }
-wait_for "every service healthy" 240 healthy db redis vote worker result
+waited "every service healthy" 240 healthy db redis vote worker result
 
 # ---- what the compose file promises ----
 # /health, /ready and /metrics on the management ports only, never on the public ones.
@@ -208,7 +178,7 @@ if [ -z "$NATIVE" ]; then
   for entry in "${MANAGEMENT_PORTS[@]}"; do
     role=${entry%%:*} port=${entry##*:}
     ready_up() { curl -fsS --max-time 5 "http://127.0.0.1:$1/ready" | grep -q '"status" *: *"UP"'; }
-    wait_for "$role: /ready on management port $port answers 200, status UP" 60 ready_up "$port"
+    waited "$role: /ready on management port $port answers 200, status UP" 60 ready_up "$port"
     [ "$(http_code "http://127.0.0.1:$port/metrics")" = 200 ] || fail "$role: /metrics on management port $port does not answer 200"
   done
 fi
@@ -296,7 +266,7 @@ tally_is() { results | python3 -c "import json,sys; t=json.load(sys.stdin); sys.
 
 log "casting 3,000 votes through the vote service (seed profile)"
 compose --profile seed run --rm seed
-wait_for "3,000 votes in /api/results: a 2000, b 1000" 60 tally_is 2000 1000
+waited "3,000 votes in /api/results: a 2000, b 1000" 60 tally_is 2000 1000
 
 # The result service reads as `result`, a member of voting_reader, which may read but not write.
 [ "$(psql_admin "SELECT count(*) > 0 FROM pg_stat_activity WHERE usename = 'result'")" = t ] \
@@ -346,14 +316,14 @@ if [ -n "$NATIVE" ]; then
 else
   compose --profile scale up -d worker2 worker3
 fi
-wait_for "three workers healthy" 120 all_workers_healthy
+waited "three workers healthy" 120 all_workers_healthy
 log "casting 6,000 more votes while one worker is killed"
 # A few votes at a time, so the kill below lands while votes still flow.
 compose --profile seed run --rm -e SEED_A=3000 -e SEED_B=3000 -e SEED_CONCURRENCY=2 seed &
 seeding=$!
 total() { results | python3 -c "import json,sys; print(json.load(sys.stdin)['total'])"; }
 flowing() { [ "$(total)" -gt 3000 ]; }
-wait_for "votes flowing" 60 flowing
+waited "votes flowing" 60 flowing
 victim=$(workers | sed -n 2p)
 docker kill --signal KILL "$victim" >/dev/null
 counted_at_kill=$(total)
@@ -361,7 +331,7 @@ log "a worker killed with SIGKILL at $counted_at_kill votes counted"
 [ "$counted_at_kill" -lt 9000 ] || log "WARNING: every vote was already counted when the worker died"
 
 wait "$seeding" || fail "the vote service refused votes while a worker died"
-wait_for "every vote counted exactly once: a 5000, b 4000" 120 tally_is 5000 4000
+waited "every vote counted exactly once: a 5000, b 4000" 120 tally_is 5000 4000
 rows=$(psql_admin "SELECT count(*) || ' ' || count(DISTINCT id) FROM votes")
 [ "$rows" = "9000 9000" ] || fail "votes table: $rows rows/distinct voters, expected 9000 9000"
 queued=$(redis_cli eval "return redis.call('LLEN', 'votes') + redis.call('LLEN', 'votes:dead')" 0)

@@ -105,15 +105,20 @@ for name in services:
         if network != "default" and not network.startswith("network_mode:") and network not in defined:
             problems.append(f"undefined network: {name} -> {network}")
 
-for a, b, share in REACH:
-    if a not in services or b not in services:
-        problems.append(f"service missing: {a if a not in services else b}")
-        continue
+def check_reach(a, b, share):
+    """A problem when a and b share a network and must not, or share none and must."""
     common = networks_of(a) & networks_of(b)
     if share and not common:
         problems.append(f"{a} shares no network with {b}, but needs to reach it")
     if not share and common:
         problems.append(f"{a} shares {sorted(common)} with {b}: it must not reach {b}")
+
+
+for a, b, share in REACH:
+    if a not in services or b not in services:
+        problems.append(f"service missing: {a if a not in services else b}")
+        continue
+    check_reach(a, b, share)
 
 for name in DATA_STORES:
     if name not in services:
@@ -139,13 +144,8 @@ if require_monitoring and len(monitoring) < len(MONITORING):
     problems.append(f"monitoring services missing: {sorted(set(MONITORING) - set(monitoring))}")
 if monitoring:
     for a, b, share in MONITORING_REACH:
-        if a not in services or b not in services:
-            continue
-        common = networks_of(a) & networks_of(b)
-        if share and not common:
-            problems.append(f"{a} shares no network with {b}, but needs to reach it")
-        if not share and common:
-            problems.append(f"{a} shares {sorted(common)} with {b}: it must not reach {b}")
+        if a in services and b in services:
+            check_reach(a, b, share)
     for name in monitoring:
         for network in sorted(networks_of(name)):
             settings = defined.get(network) or {}

@@ -3,25 +3,29 @@
 # Alertmanager, Pushgateway, redis_exporter and postgres_exporter, and the alert inbox, with the shipped
 # rules, dashboards and routes. See .ci/monitoring_live.py for what it proves: no phantom series in any
 # dashboard query or rule expression of a healthy stack, and alerts (the Watchdog, RedisDown) reaching
-# the out-of-the-box receiver. Needs launcher/target/voting-app.jar (./mvnw package), the machine's
-# PostgreSQL on 127.0.0.1:5432 and redis-server; installs the Debian packages it needs. About 3 minutes.
+# the out-of-the-box receiver. Needs the jar (built when missing; VOTING_APP_JAR names another),
+# redis-server and a PostgreSQL: the machine's on 127.0.0.1:5432, else a private one started here.
+# Installs the Debian packages it needs. About 3 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+LOG_TAG=monitoring
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
-need=()
-command -v prometheus >/dev/null || need+=(prometheus)
-command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
-command -v prometheus-pushgateway >/dev/null || need+=(prometheus-pushgateway)
-command -v prometheus-redis-exporter >/dev/null || need+=(prometheus-redis-exporter)
-command -v prometheus-postgres-exporter >/dev/null || need+=(prometheus-postgres-exporter)
-/usr/bin/python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
-if [ "${#need[@]}" -gt 0 ]; then
-  echo "[monitoring] installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Wait for another apt-get (a parallel job) rather than fail on its lock.
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
+need_packages prometheus prometheus-alertmanager prometheus-pushgateway prometheus-redis-exporter \
+  prometheus-postgres-exporter python3-yaml redis-server postgresql
+VOTING_APP_JAR=$(app_jar)
+export VOTING_APP_JAR
+
 # The PromQL helpers first (no servers), then the stack.
 /usr/bin/python3 .ci/monitoring_live.py --self-test
-exec /usr/bin/python3 .ci/monitoring_live.py
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+  exec /usr/bin/python3 .ci/monitoring_live.py
+fi
+pg=$(mktemp -d /tmp/monitoring-pg.XXXXXX)
+trap 'stop_private_postgres "$pg"; rm -rf "$pg"' EXIT
+MONITORING_PGPORT=$(free_port 15490)
+export MONITORING_PGPORT
+log "no PostgreSQL on 127.0.0.1:5432: a private one on $MONITORING_PGPORT"
+start_private_postgres "$pg" "$MONITORING_PGPORT"
+/usr/bin/python3 .ci/monitoring_live.py

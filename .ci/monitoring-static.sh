@@ -9,25 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[monitoring] %s\n' "$*"; }
-fail() {
-  printf '[monitoring] FAILED: %s\n' "$*" >&2
-  exit 1
-}
+LOG_TAG=monitoring
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
-need_apt=()
-command -v promtool >/dev/null || need_apt+=(prometheus)
-if ! command -v amtool >/dev/null || ! command -v prometheus-alertmanager >/dev/null; then
-  need_apt+=(prometheus-alertmanager)
-fi
-/usr/bin/python3 -c 'import yaml' 2>/dev/null || need_apt+=(python3-yaml)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-  log "installing ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  # Wait for another apt-get (a parallel job) rather than fail on its lock.
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+need_packages prometheus prometheus-alertmanager python3-yaml
 log "$(promtool --version 2>&1 | head -n 1)"
 log "$(amtool --version 2>&1 | head -n 1)"
 
@@ -150,29 +136,13 @@ log "alert inbox: unit tests pass"
 # Inhibition, for real: a throwaway Alertmanager on a free loopback port, fed alerts with amtool, asked
 # which are suppressed. Nothing leaves the machine (its receivers' addresses do not resolve here).
 tmp=$(mktemp -d)
-am_pid=
-cleanup() {
-  if [ -n "$am_pid" ]; then kill "$am_pid" 2>/dev/null || true; wait "$am_pid" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-port=
-for candidate in $(seq 19093 19193); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
-[ -n "$port" ] || fail "no free loopback port in 19093-19193 for the inhibition test"
+trap 'stop_background; rm -rf "$tmp"' EXIT
+port=$(free_port 19093)
 am_url=http://127.0.0.1:$port
-prometheus-alertmanager --config.file="$am_config" --storage.path="$tmp" --web.listen-address="127.0.0.1:$port" \
-  --cluster.listen-address= >"$tmp/alertmanager.log" 2>&1 &
-am_pid=$!
-deadline=$((SECONDS + 15))
-until amtool config show --alertmanager.url="$am_url" >/dev/null 2>&1; do
-  if ! kill -0 "$am_pid" 2>/dev/null || ((SECONDS >= deadline)); then
-    cat "$tmp/alertmanager.log" >&2
-    fail "Alertmanager did not start on $am_url"
-  fi
-  sleep 0.2
-done
+background "$tmp/alertmanager.log" prometheus-alertmanager --config.file="$am_config" --storage.path="$tmp" \
+  --web.listen-address="127.0.0.1:$port" --cluster.listen-address=
+WAIT_PID=$! WAIT_LOG=$tmp/alertmanager.log WAIT_INTERVAL=0.2 \
+  wait_for "Alertmanager on $am_url" 15 amtool config show --alertmanager.url="$am_url"
 
 fire() { amtool alert add --alertmanager.url="$am_url" "alertname=$1" "service=$2" "severity=$3" >/dev/null; }
 # Waits (up to 5 s: the inhibitor learns of new alerts asynchronously) for an alert's state.

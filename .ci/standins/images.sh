@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The third-party images the stand-ins replace, read from the files that name them, so a stand-in is
 # always tagged exactly as the Dockerfiles and docker-compose.yml say (a Renovate update of a tag changes
-# one place, and the stand-ins follow). Sourced by build.sh, .ci/compose-smoke.sh and .ci/backup-image.sh.
+# one place, and the stand-ins follow). Sourced, after .ci/lib.sh, by build.sh, .ci/compose-smoke.sh and
+# .ci/backup-image.sh.
 #   JDK_IMAGE, RUNTIME_IMAGE   docker/Dockerfile's ARG defaults (build and runtime stages)
 #   BACKUP_BASE_IMAGE          docker/backup/Dockerfile's ARG BASE_IMAGE
 #   REDIS_IMAGE, POSTGRES_IMAGE  docker-compose.yml's redis and db services
@@ -25,17 +26,12 @@ BACKUP_BASE_IMAGE=$(arg_default docker/backup/Dockerfile BASE_IMAGE)
 REDIS_IMAGE=$(compose_image redis)
 POSTGRES_IMAGE=$(compose_image db)
 for _name in JDK_IMAGE RUNTIME_IMAGE BACKUP_BASE_IMAGE REDIS_IMAGE POSTGRES_IMAGE; do
-  if [ -z "${!_name}" ]; then
-    printf '[standins] %s: not found where .ci/standins/images.sh reads it\n' "$_name" >&2
-    exit 1
-  fi
+  [ -n "${!_name}" ] || fail "$_name: not found where .ci/standins/images.sh reads it"
 done
 # The backup image's base is the compose file's PostgreSQL (.ci/image_tags.py holds them to one tag), so
 # one stand-in serves both.
-if [ "$(without_digest "$BACKUP_BASE_IMAGE")" != "$(without_digest "$POSTGRES_IMAGE")" ]; then
-  printf '[standins] docker/backup/Dockerfile BASE_IMAGE %s is not the compose file'"'"'s %s\n' "$BACKUP_BASE_IMAGE" "$POSTGRES_IMAGE" >&2
-  exit 1
-fi
+[ "$(without_digest "$BACKUP_BASE_IMAGE")" = "$(without_digest "$POSTGRES_IMAGE")" ] ||
+  fail "docker/backup/Dockerfile BASE_IMAGE $BACKUP_BASE_IMAGE is not the compose file's $POSTGRES_IMAGE"
 JDK_STANDIN=$(without_digest "$JDK_IMAGE")
 RUNTIME_STANDIN=$(without_digest "$RUNTIME_IMAGE")
 REDIS_STANDIN=$(without_digest "$REDIS_IMAGE")

@@ -65,10 +65,8 @@ FIGURE_ABSENT='?'
 CLIENT_PID=""
 
 stop_client() {
-  if [[ -n $CLIENT_PID ]]; then
-    stop_process "bench client" "$CLIENT_PID" 5
-    CLIENT_PID=""
-  fi
+  stop_process "bench client" "$CLIENT_PID" 5
+  CLIENT_PID=""
 }
 
 show_logs() {
@@ -140,11 +138,11 @@ start_bench_role() {
 # --- arguments -----------------------------------------------------------------------------------
 for name in BENCH_TRIALS BENCH_WARMUP BENCH_PAUSE_MS BENCH_CLIENTS BENCH_BATCH BENCH_ROUNDS BENCH_EVENT_LOOPS; do
   if [[ -n ${!name:-} && ! ${!name} =~ ^[0-9]+$ ]]; then
-    die "$name must be a non-negative integer, not '${!name}'"
+    fail "$name must be a non-negative integer, not '${!name}'"
   fi
 done
-((TRIALS >= 200)) || die "BENCH_TRIALS must be at least 200, not $TRIALS"
-((BATCH >= 1 && ROUNDS >= 1 && EVENT_LOOPS >= 1)) || die "BENCH_BATCH, BENCH_ROUNDS and BENCH_EVENT_LOOPS must be positive"
+((TRIALS >= 200)) || fail "BENCH_TRIALS must be at least 200, not $TRIALS"
+((BATCH >= 1 && ROUNDS >= 1 && EVENT_LOOPS >= 1)) || fail "BENCH_BATCH, BENCH_ROUNDS and BENCH_EVENT_LOOPS must be positive"
 
 # --- file descriptors: every WebSocket client is a socket in the client and one in the result service
 if ! ulimit -n "$WANT_FDS" 2>/dev/null; then
@@ -159,7 +157,7 @@ if [[ $fds != unlimited ]] && ((fds < CLIENTS + 1000)); then
 fi
 
 # --- tools, machine facts and jars ---------------------------------------------------------------
-require_tools java redis-server redis-cli psql curl awk
+need_commands java redis-server redis-cli psql curl awk
 connect_postgres
 
 machine_facts memory java postgresql redis open-files
@@ -178,7 +176,7 @@ if [[ ${BUILD:-} == 1 ]] || ! tools_current; then
   log "building $TOOLS"
   ./mvnw -q -B -P loadtest -pl loadtest package -DskipTests
 fi
-tools_current || die "$TOOLS (with $CLIENT_CLASS) missing after the build"
+tools_current || fail "$TOOLS (with $CLIENT_CLASS) missing after the build"
 warn_if_jar_older loadtest || true
 
 WORK=$(mktemp -d -t result-bench.XXXXXX)

@@ -49,7 +49,7 @@ run_wrk() {
   shift 2
   if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "$@" -s "$LUA" "http://$HOST:$VOTE_PORT/" >"$out"; then
     cat "$out" >&2
-    die "wrk failed"
+    fail "wrk failed"
   fi
 }
 
@@ -59,7 +59,7 @@ run_wrk_get() {
   local duration=$1 out=$2
   if ! wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" "http://$HOST:$VOTE_PORT/" >"$out"; then
     cat "$out" >&2
-    die "wrk failed"
+    fail "wrk failed"
   fi
 }
 
@@ -67,13 +67,8 @@ run_wrk_get() {
 machine_facts java
 
 # --- tools and jar -------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
-command -v redis-server >/dev/null 2>&1 || die "redis-server not found (apt-get install redis-server)"
-command -v redis-cli >/dev/null 2>&1 || die "redis-cli not found (apt-get install redis-tools)"
+command -v wrk >/dev/null 2>&1 || need_packages wrk
+need_commands redis-server redis-cli
 echo "wrk: $(wrk --version 2>&1 | head -n 1)"
 echo "redis: $(redis-server --version)"
 
@@ -96,11 +91,8 @@ if [[ -n ${BENCH_WAIT_REPLICAS:-} ]]; then
   redis-server --port "$REPLICA_PORT" --bind "$HOST" --save "" --appendonly no --daemonize no \
     --replicaof "$HOST" "$REDIS_PORT" --dir "$WORK/replica" >"$WORK/replica.log" 2>&1 &
   PIDS[replica]=$!
-  deadline=$((SECONDS + 10))
-  until redis-cli -h "$HOST" -p "$REPLICA_PORT" info replication 2>/dev/null | grep -q "master_link_status:up"; do
-    ((SECONDS < deadline)) || die "the replica did not sync within 10 s"
-    sleep 0.1
-  done
+  replica_synced() { redis-cli -h "$HOST" -p "$REPLICA_PORT" info replication | grep -q "master_link_status:up"; }
+  WAIT_INTERVAL=0.1 wait_for "the replica's sync" 10 replica_synced
   wait_replicas=("REDIS_WAIT_REPLICAS=1")
 fi
 
@@ -129,7 +121,7 @@ start_ns=$(date +%s%N)
 env "${tracing[@]}" "${wait_replicas[@]}" VOTE_PORT="$VOTE_PORT" MANAGEMENT_PORT="$MANAGEMENT_PORT" REDIS_URL="redis://$HOST:$REDIS_PORT" \
   java -jar "$JAR" vote >"$WORK/vote.log" 2>&1 &
 PIDS[vote]=$!
-wait_ready "vote service" "$MANAGEMENT_PORT" "${PIDS[vote]}" 30 "30 s"
+wait_ready "vote service" "$MANAGEMENT_PORT" "${PIDS[vote]}" 30
 ready_ms=$((($(date +%s%N) - start_ns) / 1000000))
 
 # --- warm-up and measured run --------------------------------------------------------------------

@@ -42,10 +42,8 @@ TIMEOUT=${BENCH_TIMEOUT:-300}
 WORKER_PID=""
 
 stop_worker() {
-  if [[ -n $WORKER_PID ]]; then
-    stop_process "worker" "$WORKER_PID" 30
-    WORKER_PID=""
-  fi
+  stop_process "worker" "$WORKER_PID" 30
+  WORKER_PID=""
 }
 
 show_logs() {
@@ -77,16 +75,16 @@ scrape_worker() {
 }
 
 # --- arguments -----------------------------------------------------------------------------------
-[[ $VOTERS =~ ^[1-9][0-9]*$ ]] || die "BENCH_VOTES must be a positive integer, not '$VOTERS'"
-[[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "BENCH_TIMEOUT must be a positive integer, not '$TIMEOUT'"
+[[ $VOTERS =~ ^[1-9][0-9]*$ ]] || fail "BENCH_VOTES must be a positive integer, not '$VOTERS'"
+[[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || fail "BENCH_TIMEOUT must be a positive integer, not '$TIMEOUT'"
 for name in BENCH_BATCH_SIZE BENCH_CONCURRENCY; do
   if [[ -n ${!name:-} && ! ${!name} =~ ^[1-9][0-9]*$ ]]; then
-    die "$name must be a positive integer, not '${!name}'"
+    fail "$name must be a positive integer, not '${!name}'"
   fi
 done
 
 # --- tools, machine facts and jar ----------------------------------------------------------------
-require_tools java redis-server redis-cli psql curl awk
+need_commands java redis-server redis-cli psql curl awk
 connect_postgres
 
 machine_facts java postgresql redis
@@ -130,9 +128,9 @@ log "filling the queue"
 fill_start=$(now)
 pushed=$(rcli --eval "$FILL" "$QUEUE" , "$VOTERS" "$first_ts")
 fill_end=$(now)
-[[ $pushed == "$MESSAGES" ]] || die "the fill script pushed '$pushed' messages, expected $MESSAGES"
+[[ $pushed == "$MESSAGES" ]] || fail "the fill script pushed '$pushed' messages, expected $MESSAGES"
 queued=$(rcli llen "$QUEUE")
-[[ $queued == "$MESSAGES" ]] || die "the queue holds $queued messages, expected $MESSAGES"
+[[ $queued == "$MESSAGES" ]] || fail "the queue holds $queued messages, expected $MESSAGES"
 
 echo
 echo "== queued in $QUEUE (in $(elapsed "$fill_end" "$fill_start") s, one EVAL) =="
@@ -175,19 +173,19 @@ while true; do
     ready_at=$(now)
     log "worker ready after $(elapsed "$ready_at" "$started") s"
   fi
-  depth=$(rcli llen "$QUEUE" 2>/dev/null) || die "the private Redis does not answer"
+  depth=$(rcli llen "$QUEUE" 2>/dev/null) || fail "the private Redis does not answer"
   if [[ $depth == 0 ]] && scrape_worker "$WORK/metrics.txt" \
     && [[ $(metric worker_votes_written_total "$WORK/metrics.txt") == "$MESSAGES" ]]; then
     done_at=$(now)
     break
   fi
-  alive "$WORKER_PID" || die "the worker exited"
+  alive "$WORKER_PID" || fail "the worker exited"
   if ((SECONDS >= deadline)); then
     written="?"
     if scrape_worker "$WORK/metrics.txt"; then
       written=$(metric worker_votes_written_total "$WORK/metrics.txt")
     fi
-    die "not drained within ${TIMEOUT}s: $depth messages still queued, $written of $MESSAGES written"
+    fail "not drained within ${TIMEOUT}s: $depth messages still queued, $written of $MESSAGES written"
   fi
   sleep "$POLL"
 done

@@ -1,13 +1,21 @@
 # shellcheck shell=bash
-# The one way the load tests and benchmarks start private servers on loopback: a fresh Redis without
-# persistence (or with AOF), a fresh database on a PostgreSQL server, the app's roles as separate
-# processes from the launcher jar, on free ports, all stopped again by the EXIT trap. Sourced, after
-# `set -euo pipefail` and a cd to the repository root, by loadtest/stack.sh and loadtest/bench/*.sh.
+# What the load tests and benchmarks share: a fresh Redis without persistence (or with AOF), a fresh
+# database on a PostgreSQL server, the app's roles as separate processes from the launcher jar, on free
+# ports, all stopped again by the EXIT trap; figures and checks. Sourced, after `set -euo pipefail` and a
+# cd to the repository root, by loadtest/stack.sh, loadtest/chaos-native.sh and loadtest/bench/*.sh.
+# Logging, failing, waiting, ports, processes and the private servers themselves are the CI library's
+# (.ci/lib.sh, sourced here): one way to start them for the whole repository. Logs go to stderr, so a
+# benchmark's standard output holds its figures only.
 #
 # The sourcing script provides:
 #   show_logs, stop_services  functions cleanup calls: the tail of its own logs when it fails, and
 #                             stopping its own processes (before the private Redis)
 #   FIGURE_ABSENT             (optional) what figure prints for a key that is absent (default: nothing)
+
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../.ci/lib.sh"
+LOG_TAG=${LOG_TAG:-bench}
+LOG_FD=2
 
 JAR=${JAR:-launcher/target/voting-app.jar}
 readonly HOST=127.0.0.1
@@ -29,60 +37,7 @@ ROLE_JVM=()
 FAILURES=0
 FIGURE_ABSENT=""
 
-log() {
-  printf '[%s] %s\n' "${LOG_TAG:-bench}" "$*" >&2
-}
-
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-# --- ports and processes -------------------------------------------------------------------------
-
-# True when something accepts TCP connections on 127.0.0.1:$1.
-port_in_use() {
-  (: <>"/dev/tcp/$HOST/$1") 2>/dev/null
-}
-
-# The first port from $1 on that nobody listens on and that is not one of the ports given after it
-# (ports already chosen for a process not started yet); tries 20.
-free_port() {
-  local port=$1 last=$(($1 + 19)) taken=" ${*:2} "
-  while ((port <= last)); do
-    if [[ $taken != *" $port "* ]] && ! port_in_use "$port"; then
-      echo "$port"
-      return 0
-    fi
-    port=$((port + 1))
-  done
-  die "no free port in $1..$last"
-}
-
-alive() {
-  [[ -n $1 ]] && kill -0 "$1" 2>/dev/null
-}
-
-# Waits up to $2 seconds for process $1 to exit; false if it is still running then.
-wait_exit() {
-  local pid=$1 deadline=$((SECONDS + $2))
-  while alive "$pid"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.2
-  done
-}
-
-# SIGTERM, wait up to $3 seconds, then SIGKILL. $1 names the process for the log.
-stop_process() {
-  local name=$1 pid=$2 grace=$3
-  alive "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  if ! wait_exit "$pid" "$grace"; then
-    log "$name (pid $pid) still running after ${grace}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+# --- processes -----------------------------------------------------------------------------------
 
 # Stops the $1 service started by the script (PIDS[$1]): SIGTERM, then SIGKILL after 20 s.
 stop_role() {
@@ -93,15 +48,12 @@ stop_role() {
   fi
 }
 
-# Waits up to $4 seconds for the $1 (management port $2, process $3) to answer /ready; dies when the
-# process exits or at the deadline, which the message gives as $5 (default "$4s").
+# Waits up to $4 seconds for the $1 (management port $2, process $3) to answer /ready; fails when the
+# process exits or at the deadline.
 wait_ready() {
-  local name=$1 port=$2 pid=$3 deadline=$((SECONDS + $4))
-  until curl -fsS --noproxy '*' --max-time 2 -o /dev/null "http://$HOST:$port/ready" 2>/dev/null; do
-    alive "$pid" || die "the $name exited"
-    ((SECONDS < deadline)) || die "the $name was not ready within ${5:-$4s}"
-    sleep 0.2
-  done
+  local name=$1 port=$2 pid=$3
+  WAIT_PID=$pid WAIT_INTERVAL=0.2 wait_for "the $name" "$4" \
+    curl -fsS --noproxy '*' --max-time 2 -o /dev/null "http://$HOST:$port/ready"
   log "$name ready (pid $pid)"
 }
 
@@ -155,7 +107,7 @@ machine_facts() {
       postgresql) echo "postgresql: $PG_VERSION ($PGU@$PGH:$PGP)" ;;
       redis) echo "redis: $(redis-server --version)" ;;
       open-files) echo "open files limit: $(ulimit -n)" ;;
-      *) die "machine_facts: unknown fact '$fact'" ;;
+      *) fail "machine_facts: unknown fact '$fact'" ;;
     esac
   done
   echo "load average (1/5/15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -166,27 +118,19 @@ machine_facts() {
 # command, as the image build does, and runs every service with it. Call after WORK exists.
 setup_java() {
   local java=${BENCH_JAVA:-$(command -v java)} aot=""
-  [[ -x $java ]] || die "BENCH_JAVA: $java is not an executable java"
+  [[ -x $java ]] || fail "BENCH_JAVA: $java is not an executable java"
   mkdir -p "$WORK/bin"
   if [[ ${BENCH_AOT:-} == 1 ]]; then
     log "training an AOT cache with $java (the image build's step: the train command, ${WARMUP_SECONDS:-5} s)"
     REDIS_URL=redis://127.0.0.1:1 PGHOST=127.0.0.1 PGPORT=1 "$java" -XX:AOTCacheOutput="$WORK/app.aot" \
       -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -Xlog:aot=error -jar "$JAR" train >"$WORK/train.log" 2>&1 \
-      || { cat "$WORK/train.log" >&2; die "the AOT training run failed"; }
+      || { cat "$WORK/train.log" >&2; fail "the AOT training run failed"; }
     aot="-XX:AOTCache=$WORK/app.aot"
   fi
   printf '#!/bin/sh\nexec "%s" %s "$@"\n' "$java" "$aot" >"$WORK/bin/java"
   chmod +x "$WORK/bin/java"
   PATH="$WORK/bin:$PATH"
   echo "services' java: $("$java" -version 2>&1 | head -n 1)${aot:+, with an AOT cache trained by the train command}"
-}
-
-# Dies naming the first of the commands given as arguments that is not installed.
-require_tools() {
-  local tool
-  for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool not found"
-  done
 }
 
 # True when the jars are to be built: BUILD=1, or $JAR is missing.
@@ -198,7 +142,7 @@ build_wanted() {
 build_jars() {
   log "building $1"
   ./mvnw -q -B package -DskipTests
-  [[ -f $JAR ]] || die "$JAR missing after the build"
+  [[ -f $JAR ]] || fail "$JAR missing after the build"
 }
 
 # Warns when a pom or a main source file (not counting those under folder $1, when given) is newer
@@ -220,37 +164,18 @@ rcli() {
   redis-cli -h "$HOST" -p "$REDIS_PORT" "$@"
 }
 
-# Starts redis-server on $HOST:$1 with its files (data, redis.pid, redis.log) in folder $2, as a daemon
-# (so a later process can restart it from the same folder), without persistence or with AOF when
-# REDIS_AOF=yes; waits up to 10 s for PING. The one way every script here starts a Redis.
-redis_daemon() {
-  local port=$1 dir=$2 deadline
-  mkdir -p "$dir"
-  redis-server --port "$port" --bind "$HOST" --save "" --appendonly "${REDIS_AOF:-no}" --appendfsync everysec \
-    --dir "$dir" --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" || die "redis-server did not start"
-  deadline=$((SECONDS + 10))
-  until [[ $(redis-cli -h "$HOST" -p "$port" ping 2>/dev/null) == PONG ]]; do
-    ((SECONDS < deadline)) || { tail -n 20 "$dir/redis.log" >&2; die "redis-server did not answer PING within 10 s"; }
-    sleep 0.1
-  done
-}
-
 # A fresh Redis for this run in $WORK/redis, on the first free port from $1 (REDIS_PORT, REDIS_PID);
 # stop_redis (in cleanup) stops it.
 start_redis() {
   REDIS_PORT=$(free_port "$1")
   log "starting redis-server on $HOST:$REDIS_PORT (AOF ${REDIS_AOF:-no})"
-  redis_daemon "$REDIS_PORT" "$WORK/redis"
+  start_private_redis "$WORK/redis" "$REDIS_PORT" --appendonly "${REDIS_AOF:-no}"
   REDIS_PID=$(cat "$WORK/redis/redis.pid")
 }
 
 stop_redis() {
   if [[ -n $REDIS_PID ]]; then
-    if alive "$REDIS_PID"; then
-      rcli shutdown nosave >/dev/null 2>&1 || true
-      wait_exit "$REDIS_PID" 5 || true
-    fi
-    stop_process "redis-server" "$REDIS_PID" 5
+    stop_private_redis "$WORK/redis"
     REDIS_PID=""
   fi
 }
@@ -265,7 +190,7 @@ pg() {
 
 # Dies when the server does not answer; PG_VERSION is its version.
 connect_postgres() {
-  PG_VERSION=$(pg -c 'show server_version') || die "cannot connect to PostgreSQL at $PGU@$PGH:$PGP"
+  PG_VERSION=$(pg -c 'show server_version') || fail "cannot connect to PostgreSQL at $PGU@$PGH:$PGP"
 }
 
 # Creates the database DB, named $1_<random>, for the run; drop_database (in cleanup) drops it.
@@ -283,25 +208,6 @@ drop_database() {
     fi
     DB_CREATED=""
   fi
-}
-
-# A private PostgreSQL cluster (for what the machine's server must not suffer, such as a restart under
-# load): initdb in $1/data as user postgres (trust on loopback), started on $HOST:$2 with its socket in
-# $1/sock and its log $1/pg.log. pg_cluster $1 ARGS… runs pg_ctl on it (stop, restart).
-PG_BIN=${PG_BIN:-$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin 2>/dev/null | sort -V | tail -n 1)}
-
-pg_cluster() {
-  local dir=$1
-  shift
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 "$@"
-}
-
-start_pg_cluster() {
-  local dir=$1 port=$2
-  install -d -o postgres -g postgres "$dir" "$dir/data" "$dir/sock"
-  touch "$dir/pg.log" && chown postgres "$dir/pg.log"
-  runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
-  pg_cluster "$dir" -o "-p $port -k $dir/sock -c listen_addresses=$HOST" start >/dev/null
 }
 
 # --- the app's roles -----------------------------------------------------------------------------
