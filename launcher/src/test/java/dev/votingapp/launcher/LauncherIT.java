@@ -167,7 +167,9 @@ class LauncherIT {
       Await.until("ready after the warm-up", START, () -> management.isOk("/ready"));
       Matcher warmUp = Pattern.compile("Warm-up: (\\d+) requests").matcher(app.output());
       assertThat(warmUp.find()).as("the warm-up's log line").isTrue();
-      assertThat(Long.parseLong(warmUp.group(1))).as("warm-up requests").isGreaterThan(100);
+      // Enough requests that a leak would show below; how many fit in 3 s is a speed figure that a busy
+      // machine cuts by half (41 seen under load), so it is the benchmark's to report, not this test's.
+      assertThat(Long.parseLong(warmUp.group(1))).as("warm-up requests").isGreaterThanOrEqualTo(10);
       assertThat(redis.length(queue)).as("votes in the real queue after the warm-up").isZero();
       assertThat(Await.result(redis.api().keys(queue + "*")).size()).as("keys the warm-up left").isZero();
       String metrics = management.get("/metrics").body();

@@ -101,7 +101,10 @@ final class TallyFeed extends VerticleBase {
         .state("listen", () -> {
           String problem = listener == null ? "not connected yet" : listener.problem();
           return problem == null ? null : "not listening for tally notifications: " + problem;
-        });
+        })
+        // Ready means the page shows figures: not before the first read (after it, an outage shows the
+        // last tally marked as not current, and the postgres check says why).
+        .state("tally", () -> status.get() != null ? null : "no tally read yet");
     currentConsumer = vertx.eventBus().localConsumer(CURRENT, this::answerCurrent);
     Retry.untilSucceeded(vertx, 1_000, () -> stopping, this::awaitSchema, schemaOutage::failed)
         .onSuccess(ready -> {

@@ -49,6 +49,7 @@ class ReadOnlyResultIT {
           TestConfig.on(reader).config(), app.management, 1));
       Browser probe = app.managementPort();
       Await.until("not ready: no schema yet", SOON, () -> Readiness.down(probe.get("/ready")).contains("schema"));
+      assertThat(Readiness.down(probe.get("/ready"))).as("no figures to show yet").contains("tally");
 
       owner.migrate();
       owner.execute("INSERT INTO votes (id, vote) VALUES ('ro-1', 'b')");

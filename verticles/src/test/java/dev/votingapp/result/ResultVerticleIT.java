@@ -180,7 +180,7 @@ class ResultVerticleIT extends AppWithDatabase {
       ws.next(SOON);
       assertThat(app.managementPort().get("/health").statusCode()).isEqualTo(200);
       assertThat(Readiness.checks(app.managementPort().get("/ready")))
-          .containsExactlyInAnyOrder("accepting", "postgres", "schema", "listen");
+          .containsExactlyInAnyOrder("accepting", "postgres", "schema", "listen", "tally");
       String metrics = app.metrics();
       assertThat(PrometheusText.value(metrics, "result_clients")).isEqualTo(1);
       assertThat(metrics).contains("result_messages_sent_total", "result_tally_reads_total",
