@@ -64,6 +64,10 @@ log "docker-compose.staging.yml: refuses to start without ${staging_secrets[*]} 
 dashboards=$(/usr/bin/python3 .ci/dashboards_check.py) || fail "$dashboards"
 log "$dashboards"
 
+# Every relative link and anchor in the Markdown resolves (docs move between rooms).
+links=$(/usr/bin/python3 .ci/doc_links.py) || fail "$links"
+log "$links"
+
 # Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
 bash .ci/monitoring-static.sh
 
