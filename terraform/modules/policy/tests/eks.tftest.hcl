@@ -395,34 +395,17 @@ run "trust_policies_exact" {
   }
 }
 
-run "secret_arn_wildcard_refused" {
+# Each input's own validation refuses it (expect_failures needs every one listed to fail).
+run "wildcards_and_a_small_vpc_refused" {
   command = plan
 
   variables {
-    app_secret_arns = ["*"]
+    app_secret_arns = ["*"]                                # wildcard secret
+    admin_role_arns = ["arn:aws:iam::123456789012:role/*"] # wildcard role
+    vpc_cidr        = "10.2.0.0/24"                        # not a /16
   }
 
-  expect_failures = [var.app_secret_arns]
-}
-
-run "admin_role_wildcard_refused" {
-  command = plan
-
-  variables {
-    admin_role_arns = ["arn:aws:iam::123456789012:role/*"]
-  }
-
-  expect_failures = [var.admin_role_arns]
-}
-
-run "vpc_must_be_a_slash_16" {
-  command = plan
-
-  variables {
-    vpc_cidr = "10.2.0.0/24"
-  }
-
-  expect_failures = [var.vpc_cidr]
+  expect_failures = [var.app_secret_arns, var.admin_role_arns, var.vpc_cidr]
 }
 
 # ---- Logs: flow logs, encrypted log groups, IAM database authentication (issue 22) ----
