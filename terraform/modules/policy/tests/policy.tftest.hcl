@@ -353,6 +353,18 @@ run "monitoring_profile" {
   }
 }
 
+# The root's option_labels defaults to null, which takes this module's default (nullable = false).
+run "option_labels_null_takes_the_default" {
+  command = plan
+  variables {
+    option_labels = null
+  }
+  assert {
+    condition     = strcontains(output.user_data, "OPTION_A=Cats\nOPTION_B=Dogs\n")
+    error_message = "A null option_labels must take the default labels, Cats and Dogs."
+  }
+}
+
 # ---- Invalid inputs are refused ----
 
 # Each input's own validation refuses it (expect_failures needs every one listed to fail). Two runs:
