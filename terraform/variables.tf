@@ -250,16 +250,13 @@ variable "enable_monitoring" {
 }
 
 variable "option_labels" {
-  description = "Labels of the two options (OPTION_A, OPTION_B)."
+  description = "Labels of the two options (OPTION_A, OPTION_B); null: modules/policy's default, Cats and Dogs."
   type = object({
     a = string
     b = string
   })
-  default = {
-    a = "Cats"
-    b = "Dogs"
-  }
-  # no validation: modules/policy validates option_labels.
+  default = null
+  # no validation: modules/policy validates option_labels and holds its default.
 }
 
 variable "secret_version" {

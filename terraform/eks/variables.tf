@@ -55,16 +55,9 @@ variable "admin_role_arns" {
 }
 
 variable "node_groups" {
-  description = "Managed node groups (docs/capacity.md: how many nodes a rate needs)."
-  type = map(object({
-    instance_types = list(string)
-    capacity_type  = string
-    min_size       = number
-    max_size       = number
-    desired_size   = number
-    disk_size_gib  = number
-  }))
-  # no validation: modules/eks-cluster validates node_groups.
+  description = "Managed node groups by name, each { instance_types, capacity_type, min_size, max_size, desired_size, disk_size_gib } (docs/capacity.md: how many nodes a rate needs)."
+  type        = map(any)
+  # no validation: modules/eks-cluster holds the object type and validates node_groups.
 }
 
 variable "addon_versions" {

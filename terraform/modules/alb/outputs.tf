@@ -3,12 +3,6 @@ output "dns_name" {
   value       = aws_lb.this.dns_name
 }
 
-output "zone_id" {
-  description = "Hosted zone of the load balancer, for alias records."
-  value       = aws_lb.this.zone_id
-}
-
-
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
   description = "The load balancer and its listeners as planned."

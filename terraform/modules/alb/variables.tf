@@ -11,11 +11,7 @@ variable "name" {
 variable "vpc_id" {
   description = "VPC of the target groups."
   type        = string
-
-  validation {
-    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
-    error_message = "vpc_id must be a VPC id."
-  }
+  # no validation: read from the host's subnet.
 }
 
 variable "subnet_ids" {
@@ -31,11 +27,7 @@ variable "subnet_ids" {
 variable "security_group_id" {
   description = "Security group of the load balancer (the network module's)."
   type        = string
-
-  validation {
-    condition     = can(regex("^sg-[0-9a-f]{8,17}$", var.security_group_id))
-    error_message = "security_group_id must be a security group id."
-  }
+  # no validation: an id this configuration creates (modules/network).
 }
 
 variable "certificate_arn" {
@@ -51,11 +43,7 @@ variable "certificate_arn" {
 variable "instance_id" {
   description = "The Docker host, target of both pages."
   type        = string
-
-  validation {
-    condition     = can(regex("^i-[0-9a-f]{8,17}$", var.instance_id))
-    error_message = "instance_id must be an instance id."
-  }
+  # no validation: an id this configuration creates (modules/docker-host).
 }
 
 variable "pages" {

@@ -16,7 +16,7 @@ variable "names" {
 variable "kms_key_arn" {
   description = "The project's key: SSE-KMS of every bucket but the log bucket (SSE-S3)."
   type        = string
-  # no validation: modules/s3-bucket validates kms_key_arn.
+  # no validation: the key this configuration creates (modules/kms-key).
 }
 
 # The buckets' decisions, as modules/policy outputs them.

@@ -8,16 +8,6 @@ output "public_ip" {
   value       = aws_instance.this.public_ip
 }
 
-output "private_ip" {
-  description = "Private IPv4 address."
-  value       = aws_instance.this.private_ip
-}
-
-output "role_arn" {
-  description = "ARN of the instance role."
-  value       = aws_iam_role.this.arn
-}
-
 output "role_name" {
   description = "Name of the instance role (issue 13's backup job runs with it)."
   value       = aws_iam_role.this.name

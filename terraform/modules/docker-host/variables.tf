@@ -11,31 +11,19 @@ variable "name" {
 variable "ami_id" {
   description = "AMI of the host (Amazon Linux 2023: the user data uses dnf and its repository)."
   type        = string
-
-  validation {
-    condition     = can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
-    error_message = "ami_id must be an AMI id (ami-...)."
-  }
+  # no validation: the root's ami_id (validated there), or the latest Amazon Linux 2023 from SSM.
 }
 
 variable "subnet_id" {
   description = "Subnet of the host."
   type        = string
-
-  validation {
-    condition     = can(regex("^subnet-[0-9a-f]{8,17}$", var.subnet_id))
-    error_message = "subnet_id must be a subnet id (subnet-...)."
-  }
+  # no validation: the root validates subnet_id.
 }
 
 variable "security_group_ids" {
   description = "Security groups of the host (the network module's)."
   type        = list(string)
-
-  validation {
-    condition     = length(var.security_group_ids) > 0
-    error_message = "At least one security group."
-  }
+  # no validation: ids this configuration creates (modules/network).
 }
 
 # The host's decisions, as modules/policy outputs them.
@@ -85,21 +73,13 @@ variable "root_volume_size" {
 variable "kms_key_arn" {
   description = "Customer-managed KMS key of the root volume."
   type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN."
-  }
+  # no validation: the key this configuration creates (modules/kms-key).
 }
 
 variable "data_volume_id" {
   description = "EBS volume with Docker's data, attached as /dev/sdf (the user data finds it by id)."
   type        = string
-
-  validation {
-    condition     = can(regex("^vol-[0-9a-f]{8,17}$", var.data_volume_id))
-    error_message = "data_volume_id must be a volume id (vol-...)."
-  }
+  # no validation: a volume this configuration creates.
 }
 
 variable "detailed_monitoring" {

@@ -3,16 +3,6 @@ output "name" {
   value       = aws_eks_cluster.this.name
 }
 
-output "endpoint" {
-  description = "The Kubernetes API's URL."
-  value       = aws_eks_cluster.this.endpoint
-}
-
-output "certificate_authority_data" {
-  description = "The API's CA certificate, base64."
-  value       = aws_eks_cluster.this.certificate_authority[0].data
-}
-
 output "cluster_security_group_id" {
   description = "The cluster security group: every managed node (and pod) carries it; the data stores take connections from it only."
   value       = aws_eks_cluster.this.vpc_config[0].cluster_security_group_id
@@ -21,11 +11,6 @@ output "cluster_security_group_id" {
 output "oidc_provider_arn" {
   description = "The IAM OIDC provider of the cluster (IRSA)."
   value       = aws_iam_openid_connect_provider.this.arn
-}
-
-output "node_role_arn" {
-  description = "The nodes' IAM role."
-  value       = aws_iam_role.node.arn
 }
 
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).

@@ -17,11 +17,7 @@ variable "kubernetes_version" {
 variable "subnet_ids" {
   description = "Private node subnets (three zones): the control plane's network interfaces and the nodes go there."
   type        = list(string)
-
-  validation {
-    condition     = length(var.subnet_ids) == 3
-    error_message = "subnet_ids must be the three node subnets."
-  }
+  # no validation: modules/vpc makes one per zone of modules/policy's availability_zones, which validates that they are three.
 }
 
 variable "log_retention_days" {

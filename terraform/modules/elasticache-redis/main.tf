@@ -76,7 +76,7 @@ resource "terraform_data" "auth_token" {
     environment = {
       REPLICATION_GROUP_ID = aws_elasticache_replication_group.this.id
       SECRET_ID            = var.auth_token_secret_arn
-      SECRET_KEY           = var.auth_token_secret_key
+      SECRET_KEY           = "auth-token" # the chart's externalSecrets.remoteRefs.redisPassword.property
     }
   }
 }

@@ -3,11 +3,6 @@ output "primary_endpoint" {
   value       = aws_elasticache_replication_group.this.primary_endpoint_address
 }
 
-output "reader_endpoint" {
-  description = "The reader endpoint (replicas); the app does not use it."
-  value       = aws_elasticache_replication_group.this.reader_endpoint_address
-}
-
 output "port" {
   description = "Redis's port."
   value       = aws_elasticache_replication_group.this.port

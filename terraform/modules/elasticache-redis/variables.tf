@@ -13,11 +13,7 @@ variable "security_group_id" {
 variable "subnet_ids" {
   description = "The three cache subnets."
   type        = list(string)
-
-  validation {
-    condition     = length(var.subnet_ids) == 3
-    error_message = "subnet_ids must be the three cache subnets (Multi-AZ)."
-  }
+  # no validation: modules/vpc makes one per zone of modules/policy's availability_zones, which validates that they are three.
 }
 
 variable "settings" {
@@ -64,24 +60,8 @@ variable "port" {
 variable "auth_token_secret_arn" {
   description = "The Secrets Manager secret that holds the AUTH token (the secret module's, which the chart also reads): set-auth-token.sh sends its value to ElastiCache."
   type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", var.auth_token_secret_arn))
-    error_message = "auth_token_secret_arn must be the full ARN of a Secrets Manager secret."
-  }
+  # no validation: the secret this configuration creates (modules/secret).
 }
-
-variable "auth_token_secret_key" {
-  description = "JSON key of the token in that secret (the chart's externalSecrets.remoteRefs.redisPassword.property)."
-  type        = string
-  default     = "auth-token"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9_-]*$", var.auth_token_secret_key))
-    error_message = "auth_token_secret_key must be a lower-case JSON key."
-  }
-}
-
 variable "auth_token_version" {
   description = "Version of the AUTH token (the secret module's secret_version): a new one sends the secret's new token, which ElastiCache accepts next to the old one (ROTATE) until the next change."
   type        = number

@@ -6,8 +6,8 @@
 resource "aws_kms_key" "this" {
   description             = var.description
   enable_key_rotation     = true
-  rotation_period_in_days = var.rotation_period_in_days
-  deletion_window_in_days = var.deletion_window_in_days
+  rotation_period_in_days = 365 # yearly (AWS allows 90-2560)
+  deletion_window_in_days = 30  # the longest a scheduled deletion can still be cancelled (7-30)
   policy                  = var.policy_json
 }
 

@@ -3,12 +3,6 @@ output "arn" {
   value       = aws_kms_key.this.arn
 }
 
-output "alias" {
-  description = "Key alias."
-  value       = aws_kms_alias.this.name
-}
-
-
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
   description = "The key as planned."

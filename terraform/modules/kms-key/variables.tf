@@ -17,29 +17,6 @@ variable "description" {
     error_message = "description must be 1-8192 characters."
   }
 }
-
-variable "rotation_period_in_days" {
-  description = "Days between automatic rotations of the key material."
-  type        = number
-  default     = 365
-
-  validation {
-    condition     = var.rotation_period_in_days >= 90 && var.rotation_period_in_days <= 2560
-    error_message = "rotation_period_in_days must be 90-2560."
-  }
-}
-
-variable "deletion_window_in_days" {
-  description = "Days a scheduled deletion of the key can still be cancelled."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30
-    error_message = "deletion_window_in_days must be 7-30."
-  }
-}
-
 variable "policy_json" {
   description = "Key policy (JSON); null keeps AWS's default policy (the account and its IAM policies decide)."
   type        = string

@@ -1,21 +1,13 @@
 variable "name" {
   description = "Prefix of the security group names."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
-    error_message = "name must be 3-32 lower-case letters, digits and hyphens."
-  }
+  # no validation: modules/policy validates the environment's name; a group's name takes up to 255 characters.
 }
 
 variable "vpc_id" {
   description = "VPC of the security groups."
   type        = string
-
-  validation {
-    condition     = can(regex("^vpc-[0-9a-f]{8,17}$", var.vpc_id))
-    error_message = "vpc_id must be a VPC id (vpc-...)."
-  }
+  # no validation: read from the host's subnet.
 }
 
 variable "enable_alb" {

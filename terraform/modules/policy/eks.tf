@@ -23,42 +23,26 @@ locals {
   }
 
   # ---- Security group rules ----
-  # Keyed maps like modules/policy's: each rule names a CIDR or a peer group, never both. The peer
+  # Written as network.tf's (one TCP port; a CIDR or a peer group, never both). The peer
   # "nodes" is the EKS cluster security group, which managed node groups (and so every pod, with the
   # VPC CNI) carry. The data stores take their one port from it and from nothing else, and have no
   # egress rule at all (answers to accepted connections pass anyway: groups are stateful).
-  redis_ingress_rules = {
-    "redis-from-nodes" = {
-      description = "Redis (${var.redis_port}/tcp, TLS) from the cluster's nodes and pods only"
-      from_port   = var.redis_port
-      to_port     = var.redis_port
-      ip_protocol = "tcp"
-      cidr        = null
-      peer        = "nodes"
-    }
+  data_rule_specs = {
+    redis_ingress = { "redis-from-nodes" = {
+      description = "Redis (${var.redis_port}/tcp, TLS) from the cluster's nodes and pods only", port = var.redis_port, peer = "nodes"
+    } }
+    postgres_ingress = { "postgres-from-nodes" = {
+      description = "PostgreSQL (${var.postgres_port}/tcp, TLS) from the cluster's nodes and pods only", port = var.postgres_port, peer = "nodes"
+    } }
+    # The interface endpoints (ECR, STS, Secrets Manager, ...) answer HTTPS to the nodes only.
+    endpoint_ingress = { "https-from-nodes" = {
+      description = "HTTPS to the AWS API endpoints from the cluster's nodes and pods only", port = 443, peer = "nodes"
+    } }
   }
-  postgres_ingress_rules = {
-    "postgres-from-nodes" = {
-      description = "PostgreSQL (${var.postgres_port}/tcp, TLS) from the cluster's nodes and pods only"
-      from_port   = var.postgres_port
-      to_port     = var.postgres_port
-      ip_protocol = "tcp"
-      cidr        = null
-      peer        = "nodes"
-    }
-  }
-  # The interface endpoints (ECR, STS, Secrets Manager, ...) answer HTTPS to the nodes only.
-  endpoint_ingress_rules = {
-    "https-from-nodes" = {
-      description = "HTTPS to the AWS API endpoints from the cluster's nodes and pods only"
-      from_port   = 443
-      to_port     = 443
-      ip_protocol = "tcp"
-      cidr        = null
-      peer        = "nodes"
-    }
-  }
-  data_egress_rules = {}
+  redis_ingress_rules    = local.tcp_rules.redis_ingress
+  postgres_ingress_rules = local.tcp_rules.postgres_ingress
+  endpoint_ingress_rules = local.tcp_rules.endpoint_ingress
+  data_egress_rules      = {}
 
   # Interface endpoints that take the image pulls, token exchanges and secret reads off the NAT
   # gateways (S3, where ECR keeps the layers, is a free gateway endpoint). eks-auth serves EKS Pod

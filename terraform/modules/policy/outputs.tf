@@ -35,11 +35,6 @@ output "backup_prefix" {
   value       = local.backup_prefix
 }
 
-output "bundle_prefix" {
-  description = "Key prefix of the compose bundles in the artifacts bucket, the only objects the host may read there."
-  value       = local.bundle_prefix
-}
-
 output "access_log_prefix" {
   description = "Key prefix, in the log bucket, of the S3 server access logs."
   value       = local.access_log_prefix
@@ -107,11 +102,6 @@ output "secret_readers" {
 output "secrets_dir" {
   description = "Directory (tmpfs) of the compose secret files on the host."
   value       = local.secrets_dir
-}
-
-output "unit_name" {
-  description = "The systemd unit that runs the stack (systemctl restart <unit> after a secret changes)."
-  value       = local.unit_name
 }
 
 # ==== The EKS environment's outputs (platform = "eks"); null or empty on the Docker host ==========

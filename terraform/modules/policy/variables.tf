@@ -397,6 +397,7 @@ variable "option_labels" {
     a = "Cats"
     b = "Dogs"
   }
+  nullable = false # the root's null (its default) takes this default
 
   validation {
     condition     = alltrue([for l in values(var.option_labels) : can(regex("^[^\\n\\r\"'$`\\\\]{1,64}$", l))])

@@ -45,10 +45,10 @@ resource "aws_db_instance" "this" {
   engine_version = var.settings.engine_major_version
   instance_class = var.settings.instance_class
   port           = var.port
-  # RDS always makes "postgres"; naming it again is not needed.
-  db_name = var.database_name == "postgres" ? null : var.database_name
-
-  username                      = var.master_username
+  # No db_name: the app uses "postgres" (the chart's postgresql.database), which RDS always makes.
+  # The master user is the operator's and the chart's roles Job's only (the app logs in as
+  # voting_owner, worker, result and voting_monitor, which that Job makes).
+  username                      = "postgres"
   manage_master_user_password   = var.settings.manage_master_user_password
   master_user_secret_kms_key_id = var.settings.master_user_secret_kms_key_arn
 

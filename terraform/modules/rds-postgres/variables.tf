@@ -13,11 +13,7 @@ variable "security_group_id" {
 variable "subnet_ids" {
   description = "The three database subnets."
   type        = list(string)
-
-  validation {
-    condition     = length(var.subnet_ids) == 3
-    error_message = "subnet_ids must be the three database subnets (Multi-AZ)."
-  }
+  # no validation: modules/vpc makes one per zone of modules/policy's availability_zones, which validates that they are three.
 }
 
 variable "settings" {
@@ -86,29 +82,6 @@ variable "max_allocated_storage_gib" {
     error_message = "max_allocated_storage_gib must be at least allocated_storage_gib and at most 65536."
   }
 }
-
-variable "master_username" {
-  description = "The master user: the operator's and the chart's roles Job's only (the app logs in as voting_owner, worker, result and voting_monitor, which that Job makes)."
-  type        = string
-  default     = "postgres"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.master_username)) && !contains(["rdsadmin", "admin", "rds_superuser"], var.master_username)
-    error_message = "master_username must be a lower-case identifier, not a name RDS reserves."
-  }
-}
-
-variable "database_name" {
-  description = "The database the app uses (the chart's postgresql.database)."
-  type        = string
-  default     = "postgres"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9_]{0,62}$", var.database_name))
-    error_message = "database_name must be a lower-case identifier."
-  }
-}
-
 variable "log_retention_days" {
   description = "Days the logs RDS exports (postgresql, upgrade) are kept in CloudWatch Logs."
   type        = number

@@ -1,22 +1,14 @@
 variable "name" {
   description = "Bucket name (DNS-safe: 3-63 lower-case letters, digits and hyphens)."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.name))
-    error_message = "name must be DNS-safe: 3-63 characters of a-z, 0-9 and '-', no dots."
-  }
+  # no validation: validated where it enters (modules/policy's *_bucket_name, bootstrap's state_bucket_name).
 }
 
 variable "kms_key_arn" {
   description = "Customer-managed KMS key for SSE-KMS with a bucket key; null means SSE-S3, only for buckets AWS requires it of (access log targets)."
   type        = string
   default     = null
-
-  validation {
-    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN or null."
-  }
+  # no validation: the key this configuration creates (modules/kms-key), or null.
 }
 
 variable "policy_json" {

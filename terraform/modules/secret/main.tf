@@ -12,14 +12,14 @@ resource "aws_secretsmanager_secret" "this" {
   name                    = var.name
   description             = var.description
   kms_key_id              = var.kms_key_arn
-  recovery_window_in_days = var.recovery_window_in_days
+  recovery_window_in_days = 30 # the longest a deleted secret can still be restored (7-30)
 }
 
 locals {
   generate = {
     SECRET_ID       = aws_secretsmanager_secret.this.arn
     SECRET_KEYS     = join(" ", var.keys)
-    PASSWORD_LENGTH = var.password_length
+    PASSWORD_LENGTH = 32 # letters and digits: about 190 bits
   }
 }
 

@@ -28,18 +28,6 @@ variable "keys" {
     error_message = "keys must be a non-empty list of lower-case names (letters, digits, _ and -; the chart's remote refs use auth-token and password)."
   }
 }
-
-variable "password_length" {
-  description = "Length of each generated password (letters and digits: 32 is about 190 bits)."
-  type        = number
-  default     = 32
-
-  validation {
-    condition     = var.password_length >= 24 && var.password_length <= 128
-    error_message = "password_length must be 24-128."
-  }
-}
-
 variable "secret_version" {
   description = "Version of the generated passwords; increase it to generate and store new ones (then see the README: PostgreSQL keeps its old passwords until ALTER ROLE)."
   type        = number
@@ -54,20 +42,5 @@ variable "secret_version" {
 variable "kms_key_arn" {
   description = "Customer-managed KMS key that encrypts the secret."
   type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]{36}$", var.kms_key_arn))
-    error_message = "kms_key_arn must be a KMS key ARN."
-  }
-}
-
-variable "recovery_window_in_days" {
-  description = "Days a deleted secret can still be restored (7-30)."
-  type        = number
-  default     = 30
-
-  validation {
-    condition     = var.recovery_window_in_days >= 7 && var.recovery_window_in_days <= 30
-    error_message = "recovery_window_in_days must be 7-30."
-  }
+  # no validation: the key this configuration creates (modules/kms-key).
 }

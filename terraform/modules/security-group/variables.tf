@@ -1,7 +1,7 @@
 variable "name" {
   description = "Name of the group (and its Name tag), e.g. voting-app-staging-host or voting-eks-production-postgres."
   type        = string
-  # no validation: the callers make it from names validated there (modules/network, modules/policy).
+  # no validation: the callers make it from the environment's name, which modules/policy validates.
 }
 
 variable "description" {
@@ -13,7 +13,7 @@ variable "description" {
 variable "vpc_id" {
   description = "VPC of the group."
   type        = string
-  # no validation: the callers validate it (modules/network) or make it (modules/vpc).
+  # no validation: read from the host's subnet (terraform/) or made by modules/vpc (terraform/eks).
 }
 
 # The policy module's rule maps by direction: { ingress = { key => rule }, egress = { key => rule } }.

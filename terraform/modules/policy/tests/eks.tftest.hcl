@@ -96,16 +96,6 @@ run "subnets_private_by_tier" {
   }
 }
 
-run "load_balancer_not_open_without_consent" {
-  command = plan
-
-  variables {
-    ingress_cidrs = ["0.0.0.0/0"]
-  }
-
-  expect_failures = [var.ingress_cidrs]
-}
-
 run "load_balancer_open_with_consent" {
   command = plan
 
@@ -395,34 +385,18 @@ run "trust_policies_exact" {
   }
 }
 
-run "secret_arn_wildcard_refused" {
+# Each input's own validation refuses it (expect_failures needs every one listed to fail).
+run "wildcards_open_load_balancer_and_small_vpc_refused" {
   command = plan
 
   variables {
-    app_secret_arns = ["*"]
+    app_secret_arns = ["*"]                                # wildcard secret
+    admin_role_arns = ["arn:aws:iam::123456789012:role/*"] # wildcard role
+    vpc_cidr        = "10.2.0.0/24"                        # not a /16
+    ingress_cidrs   = ["0.0.0.0/0"]                        # the whole internet without consent
   }
 
-  expect_failures = [var.app_secret_arns]
-}
-
-run "admin_role_wildcard_refused" {
-  command = plan
-
-  variables {
-    admin_role_arns = ["arn:aws:iam::123456789012:role/*"]
-  }
-
-  expect_failures = [var.admin_role_arns]
-}
-
-run "vpc_must_be_a_slash_16" {
-  command = plan
-
-  variables {
-    vpc_cidr = "10.2.0.0/24"
-  }
-
-  expect_failures = [var.vpc_cidr]
+  expect_failures = [var.app_secret_arns, var.admin_role_arns, var.vpc_cidr, var.ingress_cidrs]
 }
 
 # ---- Logs: flow logs, encrypted log groups, IAM database authentication (issue 22) ----

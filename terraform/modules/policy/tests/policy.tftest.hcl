@@ -353,54 +353,40 @@ run "monitoring_profile" {
   }
 }
 
+# The root's option_labels defaults to null, which takes this module's default (nullable = false).
+run "option_labels_null_takes_the_default" {
+  command = plan
+  variables {
+    option_labels = null
+  }
+  assert {
+    condition     = strcontains(output.user_data, "OPTION_A=Cats\nOPTION_B=Dogs\n")
+    error_message = "A null option_labels must take the default labels, Cats and Dogs."
+  }
+}
+
 # ---- Invalid inputs are refused ----
 
-run "bad_cidr" {
+# Each input's own validation refuses it (expect_failures needs every one listed to fail). Two runs:
+# ingress_cidrs and the bucket names are refused for two reasons each.
+run "invalid_inputs_refused" {
   command = plan
   variables {
-    ingress_cidrs = ["10.0.0.0/33"]
+    ingress_cidrs      = ["10.0.0.0/33"]      # not a CIDR
+    instance_type      = "t2.micro"           # outside the list
+    backup_bucket_name = "Voting_App.Backups" # not DNS-safe
+    secret_arn         = "*"                  # not a secret's ARN
   }
-  expect_failures = [var.ingress_cidrs]
+  expect_failures = [var.ingress_cidrs, var.instance_type, var.backup_bucket_name, var.secret_arn]
 }
 
-run "cidr_with_host_bits" {
+run "invalid_inputs_refused_too" {
   command = plan
   variables {
-    ingress_cidrs = ["10.0.0.1/24"]
+    ingress_cidrs         = ["10.0.0.1/24"]        # host bits set
+    artifacts_bucket_name = "voting.app.artifacts" # dots
   }
-  expect_failures = [var.ingress_cidrs]
-}
-
-run "instance_type_outside_the_list" {
-  command = plan
-  variables {
-    instance_type = "t2.micro"
-  }
-  expect_failures = [var.instance_type]
-}
-
-run "bucket_name_not_dns_safe" {
-  command = plan
-  variables {
-    backup_bucket_name = "Voting_App.Backups"
-  }
-  expect_failures = [var.backup_bucket_name]
-}
-
-run "bucket_name_with_dots" {
-  command = plan
-  variables {
-    artifacts_bucket_name = "voting.app.artifacts"
-  }
-  expect_failures = [var.artifacts_bucket_name]
-}
-
-run "secret_arn_not_a_secret" {
-  command = plan
-  variables {
-    secret_arn = "*"
-  }
-  expect_failures = [var.secret_arn]
+  expect_failures = [var.ingress_cidrs, var.artifacts_bucket_name]
 }
 
 # ---- One module, two platforms: each one's inputs required there, its outputs only there ----
