@@ -4,6 +4,7 @@ import dev.votingapp.config.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
 import java.net.BindException;
 
 /** Server options shared by every HTTP server of the app. */
@@ -33,7 +34,9 @@ public final class HttpServers {
 
   private static boolean isBindFailure(Throwable failed) {
     for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
-      if (cause instanceof BindException) {
+      // NIO says BindException; Netty's epoll transport an IOException of its own with the OS's words.
+      if (cause instanceof BindException || cause instanceof IOException && cause.getMessage() != null
+          && cause.getMessage().contains("Address already in use")) {
         return true;
       }
     }
