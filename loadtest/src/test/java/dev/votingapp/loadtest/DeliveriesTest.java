@@ -9,11 +9,17 @@ class DeliveriesTest {
 
   private static final long LIMIT = 1000;
 
+  private final Deliveries deliveries = new Deliveries();
+
+  /** A watcher connected once the total stood at the baseline, before the test's votes. */
+  private Deliveries.Cursor watcherFrom(long baseline) {
+    deliveries.baseline(baseline);
+    return deliveries.new Cursor();
+  }
+
   @Test
   void aPushIncludesAFirstVoteOnceItsTotalHasIt() {
-    Deliveries deliveries = new Deliveries();
-    deliveries.baseline(10);
-    Deliveries.Cursor watcher = deliveries.new Cursor();
+    Deliveries.Cursor watcher = watcherFrom(10);
     deliveries.acked(true, 1_000);
     deliveries.acked(true, 1_100);
     // A push after both votes that holds only the first: the second still waits.
@@ -28,9 +34,7 @@ class DeliveriesTest {
 
   @Test
   void aPushBeforeTheAcknowledgementDoesNotCount() {
-    Deliveries deliveries = new Deliveries();
-    deliveries.baseline(0);
-    Deliveries.Cursor watcher = deliveries.new Cursor();
+    Deliveries.Cursor watcher = watcherFrom(0);
     deliveries.acked(true, 2_000);
     watcher.pushed(1_999, 1, LIMIT);
     assertEquals(0, watcher.checked());
@@ -40,9 +44,7 @@ class DeliveriesTest {
 
   @Test
   void aChangeOfMindCountsWithTheNextPushAndALateOneIsCounted() {
-    Deliveries deliveries = new Deliveries();
-    deliveries.baseline(0);
-    Deliveries.Cursor watcher = deliveries.new Cursor();
+    Deliveries.Cursor watcher = watcherFrom(0);
     deliveries.acked(true, 1_000);
     deliveries.acked(false, 1_500);
     watcher.pushed(1_200, 1, LIMIT);
@@ -56,9 +58,7 @@ class DeliveriesTest {
 
   @Test
   void aVoteNoPushEverIncludedWaitsUntilTheEnd() {
-    Deliveries deliveries = new Deliveries();
-    deliveries.baseline(5);
-    Deliveries.Cursor watcher = deliveries.new Cursor();
+    Deliveries.Cursor watcher = watcherFrom(5);
     deliveries.acked(true, 1_000);
     watcher.pushed(1_100, 5, LIMIT);
     watcher.finish(9_000, LIMIT);
@@ -68,7 +68,6 @@ class DeliveriesTest {
 
   @Test
   void aWatcherThatConnectsLaterOwesNothingBefore() {
-    Deliveries deliveries = new Deliveries();
     deliveries.baseline(0);
     deliveries.acked(true, 1_000);
     Deliveries.Cursor late = deliveries.new Cursor();
