@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -12,7 +13,6 @@ import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -26,8 +26,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @ExtendWith(VertxExtension.class)
 class CrossSiteVoteInABrowserIT {
-
-  private static final Duration SOON = Duration.ofSeconds(20);
 
   @Test
   void aFormOnAnotherSiteThatSubmitsItselfCastsNoVote(InProcessApp app) throws Exception {

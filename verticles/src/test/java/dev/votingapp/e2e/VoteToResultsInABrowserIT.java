@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -15,7 +16,6 @@ import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -29,8 +29,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @ExtendWith(VertxExtension.class)
 class VoteToResultsInABrowserIT {
-
-  private static final Duration SOON = Duration.ofSeconds(20);
 
   @Test
   void aVoteCastOnTheBallotAppearsLiveOnTheResultsPage(InProcessApp app) throws Exception {
