@@ -65,10 +65,8 @@ FIGURE_ABSENT='?'
 CLIENT_PID=""
 
 stop_client() {
-  if [[ -n $CLIENT_PID ]]; then
-    stop_process "bench client" "$CLIENT_PID" 5
-    CLIENT_PID=""
-  fi
+  stop_process "bench client" "$CLIENT_PID" 5 # nothing to do when it is not running
+  CLIENT_PID=""
 }
 
 show_logs() {

@@ -42,10 +42,8 @@ TIMEOUT=${BENCH_TIMEOUT:-300}
 WORKER_PID=""
 
 stop_worker() {
-  if [[ -n $WORKER_PID ]]; then
-    stop_process "worker" "$WORKER_PID" 30
-    WORKER_PID=""
-  fi
+  stop_process "worker" "$WORKER_PID" 30 # nothing to do when it is not running
+  WORKER_PID=""
 }
 
 show_logs() {
