@@ -81,11 +81,11 @@ final class WorkerMetrics {
 
   void committed(Batch batch, int refused, long claimedAtNanos, long commitMicros) {
     batches.increment();
-    batchSize.record(batch.messages);
-    written.increment(batch.valid - refused);
-    clamped.increment(batch.clamped);
+    batchSize.record(batch.messages());
+    written.increment(batch.valid() - refused);
+    clamped.increment(batch.clamped());
     claimToCommit.record(System.nanoTime() - claimedAtNanos, TimeUnit.NANOSECONDS);
-    for (VoteMessage vote : batch.votes) {
+    for (VoteMessage vote : batch.votes()) {
       voteAge.record(Math.max(0, commitMicros - vote.timestampMicros()), TimeUnit.MICROSECONDS);
     }
   }
