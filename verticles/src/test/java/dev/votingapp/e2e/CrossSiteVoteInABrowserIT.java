@@ -29,8 +29,8 @@ class CrossSiteVoteInABrowserIT {
 
   @Test
   void aFormOnAnotherSiteThatSubmitsItselfCastsNoVote(InProcessApp app) throws Exception {
-    String key = TestServers.uniqueKey("cross-site");
-    try (RedisKeys queue = new RedisKeys(app.vertx, TestServers.redisUrl(), key)) {
+    try (RedisKeys queue = RedisKeys.ownQueue(app.vertx, "cross-site")) {
+      String key = queue.prefix();
       Config config = TestConfig.queue(TestServers.redisUrl(), key).config();
       int ballot = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       String ballotUrl = "http://127.0.0.1:" + ballot + "/";

@@ -32,9 +32,8 @@ class VoteToResultsInABrowserIT {
 
   @Test
   void aVoteCastOnTheBallotAppearsLiveOnTheResultsPage(InProcessApp app) throws Exception {
-    String queue = TestServers.uniqueKey("e2e");
-    try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
-      Config config = TestConfig.on(TestServers.newDatabase()).queueOn(TestServers.redisUrl(), queue)
+    try (RedisKeys redis = RedisKeys.ownQueue(app.vertx, "e2e")) {
+      Config config = TestConfig.on(TestServers.newDatabase()).queueOn(TestServers.redisUrl(), redis.prefix())
           .with("WORKER_ID", "e2e").config();
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
