@@ -118,11 +118,10 @@ class LauncherIT {
 
   @Test
   void voteRoleServesLogsJsonAndStopsWithStatus0OnSigterm(Vertx vertx) throws Exception {
-    String queue = TestServers.uniqueKey("launcher");
-    try (RedisKeys keys = new RedisKeys(vertx, TestServers.redisUrl(), queue);
-         AppProcess app = AppProcess.start(voteEnv(queue, 0), "vote")) {
+    try (RedisKeys queue = RedisKeys.ownQueue(vertx, "launcher");
+         AppProcess app = AppProcess.start(voteEnv(queue.prefix(), 0), "vote")) {
       Browser browser = new Browser(app.port("vote", START));
-      Browser management = app.readyManagement("vote service", START);
+      app.readyManagement("vote service", START);
       assertThat(browser.postForm("/", "vote=a").statusCode()).isEqualTo(200);
 
       app.terminate();
@@ -202,9 +201,8 @@ class LauncherIT {
    */
   @Test
   void sigtermTurnsReadyDownAndKeepsServingForTheDrainPeriod(Vertx vertx) throws Exception {
-    String queue = TestServers.uniqueKey("drain");
-    try (RedisKeys keys = new RedisKeys(vertx, TestServers.redisUrl(), queue);
-         AppProcess app = AppProcess.start(voteEnv(queue, 4), "vote")) {
+    try (RedisKeys queue = RedisKeys.ownQueue(vertx, "drain");
+         AppProcess app = AppProcess.start(voteEnv(queue.prefix(), 4), "vote")) {
       Browser ballot = new Browser(app.port("vote", START));
       Browser management = app.readyManagement("vote service", START);
 
