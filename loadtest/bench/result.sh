@@ -65,7 +65,7 @@ FIGURE_ABSENT='?'
 CLIENT_PID=""
 
 stop_client() {
-  stop_process "bench client" "$CLIENT_PID" 5 # nothing to do when it is not running
+  stop_process "bench client" "$CLIENT_PID" 5
   CLIENT_PID=""
 }
 

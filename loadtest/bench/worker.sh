@@ -42,7 +42,7 @@ TIMEOUT=${BENCH_TIMEOUT:-300}
 WORKER_PID=""
 
 stop_worker() {
-  stop_process "worker" "$WORKER_PID" 30 # nothing to do when it is not running
+  stop_process "worker" "$WORKER_PID" 30
   WORKER_PID=""
 }
 
