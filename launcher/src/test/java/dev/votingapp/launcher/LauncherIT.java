@@ -118,10 +118,10 @@ class LauncherIT {
 
   @Test
   void voteRoleServesLogsJsonAndStopsWithStatus0OnSigterm(Vertx vertx) throws Exception {
-    String queue = TestServers.uniqueKey("launcher");
-    try (AppProcess app = AppProcess.start(voteEnv(queue, 0), "vote")) {
+    try (RedisKeys queue = RedisKeys.ownQueue(vertx, "launcher");
+         AppProcess app = AppProcess.start(voteEnv(queue.prefix(), 0), "vote")) {
       Browser browser = new Browser(app.port("vote", START));
-      Browser management = app.readyManagement("vote service", START);
+      app.readyManagement("vote service", START);
       assertThat(browser.postForm("/", "vote=a").statusCode()).isEqualTo(200);
 
       app.terminate();
@@ -135,8 +135,6 @@ class LauncherIT {
       });
       assertThat(lines).anySatisfy(line -> assertThat(line).contains("Started vote on :"));
       assertThat(lines.get(lines.size() - 1)).contains("Stopped");
-    } finally {
-      deleteKey(vertx, queue);
     }
   }
 
@@ -205,8 +203,8 @@ class LauncherIT {
    */
   @Test
   void sigtermTurnsReadyDownAndKeepsServingForTheDrainPeriod(Vertx vertx) throws Exception {
-    String queue = TestServers.uniqueKey("drain");
-    try (AppProcess app = AppProcess.start(voteEnv(queue, 4), "vote")) {
+    try (RedisKeys queue = RedisKeys.ownQueue(vertx, "drain");
+         AppProcess app = AppProcess.start(voteEnv(queue.prefix(), 4), "vote")) {
       Browser ballot = new Browser(app.port("vote", START));
       Browser management = app.readyManagement("vote service", START);
 
@@ -218,8 +216,6 @@ class LauncherIT {
       assertThat(app.isAlive()).isTrue();
       assertThat(app.exitCode(Duration.ofSeconds(30))).isEqualTo(0);
       assertThat(app.output()).contains("not ready from now on, still serving for 4 s");
-    } finally {
-      deleteKey(vertx, queue);
     }
   }
 
@@ -289,11 +285,6 @@ class LauncherIT {
   private static Map<String, String> voteEnv(String queue, int drainSeconds) {
     return Map.of("VOTE_PORT", "0", "MANAGEMENT_PORT", "0", "REDIS_URL", TestServers.redisUrl(), "REDIS_QUEUE", queue,
         "SHUTDOWN_DRAIN_SECONDS", String.valueOf(drainSeconds));
-  }
-
-  /** The test's own queue key (and its companions); closing a RedisKeys deletes them. */
-  private static void deleteKey(Vertx vertx, String key) {
-    new RedisKeys(vertx, TestServers.redisUrl(), key).close();
   }
 
   /** Accepts connections and reads what it is sent, but never answers: a Redis that hangs. */

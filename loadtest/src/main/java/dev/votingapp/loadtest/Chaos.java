@@ -25,16 +25,8 @@ final class Chaos extends Kit {
   private long startMillis;
 
   Chaos() {
-    super("chaos", Map.ofEntries(
-        Map.entry("rate", "20"),
-        Map.entry("duration", "110"),
-        Map.entry("rampup", "10"),
-        Map.entry("watchers", "5"),
-        Map.entry("retries", "10"),
-        Map.entry("enforce.latency", "false"),
-        Map.entry("enforce.errors", "false"),
-        Map.entry("enforce.watch.gap", "false"),
-        Map.entry("drain.timeout", "180")));
+    super("chaos", countOnly(Map.of(
+        "rate", "20", "duration", "110", "rampup", "10", "watchers", "5", "retries", "10", "drain.timeout", "180")));
   }
 
   @Override

@@ -97,16 +97,16 @@ final class Deliveries {
       }
     }
 
-    synchronized long longest() {
-      return longest;
+    /** What the cursor has checked so far, read together. */
+    synchronized Seen seen() {
+      return new Seen(delivered, longest, late);
     }
+  }
 
-    synchronized long late() {
-      return late;
-    }
-
-    synchronized long checked() {
-      return delivered;
-    }
+  /**
+   * One watcher's deliveries: how many (vote, push) pairs were checked, the longest wait in ms (-1
+   * before the first), and how many waited past the limit.
+   */
+  record Seen(long checked, long longest, long late) {
   }
 }

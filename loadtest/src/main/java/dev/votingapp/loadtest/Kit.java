@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +35,18 @@ class Kit {
   private Tally pgBaseline;
   private long startedMillis;
   private long baselineMillis;
+
+  /**
+   * A scenario's defaults with latency, errors and the watchers' gap reported, not enforced: only the
+   * count is (smoke, ramp and chaos).
+   */
+  static Map<String, String> countOnly(Map<String, String> defaults) {
+    Map<String, String> all = new HashMap<>(defaults);
+    all.put("enforce.latency", "false");
+    all.put("enforce.errors", "false");
+    all.put("enforce.watch.gap", "false");
+    return Map.copyOf(all);
+  }
 
   Kit(String scenario, Map<String, String> defaults) {
     run = new Run(scenario, defaults);

@@ -176,6 +176,7 @@ final class Ledger {
     return Collections.unmodifiableMap(voters);
   }
 
+  // Plain counters read for the summary; Watchers has the same shape for its own, unrelated counts.
   long attempts() {
     return attempts.sum();
   }

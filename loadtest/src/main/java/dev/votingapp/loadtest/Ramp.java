@@ -29,15 +29,10 @@ final class Ramp extends Kit {
   private final ScheduledExecutorService monitor = Machine.timer("loadtest-ramp");
 
   Ramp() {
-    super("ramp", Map.ofEntries(
+    super("ramp", countOnly(Map.of(
         // A refused vote is not sent again: retries would add load the arrival rate does not show.
-        Map.entry("retries", "0"),
-        Map.entry("watchers", "5"),
-        Map.entry("enforce.latency", "false"),
-        Map.entry("enforce.errors", "false"),
-        Map.entry("enforce.watch.gap", "false"),
-        Map.entry("results.append", "true"),
-        Map.entry("drain.timeout", "300")));
+        "retries", "0",
+        "watchers", "5", "results.append", "true", "drain.timeout", "300")));
     start = run.config.number("ramp.start", 0.1, 1_000_000);
     step = run.config.number("ramp.step", 0.1, 1_000_000);
     levelSeconds = run.config.integer("ramp.level", 5, 3600);

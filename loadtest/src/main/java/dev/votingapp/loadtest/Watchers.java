@@ -92,10 +92,11 @@ final class Watchers implements AutoCloseable {
     long lateWatchers = 0;
     for (Watcher watcher : watchers) {
       watcher.cursor.finish(untilMillis, run.watchGapMs);
-      longest = Math.max(longest, watcher.cursor.longest());
-      late += watcher.cursor.late();
-      checked += watcher.cursor.checked();
-      if (watcher.cursor.late() > 0) {
+      Deliveries.Seen seen = watcher.cursor.seen();
+      longest = Math.max(longest, seen.longest());
+      late += seen.late();
+      checked += seen.checked();
+      if (seen.late() > 0) {
         lateWatchers++;
       }
     }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,34 +18,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MergeTest {
 
-  private static final Tally NONE = Tally.empty(List.of("a", "b"));
-
   @TempDir
   Path dir;
 
   private static Verdict.Outcome check(Ledger ledger, Map<String, String> rows) {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    rows.values().forEach(vote -> counts.merge(vote, 1L, Long::sum));
-    Tally tally = NONE.plus(counts);
-    return Verdict.compute(new Verdict.Inputs(ledger.voters(), "lt-r-", NONE, tally, NONE, rows, tally));
+    return Ledgers.check(ledger, "lt-r-", rows);
   }
 
   /** Two injectors' ledgers as they write them, then merged as the merge step reads them. */
   private Ledger merged() throws IOException {
     Ledger first = new Ledger();
-    first.attempt("lt-r-0-1", "a");
-    first.acked("lt-r-0-1", "a");
-    first.attempt("lt-r-0-2", "a");
-    first.acked("lt-r-0-2", "a");
-    first.attempt("lt-r-0-2", "b");
-    first.acked("lt-r-0-2", "b");
+    Ledgers.acked(first, "lt-r-0-1", "a");
+    Ledgers.acked(first, "lt-r-0-2", "a", "b");
     Ledger second = new Ledger();
-    second.attempt("lt-r-1-1", "b");
-    second.acked("lt-r-1-1", "b");
+    Ledgers.acked(second, "lt-r-1-1", "b");
     // Its last POST got no 200: it may hold a or b.
-    second.attempt("lt-r-1-2", "a");
-    second.acked("lt-r-1-2", "a");
-    second.attempt("lt-r-1-2", "b");
+    Ledgers.acked(second, "lt-r-1-2", "a");
+    Ledgers.vote(second, "lt-r-1-2", "b", false);
     first.write(dir.resolve("ledger-0.tsv"));
     second.write(dir.resolve("ledger-1.tsv"));
     Ledger all = new Ledger();
@@ -92,8 +79,7 @@ class MergeTest {
   @Test
   void aVoterInTwoLedgersIsRefused() throws IOException {
     Ledger one = new Ledger();
-    one.attempt("lt-r-7", "a");
-    one.acked("lt-r-7", "a");
+    Ledgers.acked(one, "lt-r-7", "a");
     one.write(dir.resolve("ledger-0.tsv"));
     one.write(dir.resolve("ledger-1.tsv"));
     Ledger all = new Ledger();

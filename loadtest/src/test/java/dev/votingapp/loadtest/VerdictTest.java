@@ -4,37 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The comparison itself, without a stack: what passes, and what each kind of wrong count reports. */
 class VerdictTest {
 
-  private static final Tally NONE = Tally.empty(List.of("a", "b"));
+  private static final Tally NONE = Ledgers.NONE;
 
   private final Ledger ledger = new Ledger();
 
   private Verdict.Outcome check(Map<String, String> rows) {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    rows.values().forEach(vote -> counts.merge(vote, 1L, Long::sum));
-    Tally tally = NONE.plus(counts);
-    return Verdict.compute(new Verdict.Inputs(ledger.voters(), "lt-", NONE, tally, NONE, rows, tally));
+    return Ledgers.check(ledger, "lt-", rows);
   }
 
   private void vote(String voter, String option, boolean acknowledged) {
-    ledger.attempt(voter, option);
-    if (acknowledged) {
-      ledger.acked(voter, option);
-    }
+    Ledgers.vote(ledger, voter, option, acknowledged);
+  }
+
+  private void acked(String voter, String... options) {
+    Ledgers.acked(ledger, voter, options);
   }
 
   @Test
   void theLastAcknowledgedVoteOfEachVoterCounts() {
-    vote("lt-1", "a", true);
-    vote("lt-1", "b", true);
-    vote("lt-2", "a", true);
+    acked("lt-1", "a", "b");
+    acked("lt-2", "a");
     Verdict.Outcome outcome = check(Map.of("lt-1", "b", "lt-2", "a"));
     assertTrue(outcome.passed(), outcome.line());
     assertEquals(1, outcome.expected().get("a"));
@@ -43,9 +38,8 @@ class VerdictTest {
 
   @Test
   void aMissingVoterAWrongChoiceAndAnExtraVoterAreNamed() {
-    vote("lt-1", "a", true);
-    vote("lt-2", "a", true);
-    vote("lt-2", "b", true);
+    acked("lt-1", "a");
+    acked("lt-2", "a", "b");
     Verdict.Outcome outcome = check(Map.of("lt-2", "a", "lt-9", "b"));
     assertFalse(outcome.passed());
     String problems = String.join("\n", outcome.problems());
@@ -56,7 +50,7 @@ class VerdictTest {
 
   @Test
   void aVoteWithoutAnAnswerMayOrMayNotHaveCounted() {
-    vote("lt-1", "a", true);
+    acked("lt-1", "a");
     vote("lt-1", "b", false);
     vote("lt-2", "a", false);
     assertTrue(check(Map.of("lt-1", "b", "lt-2", "a")).passed());
@@ -67,7 +61,7 @@ class VerdictTest {
 
   @Test
   void aTallyThatDiffersFromTheRowsIsReported() {
-    vote("lt-1", "a", true);
+    acked("lt-1", "a");
     Tally results = NONE.plus(Map.of("a", 2L));
     Tally pg = NONE.plus(Map.of("a", 1L));
     Verdict.Outcome outcome = Verdict.compute(new Verdict.Inputs(ledger.voters(), "lt-", NONE, results, NONE,

@@ -22,6 +22,7 @@ final class Broadcaster {
   private final Set<Client> clients = ConcurrentHashMap.newKeySet();
   private String latest;
 
+  // Plain constructor injection; WorkerReports has the same shape for unrelated collaborators.
   Broadcaster(Vertx vertx, ResultMetrics metrics, ClientSlots slots) {
     this.vertx = vertx;
     this.metrics = metrics;

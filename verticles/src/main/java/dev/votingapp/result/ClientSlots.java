@@ -39,6 +39,7 @@ final class ClientSlots {
     slow.decrementAndGet();
   }
 
+  // Plain readers for the result service's gauges; only the shape is shared with other classes' getters.
   int slow() {
     return slow.get();
   }

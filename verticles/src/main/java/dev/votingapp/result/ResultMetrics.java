@@ -16,6 +16,7 @@ final class ResultMetrics {
   static final String ORIGIN = "origin";
   static final String FULL = "full";
 
+  // Deliberately the same shape as WorkerMetrics: each service declares and names its own meters.
   private final MeterRegistry registry;
   private final Counter sent;
   private final Counter notifications;

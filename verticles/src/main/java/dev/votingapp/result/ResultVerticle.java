@@ -87,8 +87,8 @@ final class ResultVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.get("/").handler(this::showPage);
-    router.get("/api/results").handler(this::results);
+    router.get("/").handler(ctx -> withTally(ctx, this::showPage));
+    router.get("/api/results").handler(ctx -> withTally(ctx, this::results));
     router.get("/ws").handler(this::webSocket);
     router.get("/static/*").handler(StaticHandler.create("webroot/result"));
     // A path with an invalid %-escape fails route matching with 400.
@@ -96,13 +96,23 @@ final class ResultVerticle extends VerticleBase {
     return router;
   }
 
-  private void showPage(RoutingContext ctx) {
+  /** Serves the request from the tally and its status, or with 503 until both are known. */
+  private void withTally(RoutingContext ctx, TallyHandler handler) {
     Tally tally = current;
     Freshness.Status judged = status.get();
     if (tally == null || judged == null) {
       unavailable(ctx);
       return;
     }
+    handler.handle(ctx, tally, judged);
+  }
+
+  @FunctionalInterface
+  private interface TallyHandler {
+    void handle(RoutingContext ctx, Tally tally, Freshness.Status judged);
+  }
+
+  private void showPage(RoutingContext ctx, Tally tally, Freshness.Status judged) {
     page.render(tally, judged).onSuccess(html -> ctx.response()
             .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
             .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -112,13 +122,7 @@ final class ResultVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  private void results(RoutingContext ctx) {
-    Tally tally = current;
-    Freshness.Status judged = status.get();
-    if (tally == null || judged == null) {
-      unavailable(ctx);
-      return;
-    }
+  private void results(RoutingContext ctx, Tally tally, Freshness.Status judged) {
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

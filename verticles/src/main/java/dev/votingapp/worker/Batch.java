@@ -15,20 +15,15 @@ import java.util.Map;
  * One claimed batch and the worker's policy for it: the votes to write (only the latest per voter,
  * because one INSERT cannot update a row twice), their times, and dead letters for messages that are
  * not votes. The message format itself is {@link VoteMessage}'s.
+ *
+ * @param clamped votes whose time was later than the claim, set back to the claim's instant
+ * @param traces the trace of every vote that came with one (the request that queued it): the batch span links to them
  */
-final class Batch {
+record Batch(int messages, int valid, int clamped, List<VoteMessage> votes, List<DeadLetter> dead,
+             List<SpanContext> traces) {
 
   /** A dead letter keeps at most this much of the original message. */
   static final int MAX_DEAD_ORIGINAL_CHARS = 16_384;
-
-  final int messages;
-  final int valid;
-  /** Votes whose time was later than the claim, set back to the claim's instant. */
-  final int clamped;
-  final List<VoteMessage> votes;
-  final List<DeadLetter> dead;
-  /** The trace of every vote that came with one (the request that queued it): the batch span links to them. */
-  final List<SpanContext> traces;
 
   record DeadLetter(String reason, String detail, String original) {
     String toJson(String workerId) {
@@ -44,16 +39,6 @@ final class Batch {
       }
       return json.encode();
     }
-  }
-
-  private Batch(int messages, int valid, int clamped, List<VoteMessage> votes, List<DeadLetter> dead,
-                List<SpanContext> traces) {
-    this.messages = messages;
-    this.valid = valid;
-    this.clamped = clamped;
-    this.votes = votes;
-    this.dead = dead;
-    this.traces = traces;
   }
 
   /**

@@ -37,8 +37,8 @@ record BatchSpans(Vertx vertx, Tracing tracing, String queue) {
         .setAttribute("messaging.system", "redis")
         .setAttribute("messaging.operation.type", "process")
         .setAttribute("messaging.destination.name", queue)
-        .setAttribute(MESSAGE_COUNT, (long) batch.messages);
-    for (SpanContext trace : batch.traces) {
+        .setAttribute(MESSAGE_COUNT, (long) batch.messages());
+    for (SpanContext trace : batch.traces()) {
       builder.addLink(trace);
     }
     Span span = builder.startSpan();

@@ -120,20 +120,20 @@ final class Lane {
 
   /** Commit, then release the processing list with the dead letters in one step. */
   private Future<Void> write(Batch batch, long claimedAtNanos, String traceparent) {
-    return store.upsert(batch.votes, traceparent)
+    return store.upsert(batch.votes(), traceparent)
         .recover(DependencyFailure.of(Dependency.POSTGRES))
         .compose(refused -> {
           long commitMicros = VoteMessage.micros(Instant.now());
           String workerId = shared.worker().id();
-          List<String> dead = new ArrayList<>(batch.dead.size() + refused.size());
-          for (Batch.DeadLetter letter : batch.dead) {
+          List<String> dead = new ArrayList<>(batch.dead().size() + refused.size());
+          for (Batch.DeadLetter letter : batch.dead()) {
             dead.add(letter.toJson(workerId));
           }
           for (VoteStore.Refused vote : refused) {
             dead.add(new Batch.DeadLetter(WorkerMetrics.REFUSED_BY_DATABASE, vote.reason(), vote.vote().toJson()).toJson(workerId));
           }
           return queue.release(dead).onSuccess(released -> {
-            batch.dead.forEach(letter -> shared.metrics().deadLetter(letter.reason()));
+            batch.dead().forEach(letter -> shared.metrics().deadLetter(letter.reason()));
             refused.forEach(vote -> shared.metrics().deadLetter(WorkerMetrics.REFUSED_BY_DATABASE));
             shared.metrics().committed(batch, refused.size(), claimedAtNanos, commitMicros);
           });

@@ -13,19 +13,7 @@ final class QueueSample {
     last = sample;
   }
 
-  double depth() {
-    return last.depth();
-  }
-
-  double processing() {
-    return last.processing();
-  }
-
-  double dead() {
-    return last.dead();
-  }
-
-  double oldestAgeSeconds() {
-    return last.oldestAgeSeconds();
+  Values last() {
+    return last;
   }
 }

@@ -57,16 +57,16 @@ final class WorkerMetrics {
         .description("From the vote's own timestamp to its commit in PostgreSQL (freshness)")
         .serviceLevelObjectives(Buckets.durations(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300))
         .register(registry);
-    Gauge.builder("worker.queue.depth", queue, QueueSample::depth)
+    Gauge.builder("worker.queue.depth", queue, sample -> sample.last().depth())
         .description("Votes waiting in the Redis list (sampled every second; every worker reports it)")
         .register(registry);
-    Gauge.builder("worker.processing.depth", queue, QueueSample::processing)
+    Gauge.builder("worker.processing.depth", queue, sample -> sample.last().processing())
         .description("Votes claimed by workers and not yet released, in every processing list")
         .register(registry);
-    Gauge.builder("worker.dead.letters.depth", queue, QueueSample::dead)
+    Gauge.builder("worker.dead.letters.depth", queue, sample -> sample.last().dead())
         .description("Messages in the dead-letter list")
         .register(registry);
-    Gauge.builder("worker.queue.oldest.age", queue, QueueSample::oldestAgeSeconds).baseUnit("seconds")
+    Gauge.builder("worker.queue.oldest.age", queue, sample -> sample.last().oldestAgeSeconds()).baseUnit("seconds")
         .description("Age of the oldest queued vote, by the vote clock (0 when the queue is empty)")
         .register(registry);
     for (VoteMessage.Invalid reason : VoteMessage.Invalid.values()) {
@@ -81,11 +81,11 @@ final class WorkerMetrics {
 
   void committed(Batch batch, int refused, long claimedAtNanos, long commitMicros) {
     batches.increment();
-    batchSize.record(batch.messages);
-    written.increment(batch.valid - refused);
-    clamped.increment(batch.clamped);
+    batchSize.record(batch.messages());
+    written.increment(batch.valid() - refused);
+    clamped.increment(batch.clamped());
     claimToCommit.record(System.nanoTime() - claimedAtNanos, TimeUnit.NANOSECONDS);
-    for (VoteMessage vote : batch.votes) {
+    for (VoteMessage vote : batch.votes()) {
       voteAge.record(Math.max(0, commitMicros - vote.timestampMicros()), TimeUnit.MICROSECONDS);
     }
   }

@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -14,7 +15,6 @@ import dev.votingapp.testing.TestServers;
 import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @ExtendWith(VertxExtension.class)
 class AccessibilityIT {
 
-  private static final Duration SOON = Duration.ofSeconds(20);
   private static final Map<String, Dimension> WIDTHS = Axe.WIDTHS;
 
   @Test

@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -12,7 +13,6 @@ import dev.votingapp.testing.TestServers;
 import dev.votingapp.vote.VoteService;
 import io.vertx.core.http.HttpServer;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -27,12 +27,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @ExtendWith(VertxExtension.class)
 class CrossSiteVoteInABrowserIT {
 
-  private static final Duration SOON = Duration.ofSeconds(20);
-
   @Test
   void aFormOnAnotherSiteThatSubmitsItselfCastsNoVote(InProcessApp app) throws Exception {
-    String key = TestServers.uniqueKey("cross-site");
-    try (RedisKeys queue = new RedisKeys(app.vertx, TestServers.redisUrl(), key)) {
+    try (RedisKeys queue = RedisKeys.ownQueue(app.vertx, "cross-site")) {
+      String key = queue.prefix();
       Config config = TestConfig.queue(TestServers.redisUrl(), key).config();
       int ballot = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       String ballotUrl = "http://127.0.0.1:" + ballot + "/";

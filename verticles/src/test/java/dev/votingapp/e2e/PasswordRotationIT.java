@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -49,8 +50,6 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(VertxExtension.class)
 class PasswordRotationIT {
 
-  private static final Duration SOON = Duration.ofSeconds(30);
-
   @TempDir
   Path dir;
 
@@ -88,7 +87,7 @@ class PasswordRotationIT {
       Browser vote = voteApp.managementPort();
       Browser worker = workerApp.managementPort();
       Browser result = resultApp.managementPort();
-      Await.until("every role ready", SOON, () -> ready(vote) && ready(worker) && ready(result));
+      Await.until("every role ready", LATER, () -> ready(vote) && ready(worker) && ready(result));
 
       Voters voters = new Voters(votePort);
       try {
@@ -101,16 +100,16 @@ class PasswordRotationIT {
         alterPassword(admin, "worker", workerNext);
         alterPassword(admin, "result", resultNext);
         terminateBackends(admin);
-        Await.until("the worker says why it cannot write", SOON, () -> says(worker,
+        Await.until("the worker says why it cannot write", LATER, () -> says(worker,
             "password authentication failed for user \\\"worker\\\"", "PGPASSWORD_FILE", "read again at the next attempt"));
-        Await.until("the result service says why it cannot read", SOON, () -> says(result,
+        Await.until("the result service says why it cannot read", LATER, () -> says(result,
             "password authentication failed for user \\\"result\\\"", "PGPASSWORD_FILE", "read again at the next attempt"));
-        Await.until("the log says why too", SOON, () -> logged(logs,
+        Await.until("the log says why too", LATER, () -> logged(logs,
             "password authentication failed for user \"worker\"", "PGPASSWORD_FILE", "read again at the next attempt"));
         voters.awaitMore(50); // votes are still taken meanwhile: they wait in Redis
         writeFile(workerFile, workerNext);
         writeFile(resultFile, resultNext);
-        Await.until("worker and result ready again with the new files", SOON, () -> ready(worker) && ready(result));
+        Await.until("worker and result ready again with the new files", LATER, () -> ready(worker) && ready(result));
         awaitWritten(admin, voters);
 
         // Server and file together, then the connections killed: the next ones log in with the new password.
@@ -124,12 +123,12 @@ class PasswordRotationIT {
         String redisNext = password(passwords);
         redis.command("ACL", "SETUSER", "voting", "resetpass", ">" + redisNext);
         redis.command("CLIENT", "KILL", "USER", "voting");
-        Await.until("the vote service says why it cannot queue votes", SOON, () -> says(vote,
+        Await.until("the vote service says why it cannot queue votes", LATER, () -> says(vote,
             "WRONGPASS", "user voting", "REDIS_PASSWORD_FILE", "read again at the next attempt"));
-        Await.until("the log says why too", SOON, () -> logged(logs,
+        Await.until("the log says why too", LATER, () -> logged(logs,
             "WRONGPASS", "user voting", "REDIS_PASSWORD_FILE", "read again at the next attempt"));
         writeFile(redisFile, redisNext);
-        Await.until("vote and worker ready again with the new file", SOON, () -> ready(vote) && ready(worker));
+        Await.until("vote and worker ready again with the new file", LATER, () -> ready(vote) && ready(worker));
         voters.awaitMore(50);
 
         // Redis and its file together, then the connections killed.
@@ -151,7 +150,7 @@ class PasswordRotationIT {
           + "; processing lists: " + redis.command("KEYS", "votes:processing:*")).isEmpty();
       long written = admin.count("SELECT count(*) FROM votes");
       Browser page = new Browser(resultPort);
-      Await.until("the results page counts every vote", SOON,
+      Await.until("the results page counts every vote", LATER,
           () -> new JsonObject(page.get("/api/results").body()).getLong("total") == written);
       List<String> leaks = new ArrayList<>();
       for (String line : lines(logs)) {
@@ -199,7 +198,7 @@ class PasswordRotationIT {
     /** Waits until {@code more} votes more than now were acknowledged. */
     void awaitMore(int more) {
       int target = acknowledged.size() + more;
-      Await.until(target + " acknowledged votes", SOON, () -> acknowledged.size() >= target);
+      Await.until(target + " acknowledged votes", LATER, () -> acknowledged.size() >= target);
     }
 
     @Override
@@ -216,7 +215,7 @@ class PasswordRotationIT {
   /** Waits until the table holds at least every vote acknowledged so far. */
   private static void awaitWritten(Db admin, Voters voters) {
     int target = voters.acknowledged.size();
-    Await.until(target + " votes written", SOON, () -> admin.count("SELECT count(*) FROM votes") >= target);
+    Await.until(target + " votes written", LATER, () -> admin.count("SELECT count(*) FROM votes") >= target);
   }
 
   private static String password(List<String> all) {

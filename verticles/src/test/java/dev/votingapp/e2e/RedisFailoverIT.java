@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -36,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class RedisFailoverIT {
 
-  private static final Duration SOON = Duration.ofSeconds(30);
-
   @TempDir
   Path dir;
 
@@ -61,7 +60,7 @@ class RedisFailoverIT {
       assertThat(PrometheusText.value(metrics, "votes_accepted_total{option=\"b\"}")).isZero();
 
       replica.resume();
-      Await.until("votes are acknowledged again once the replica catches up", SOON,
+      Await.until("votes are acknowledged again once the replica catches up", LATER,
           () -> Ballots.vote(port, "voter-replicated-2", "b").statusCode() == 200);
     }
   }
@@ -86,7 +85,7 @@ class RedisFailoverIT {
           .with("REDIS_WAIT_REPLICAS", "1").with("WORKER_ID", "failover").with("WORKER_TIMEOUT_MS", "2000").config();
       int port = Await.result(VoteService.deploy(app.vertx, config, app.management, 1)).port();
       Map<String, String> acknowledged = new ConcurrentHashMap<>();
-      Await.until("the vote service takes votes", SOON, () -> Ballots.vote(port, "voter-first", "b").statusCode() == 200);
+      Await.until("the vote service takes votes", LATER, () -> Ballots.vote(port, "voter-first", "b").statusCode() == 200);
       acknowledged.put("voter-first", "b");
 
       burst(port, "before", 200, acknowledged);
@@ -96,7 +95,7 @@ class RedisFailoverIT {
       replica.promote();
       endpoint.retarget("127.0.0.1", replica.port());
       try (RedisProcess newReplica = RedisProcess.replicaOf(replica, dir)) {
-        Await.until("votes acknowledged by the new primary", SOON, () -> Ballots.vote(port, "voter-after-first", "a").statusCode() == 200);
+        Await.until("votes acknowledged by the new primary", LATER, () -> Ballots.vote(port, "voter-after-first", "a").statusCode() == 200);
         acknowledged.put("voter-after-first", "a");
         burst(port, "after", 200, acknowledged);
         // The worker starts last, as if it had fallen behind: the queue must hold every acknowledged vote.

@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -20,7 +21,6 @@ import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +45,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @ExtendWith(VertxExtension.class)
 class StaleResultsInABrowserIT {
 
-  private static final Duration SOON = Duration.ofSeconds(30);
   private static final Pattern DELAYED = Pattern.compile("Updated (\\d\\d:\\d\\d:\\d\\d), delayed: (.+)");
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -64,14 +63,14 @@ class StaleResultsInABrowserIT {
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
       ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
-      Await.until("every role ready", SOON, app::ready);
+      Await.until("every role ready", LATER, app::ready);
       Browser api = new Browser(result.port());
 
       ChromeDriver browser = chromium.driver();
       browser.get("http://127.0.0.1:" + result.port() + "/");
-      Await.until("results page live", SOON, () -> text(browser, "total").equals("No votes yet"));
+      Await.until("results page live", LATER, () -> text(browser, "total").equals("No votes yet"));
       castVote(vote, "a");
-      Await.until("1 vote on the page", SOON, () -> text(browser, "total").equals("1 vote"));
+      Await.until("1 vote on the page", LATER, () -> text(browser, "total").equals("1 vote"));
       assertThat(notice(browser)).as("no notice while current").isEmpty();
       ZoneId browserZone = ZoneId.of((String) browser.executeScript("return Intl.DateTimeFormat().resolvedOptions().timeZone;"));
 
@@ -79,7 +78,7 @@ class StaleResultsInABrowserIT {
       postgres.cut();
       castVote(vote, "b");
 
-      Await.until("the page says it is delayed", SOON, () -> DELAYED.matcher(notice(browser)).matches());
+      Await.until("the page says it is delayed", LATER, () -> DELAYED.matcher(notice(browser)).matches());
       Matcher cut = DELAYED.matcher(notice(browser));
       assertThat(cut.matches()).isTrue();
       assertThat(cut.group(2)).isEqualTo("the results cannot be refreshed at the moment");
@@ -87,15 +86,15 @@ class StaleResultsInABrowserIT {
       assertThat(cut.group(1)).as("the time of the figures shown, in the browser's time zone")
           .isEqualTo(CLOCK.format(asOf.atZone(browserZone)));
       assertThat(text(browser, "total")).as("the last figures, still shown").isEqualTo("1 vote");
-      Await.until("screen readers hear it", SOON, () -> liveSummary(browser).equals(
+      Await.until("screen readers hear it", LATER, () -> liveSummary(browser).equals(
           "Cats 100.0%, Dogs 0.0%, 1 vote. " + notice(browser)));
       checkEveryWidth(chromium, browser, "results delayed, PostgreSQL cut", "results-delayed");
 
       postgres.restore();
 
-      Await.until("back to normal: 2 votes, no notice", SOON,
+      Await.until("back to normal: 2 votes, no notice", LATER,
           () -> text(browser, "total").equals("2 votes") && notice(browser).isEmpty());
-      Await.until("screen readers hear the tally alone", SOON,
+      Await.until("screen readers hear the tally alone", LATER,
           () -> liveSummary(browser).equals("Cats 50.0%, Dogs 50.0%, 2 votes"));
       assertThat(browser.findElement(By.tagName("body")).getAttribute("class")).doesNotContain("delayed");
 
@@ -104,7 +103,7 @@ class StaleResultsInABrowserIT {
         Instant lockedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         castVote(vote, "b");
 
-        Await.until("the page says a vote is still being counted", SOON,
+        Await.until("the page says a vote is still being counted", LATER,
             () -> DELAYED.matcher(notice(browser)).matches() && notice(browser).endsWith("1 vote still being counted"));
         Matcher waiting = DELAYED.matcher(notice(browser));
         assertThat(waiting.matches()).isTrue();
@@ -115,7 +114,7 @@ class StaleResultsInABrowserIT {
         checkEveryWidth(chromium, browser, "results delayed, votes waiting", "results-waiting");
       }
 
-      Await.until("back to normal: 3 votes, no notice", SOON,
+      Await.until("back to normal: 3 votes, no notice", LATER,
           () -> text(browser, "total").equals("3 votes") && notice(browser).isEmpty());
     }
   }

@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -25,7 +26,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class TlsConnectionsIT {
 
-  private static final Duration SOON = Duration.ofSeconds(30);
   private static final String REDIS_SERVER = "/usr/bin/redis-server";
 
   @TempDir
@@ -57,12 +56,12 @@ class TlsConnectionsIT {
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
       ResultService result = Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
-      Await.until("every role ready", SOON, app::ready);
+      Await.until("every role ready", LATER, app::ready);
 
       assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(200);
 
       Browser results = new Browser(result.port());
-      Await.until("the vote is counted", SOON,
+      Await.until("the vote is counted", LATER,
           () -> new JsonObject(results.get("/api/results").body()).getLong("total") == 1);
       PgConfig admin = new PgConfig("localhost", postgres.getPort(), "postgres", "postgres", null, "verify-full",
           certificates.ca().toString());
@@ -85,7 +84,7 @@ class TlsConnectionsIT {
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
 
       assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(503);
-      Await.until("not ready: neither server is trusted", SOON,
+      Await.until("not ready: neither server is trusted", LATER,
           () -> Readiness.down(app.managementPort().get("/ready")).containsAll(List.of("redis", "postgres")));
     }
   }
@@ -143,7 +142,7 @@ class TlsConnectionsIT {
           "--tls-auth-clients", "no", "--save", "", "--appendonly", "no", "--dir", dir.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
       TlsRedis redis = new TlsRedis(process, port);
-      Await.until("TLS Redis listening", SOON, redis::listening);
+      Await.until("TLS Redis listening", LATER, redis::listening);
       return redis;
     }
 

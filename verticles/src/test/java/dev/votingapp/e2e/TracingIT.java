@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -33,7 +34,6 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +52,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class TracingIT {
 
-  private static final Duration SOON = Duration.ofSeconds(30);
   private static final AttributeKey<String> DB_SYSTEM = AttributeKey.stringKey("db.system");
 
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
@@ -94,12 +93,12 @@ class TracingIT {
     VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
     Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
     Await.result(ResultService.deploy(app.vertx, config, app.management, 1));
-    Await.until("every role ready", SOON, app::ready);
+    Await.until("every role ready", LATER, app::ready);
     spans.reset();
 
     assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(200);
 
-    SpanData batch = Await.untilPresent("the worker's batch span", SOON, () -> span(data -> data.getName().equals("process " + queue)));
+    SpanData batch = Await.untilPresent("the worker's batch span", LATER, () -> span(data -> data.getName().equals("process " + queue)));
     SpanData request = only(data -> data.getKind() == SpanKind.SERVER && data.getTraceId().equals(linkOf(batch).getSpanContext().getTraceId()));
     // Votes that arrive together share one Redis call (group commit): each request has its own span
     // for the append, from its push to its acknowledgement, saying how many votes shared the call.
@@ -113,10 +112,10 @@ class TracingIT {
     assertThat(link.getSpanContext().getSpanId()).isEqualTo(request.getSpanId());
     assertThat(batch.getKind()).isEqualTo(SpanKind.CONSUMER);
     assertThat(batch.getTraceId()).as("a batch starts a trace of its own").isNotEqualTo(request.getTraceId());
-    SpanData write = Await.untilPresent("the PostgreSQL write under the batch", SOON, () -> span(data -> data.getKind() == SpanKind.CLIENT
+    SpanData write = Await.untilPresent("the PostgreSQL write under the batch", LATER, () -> span(data -> data.getKind() == SpanKind.CLIENT
         && "postgresql".equals(data.getAttributes().get(DB_SYSTEM)) && data.getParentSpanId().equals(batch.getSpanId())));
     assertThat(write.getTraceId()).isEqualTo(batch.getTraceId());
-    SpanData screen = Await.untilPresent("the tally push linked to the commit", SOON, () -> span(data -> data.getName().equals("push tally")
+    SpanData screen = Await.untilPresent("the tally push linked to the commit", LATER, () -> span(data -> data.getName().equals("push tally")
         && data.getLinks().stream().anyMatch(commit -> commit.getSpanContext().getSpanId().equals(batch.getSpanId()))));
     assertThat(screen.getLinks().get(0).getSpanContext().getTraceId()).isEqualTo(batch.getTraceId());
 
@@ -138,8 +137,8 @@ class TracingIT {
 
     Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
 
-    Await.until("three rows", SOON, () -> db.tableExists("votes") && db.count("SELECT count(*) FROM votes") == 3);
-    SpanData batch = Await.untilPresent("the batch span", SOON, () -> span(data -> data.getName().equals("process " + queue)));
+    Await.until("three rows", LATER, () -> db.tableExists("votes") && db.count("SELECT count(*) FROM votes") == 3);
+    SpanData batch = Await.untilPresent("the batch span", LATER, () -> span(data -> data.getName().equals("process " + queue)));
     assertThat(batch.getLinks()).isEmpty();
     assertThat(batch.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
     assertThat(redis.length(queue + ":dead")).isZero();

@@ -1,5 +1,6 @@
 package dev.votingapp.e2e;
 
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -15,7 +16,6 @@ import dev.votingapp.result.ResultService;
 import dev.votingapp.vote.VoteService;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -30,13 +30,10 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @ExtendWith(VertxExtension.class)
 class VoteToResultsInABrowserIT {
 
-  private static final Duration SOON = Duration.ofSeconds(20);
-
   @Test
   void aVoteCastOnTheBallotAppearsLiveOnTheResultsPage(InProcessApp app) throws Exception {
-    String queue = TestServers.uniqueKey("e2e");
-    try (RedisKeys redis = new RedisKeys(app.vertx, TestServers.redisUrl(), queue)) {
-      Config config = TestConfig.on(TestServers.newDatabase()).queueOn(TestServers.redisUrl(), queue)
+    try (RedisKeys redis = RedisKeys.ownQueue(app.vertx, "e2e")) {
+      Config config = TestConfig.on(TestServers.newDatabase()).queueOn(TestServers.redisUrl(), redis.prefix())
           .with("WORKER_ID", "e2e").config();
       VoteService vote = Await.result(VoteService.deploy(app.vertx, config, app.management, 1));
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));

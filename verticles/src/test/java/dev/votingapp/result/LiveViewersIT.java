@@ -1,5 +1,6 @@
 package dev.votingapp.result;
 
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,14 +12,11 @@ import dev.votingapp.testing.TestConfig;
 import dev.votingapp.testing.WsClient;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The results page's WebSocket viewers: kept alive while quiet, capped per process, from allowed pages only. */
 class LiveViewersIT extends AppWithDatabase {
-
-  private static final Duration SOON = Duration.ofSeconds(20);
 
   /**
    * A viewer who only watches sends nothing for minutes. The server pings it well within the idle

@@ -1,5 +1,6 @@
 package dev.votingapp.result;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +34,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class ReadOnlyResultIT {
 
-  private static final Duration SOON = Duration.ofSeconds(30);
-
   @Test
   void withAReadOnlyRoleItWaitsForTheSchemaThenShowsTheTally(InProcessApp app) {
     PgConfig database = TestServers.newDatabase();
@@ -48,19 +46,19 @@ class ReadOnlyResultIT {
       ResultService result = Await.result(ResultService.deploy(app.vertx,
           TestConfig.on(reader).config(), app.management, 1));
       Browser probe = app.managementPort();
-      Await.until("not ready: no schema yet", SOON, () -> Readiness.down(probe.get("/ready")).contains("schema"));
+      Await.until("not ready: no schema yet", LATER, () -> Readiness.down(probe.get("/ready")).contains("schema"));
       assertThat(Readiness.down(probe.get("/ready"))).as("no figures to show yet").contains("tally");
 
       owner.migrate();
       owner.execute("INSERT INTO votes (id, vote) VALUES ('ro-1', 'b')");
 
-      Await.until("ready", SOON, () -> probe.get("/ready").statusCode() == 200);
+      Await.until("ready", LATER, () -> probe.get("/ready").statusCode() == 200);
       Browser page = new Browser(result.port());
-      Await.until("the tally shows", SOON, () -> page.isOk("/api/results")
+      Await.until("the tally shows", LATER, () -> page.isOk("/api/results")
           && new JsonObject(page.get("/api/results").body()).getLong("total") == 1);
       // A worker's report of the queue, which the reader may read, and only read.
       owner.execute("INSERT INTO worker_status (worker_id, queued, processing, reported_at) VALUES ('ro-worker', 3, 1, now())");
-      Await.until("the votes waiting, read", SOON,
+      Await.until("the votes waiting, read", LATER,
           () -> Long.valueOf(4).equals(new JsonObject(page.get("/api/results").body()).getLong("waiting")));
       try (Db asReader = new Db(app.vertx, reader)) {
         for (String write : List.of("INSERT INTO votes (id, vote) VALUES ('ro-2', 'a')", "UPDATE worker_status SET queued = 0")) {
@@ -79,13 +77,13 @@ class ReadOnlyResultIT {
     try (Db db = new Db(app.vertx, database)) {
       db.migrate();
       Await.result(ResultService.deploy(app.vertx, TestConfig.on(database).config(), app.management, 1));
-      Await.until("ready", SOON, app::ready);
+      Await.until("ready", LATER, app::ready);
       HttpClient client = HttpClient.newHttpClient();
       URI ready = URI.create(app.managementPort().url("/ready"));
 
       List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
       for (int i = 0; i < 500; i++) {
-        flood.add(client.sendAsync(HttpRequest.newBuilder(ready).timeout(SOON).build(), HttpResponse.BodyHandlers.ofString()));
+        flood.add(client.sendAsync(HttpRequest.newBuilder(ready).timeout(LATER).build(), HttpResponse.BodyHandlers.ofString()));
       }
 
       List<Integer> statuses = new ArrayList<>();

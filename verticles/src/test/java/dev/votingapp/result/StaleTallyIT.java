@@ -2,6 +2,7 @@ package dev.votingapp.result;
 
 import static dev.votingapp.result.TallyJson.tally;
 import static dev.votingapp.result.TallyJson.tallyOf;
+import static dev.votingapp.testing.Await.SOON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.Config;
@@ -18,7 +19,6 @@ import dev.votingapp.testing.TestServers;
 import dev.votingapp.testing.WsClient;
 import dev.votingapp.worker.WorkerVerticle;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class StaleTallyIT extends AppWithDatabase {
 
-  private static final Duration SOON = Duration.ofSeconds(20);
   private static final long STALE_AFTER_MS = 1_000;
 
   private int port;

@@ -16,7 +16,15 @@ import java.util.function.Supplier;
 /** Waiting in tests: for a future, or for a condition, always with a deadline, never a bare sleep. */
 public final class Await {
 
-  private static final Duration DEFAULT = Duration.ofSeconds(20);
+  /** The deadline for what an app in the test's JVM does next: a vote stored, a page updated. */
+  public static final Duration SOON = Duration.ofSeconds(20);
+  /**
+   * The deadline for what waits on a process or server the test started besides (a second Redis, a
+   * PostgreSQL cluster of its own, a rotated password, a browser, a collector).
+   */
+  public static final Duration LATER = Duration.ofSeconds(30);
+
+  private static final Duration DEFAULT = SOON;
 
   private Await() {
   }

@@ -26,6 +26,16 @@ public final class RedisKeys implements AutoCloseable {
     this.prefix = prefix;
   }
 
+  /** A queue of the test's own on the test Redis server, named after its purpose; closing deletes its keys. */
+  public static RedisKeys ownQueue(Vertx vertx, String purpose) {
+    return new RedisKeys(vertx, TestServers.redisUrl(), TestServers.uniqueKey(purpose));
+  }
+
+  /** The queue's name, which every key this client deletes on close starts with. */
+  public String prefix() {
+    return prefix;
+  }
+
   public RedisAPI api() {
     return api;
   }

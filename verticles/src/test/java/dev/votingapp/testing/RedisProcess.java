@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Assumptions;
 public final class RedisProcess implements AutoCloseable {
 
   private static final String REDIS_SERVER = "/usr/bin/redis-server";
-  private static final Duration SOON = Duration.ofSeconds(20);
 
   private final Process process;
   private final int port;
@@ -47,7 +45,7 @@ public final class RedisProcess implements AutoCloseable {
     Process process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
     RedisProcess redis = new RedisProcess(process, port);
-    Await.until("redis-server listening on " + port, SOON, redis::answers);
+    Await.until("redis-server listening on " + port, Await.SOON, redis::answers);
     return redis;
   }
 
@@ -59,7 +57,7 @@ public final class RedisProcess implements AutoCloseable {
   /** A replica of the primary at {@code primaryPort} (a proxy in front of it, say), with its first sync done. */
   public static RedisProcess replicaOf(int primaryPort, Path dir) throws IOException {
     RedisProcess replica = start(dir, "--replicaof", "127.0.0.1", String.valueOf(primaryPort));
-    Await.until("replica in sync with " + primaryPort, SOON,
+    Await.until("replica in sync with " + primaryPort, Await.SOON,
         () -> replica.command("INFO", "replication").contains("master_link_status:up"));
     return replica;
   }

@@ -19,20 +19,12 @@ import org.junit.jupiter.api.Assumptions;
  * it cannot show a wrong or rotated password. Run as the {@code postgres} user when the test runs as
  * root (initdb refuses root). Skipped where postgresql-15 is not installed, unless
  * REQUIRE_SCRAM_POSTGRES is set (CI sets it).
+ *
+ * @param dir the cluster's folder (its data, socket and log)
+ * @param bin postgresql-15's bin folder
+ * @param superuser the superuser, logging in with its password
  */
-public final class ScramPostgres implements AutoCloseable {
-
-  private final Path dir;
-  private final Path bin;
-  private final int port;
-  private final String superuserPassword;
-
-  private ScramPostgres(Path dir, Path bin, int port, String superuserPassword) {
-    this.dir = dir;
-    this.bin = bin;
-    this.port = port;
-    this.superuserPassword = superuserPassword;
-  }
+public record ScramPostgres(Path dir, Path bin, PgConfig superuser) implements AutoCloseable {
 
   public static ScramPostgres start() throws IOException, InterruptedException {
     Path bin = binDir();
@@ -49,7 +41,7 @@ public final class ScramPostgres implements AutoCloseable {
       run(dir, List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
     }
     int port = FreePort.find();
-    ScramPostgres cluster = new ScramPostgres(dir, bin, port, password);
+    ScramPostgres cluster = new ScramPostgres(dir, bin, new PgConfig("127.0.0.1", port, "postgres", "postgres", password));
     try {
       run(dir, List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", "postgres",
           "--auth=scram-sha-256", "--pwfile=" + dir.resolve("pwfile"), "-E", "UTF8", "--no-locale"), true);
@@ -62,13 +54,8 @@ public final class ScramPostgres implements AutoCloseable {
     }
   }
 
-  /** The superuser, logging in with its password. */
-  public PgConfig superuser() {
-    return new PgConfig("127.0.0.1", port, "postgres", "postgres", superuserPassword);
-  }
-
   public int port() {
-    return port;
+    return superuser.port();
   }
 
   /** The server's log, for a failure message. */

@@ -32,17 +32,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A certificate authority of the test's own and a server certificate it signed, for localhost and
  * 127.0.0.1, as PEM files in a folder: {@code ca.pem}, {@code server.pem}, {@code server.key}.
  */
-public final class TestCertificates {
-
-  private final Path ca;
-  private final Path certificate;
-  private final Path key;
-
-  private TestCertificates(Path ca, Path certificate, Path key) {
-    this.ca = ca;
-    this.certificate = certificate;
-    this.key = key;
-  }
+public record TestCertificates(Path ca, Path certificate, Path key) {
 
   public static TestCertificates create(Path folder, String authorityName) {
     try {
@@ -85,17 +75,5 @@ public final class TestCertificates {
       writer.writeObject(object);
     }
     return text.toString();
-  }
-
-  public Path ca() {
-    return ca;
-  }
-
-  public Path certificate() {
-    return certificate;
-  }
-
-  public Path key() {
-    return key;
   }
 }

@@ -19,35 +19,35 @@ class BatchTest {
         json("v1", "a", 10), json("v1", "b", 30), json("v1", "a", 20),
         json("v2", "a", 5), json("v2", "b", 5))), OPTIONS);
 
-    assertThat(batch.votes).containsExactly(new VoteMessage("v1", "b", 30), new VoteMessage("v2", "b", 5));
-    assertThat(batch.valid).isEqualTo(5);
-    assertThat(batch.messages).isEqualTo(5);
-    assertThat(batch.dead).isEmpty();
+    assertThat(batch.votes()).containsExactly(new VoteMessage("v1", "b", 30), new VoteMessage("v2", "b", 5));
+    assertThat(batch.valid()).isEqualTo(5);
+    assertThat(batch.messages()).isEqualTo(5);
+    assertThat(batch.dead()).isEmpty();
   }
 
   @Test
   void aTimeLaterThanTheClaimIsSetBackToTheClaim() {
     Batch batch = Batch.parse(new Claim(CLAIMED_AT, List.of(json("v1", "a", CLAIMED_AT + 360_000_000L))), OPTIONS);
 
-    assertThat(batch.votes).containsExactly(new VoteMessage("v1", "a", CLAIMED_AT));
-    assertThat(batch.clamped).isEqualTo(1);
+    assertThat(batch.votes()).containsExactly(new VoteMessage("v1", "a", CLAIMED_AT));
+    assertThat(batch.clamped()).isEqualTo(1);
   }
 
   @Test
   void aMessageWithoutTimeGetsTheClaimsInstant() {
     Batch batch = Batch.parse(new Claim(CLAIMED_AT, List.of("{\"voter_id\":\"v1\",\"vote\":\"a\"}")), OPTIONS);
 
-    assertThat(batch.votes).containsExactly(new VoteMessage("v1", "a", CLAIMED_AT));
-    assertThat(batch.clamped).isZero();
+    assertThat(batch.votes()).containsExactly(new VoteMessage("v1", "a", CLAIMED_AT));
+    assertThat(batch.clamped()).isZero();
   }
 
   @Test
   void badMessagesBecomeDeadLettersWithTheirReasonAndTheRestIsWritten() {
     Batch batch = Batch.parse(new Claim(CLAIMED_AT, List.of("oops", json("v1", "c", 1), json("v2", "a", 1))), OPTIONS);
 
-    assertThat(batch.votes).containsExactly(new VoteMessage("v2", "a", 1));
-    assertThat(batch.dead).extracting(Batch.DeadLetter::reason).containsExactly("not_json", "unknown_option");
-    assertThat(batch.dead.get(0).toJson("w1")).contains("\"worker\":\"w1\"", "\"message\":\"oops\"");
+    assertThat(batch.votes()).containsExactly(new VoteMessage("v2", "a", 1));
+    assertThat(batch.dead()).extracting(Batch.DeadLetter::reason).containsExactly("not_json", "unknown_option");
+    assertThat(batch.dead().get(0).toJson("w1")).contains("\"worker\":\"w1\"", "\"message\":\"oops\"");
   }
 
   private static String json(String voter, String vote, long ts) {

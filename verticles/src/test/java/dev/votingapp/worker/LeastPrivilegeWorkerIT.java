@@ -1,5 +1,6 @@
 package dev.votingapp.worker;
 
+import static dev.votingapp.testing.Await.LATER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgException;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,8 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class LeastPrivilegeWorkerIT {
-
-  private static final Duration SOON = Duration.ofSeconds(30);
 
   @Test
   void aWriterWaitsForMigrateSayingWhyThenWritesButCannotChangeTheSchema(InProcessApp app) {
@@ -50,7 +48,7 @@ class LeastPrivilegeWorkerIT {
       Await.result(app.vertx.deployVerticle(new WorkerVerticle(config, app.management)));
       Browser probe = app.managementPort();
 
-      Await.until("not ready, saying what to run", SOON, () -> schemaProblem(probe).equals(
+      Await.until("not ready, saying what to run", LATER, () -> schemaProblem(probe).equals(
           "schema at version 0, this worker needs " + Sql.SCHEMA_VERSION
               + ": run `migrate` (the worker's role may not change the schema)"));
       assertThat(owner.tableExists("votes")).as("the writer created no table").isFalse();
@@ -58,14 +56,14 @@ class LeastPrivilegeWorkerIT {
 
       owner.migrate();
 
-      Await.until("ready once migrated", SOON, () -> probe.get("/ready").statusCode() == 200);
-      Await.until("the vote written", SOON, () -> owner.votes("writer-voter-").size() == 1);
+      Await.until("ready once migrated", LATER, () -> probe.get("/ready").statusCode() == 200);
+      Await.until("the vote written", LATER, () -> owner.votes("writer-voter-").size() == 1);
       // What the result service reads to tell that votes wait: this worker's row, renewed every second.
-      Await.until("the queue reported, empty", SOON, () -> owner.count(
+      Await.until("the queue reported, empty", LATER, () -> owner.count(
           "SELECT count(*) FROM worker_status WHERE worker_id = 'writer' AND queued + processing = 0") == 1);
       String reportedAt = "SELECT reported_at::text FROM worker_status WHERE worker_id = 'writer'";
       String first = owner.rows(reportedAt).get(0).getString(0);
-      Await.until("the report renewed", SOON, () -> !owner.rows(reportedAt).get(0).getString(0).equals(first));
+      Await.until("the report renewed", LATER, () -> !owner.rows(reportedAt).get(0).getString(0).equals(first));
       try (Db asWriter = new Db(app.vertx, writer)) {
         for (String ddl : List.of("CREATE TABLE writer_table (id INT)", "DROP TABLE votes", "ALTER TABLE votes ADD COLUMN x INT",
             "DELETE FROM votes", "TRUNCATE votes")) {
