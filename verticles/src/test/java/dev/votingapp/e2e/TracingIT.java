@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,10 @@ class TracingIT {
     assertThat(new Browser(vote.port()).postForm("/", "vote=b").statusCode()).isEqualTo(200);
 
     SpanData batch = Await.untilPresent("the worker's batch span", LATER, () -> span(data -> data.getName().equals("process " + queue)));
-    SpanData request = only(data -> data.getKind() == SpanKind.SERVER && data.getTraceId().equals(linkOf(batch).getSpanContext().getTraceId()));
+    // The server span ends when the response is written, which can be after the worker's batch: wait for it.
+    Predicate<SpanData> theVote = data -> data.getKind() == SpanKind.SERVER && data.getTraceId().equals(linkOf(batch).getSpanContext().getTraceId());
+    Await.untilPresent("the vote's server span", LATER, () -> span(theVote));
+    SpanData request = only(theVote);
     // Votes that arrive together share one Redis call (group commit): each request has its own span
     // for the append, from its push to its acknowledgement, saying how many votes shared the call.
     SpanData send = only(data -> data.getKind() == SpanKind.PRODUCER && data.getName().equals("send " + queue)
