@@ -1,11 +1,14 @@
 package dev.votingapp.loadtest;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -26,11 +29,8 @@ final class Injector {
   }
 
   private final Run run;
-  private final Vertx vertx;
   private final List<Context> contexts;
-  private final HttpClientAgent client;
-  private final String host;
-  private final int port;
+  private final VoterConnection.Target target;
   private final AtomicLong sequence = new AtomicLong();
   /** Arrivals handed to an event loop. */
   final AtomicLong arrivals = new AtomicLong();
@@ -40,17 +40,10 @@ final class Injector {
 
   Injector(Run run, Vertx vertx, List<Context> contexts) {
     this.run = run;
-    this.vertx = vertx;
     this.contexts = contexts;
-    URI uri = URI.create(run.voteUrl);
-    host = uri.getHost();
-    port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-    // Every voter opens a connection of its own through connect(): the agent's pool is not used for them.
-    client = vertx.createHttpClient(new HttpClientOptions()
-        .setSsl("https".equals(uri.getScheme()))
-        .setConnectTimeout(run.connectTimeoutMs)
-        .setKeepAlive(true)
-        .setTcpNoDelay(true));
+    // The channel type of Vert.x's own transport (epoll where it loads), so voters' connections live on its event loops.
+    target = new VoterConnection.Target(URI.create(run.voteUrl), ((VertxInternal) vertx).transport().channelFactory(false),
+        run.connectTimeoutMs, run.requestTimeoutMs);
   }
 
   /** When the schedule started (epoch ms); 0 before. */
@@ -102,15 +95,24 @@ final class Injector {
    * A GET queues nothing, so the count is not touched.
    */
   void warmUp() throws InterruptedException {
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(200);
+    CountDownLatch done = new CountDownLatch(200);
+    String ballot = "GET / HTTP/1.1\r\nHost: " + target.hostHeader + "\r\nUser-Agent: voting-app-loadtest\r\n\r\n";
     for (int i = 0; i < 200; i++) {
-      contexts.get(i % contexts.size()).runOnContext(v -> client.connect(new io.vertx.core.http.HttpConnectOptions().setHost(host).setPort(port))
-          .compose(connection -> connection.request(io.vertx.core.http.HttpMethod.GET, "/")
-              .compose(request -> request.send().compose(response -> response.body()))
-              .eventually(() -> connection.close()))
-          .onComplete(ignored -> done.countDown()));
+      VoterConnection connection = new VoterConnection(target, loop(contexts.get(i % contexts.size())));
+      connection.loop().execute(() -> connection.exchange(ballot, new VoterConnection.Answer() {
+        @Override
+        public void answered(int status, String voterCookie) {
+          connection.close();
+          done.countDown();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+          done.countDown();
+        }
+      }, cause -> { }));
     }
-    done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+    done.await(30, TimeUnit.SECONDS);
   }
 
   private void dispatch(long dueNanos, Context context) {
@@ -123,14 +125,19 @@ final class Injector {
     arrivals.incrementAndGet();
     run.activeVoters.incrementAndGet();
     String id = run.prefix + Long.toString(sequence.incrementAndGet(), 36);
-    context.runOnContext(v -> {
+    EventLoop loop = loop(context);
+    loop.execute(() -> {
       long lagMillis = (System.nanoTime() - dueNanos) / 1_000_000;
       run.lag.ok(System.currentTimeMillis(), lagMillis);
-      new Voter(run, vertx, client, host, port, id).start();
+      new Voter(run, new VoterConnection(target, loop), id).start();
     });
   }
 
+  private static EventLoop loop(Context context) {
+    return ((ContextInternal) context).nettyEventLoop();
+  }
+
   void close() {
-    client.close();
+    // Voters close their own connections; nothing is pooled.
   }
 }

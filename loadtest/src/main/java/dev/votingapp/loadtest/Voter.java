@@ -1,16 +1,10 @@
 package dev.votingapp.loadtest;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientConnection;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpConnectOptions;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * One voter, as a browser is one: its own connection (opened again if the server closes it) and its
@@ -18,31 +12,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * afresh each time), or changes its mind (a "changer", another option each time), with think time
  * between votes. A POST that gets no 200 is sent again after a growing back-off, as a person would
  * press the button again. Every POST is written to the {@link Ledger} before it is sent and when its
- * 200 arrives: that is what the client was told. Runs on one event loop from start to end.
+ * 200 arrives: that is what the client was told. Runs on its connection's event loop from start to end.
  */
 final class Voter {
 
-  private static final String FORM = "application/x-www-form-urlencoded";
-
   private final Run run;
-  private final Vertx vertx;
-  private final HttpClientAgent client;
-  private final HttpConnectOptions where;
+  private final VoterConnection connection;
+  private final EventLoop loop;
   private final String id;
+  /** The request line and headers every request of this voter starts with, up to its cookie. */
+  private final String head;
   private final int votes;
   private final boolean changer;
-  private HttpClientConnection connection;
   /** The voter_id the last answer's Set-Cookie named. */
   private String told;
   private String option;
   private int vote;
 
-  Voter(Run run, Vertx vertx, HttpClientAgent client, String host, int port, String id) {
+  Voter(Run run, VoterConnection connection, String id) {
     this.run = run;
-    this.vertx = vertx;
-    this.client = client;
-    this.where = new HttpConnectOptions().setHost(host).setPort(port).setConnectTimeout(run.connectTimeoutMs);
+    this.connection = connection;
+    this.loop = connection.loop();
     this.id = id;
+    this.head = " / HTTP/1.1\r\nHost: " + connection.hostHeader() + "\r\nAccept: text/html,application/xhtml+xml\r\n"
+        + "User-Agent: voting-app-loadtest\r\nCookie: voter_id=" + id + "\r\n";
     ThreadLocalRandom random = ThreadLocalRandom.current();
     double kind = random.nextDouble();
     changer = kind < run.changers;
@@ -56,8 +49,8 @@ final class Voter {
       return;
     }
     if (run.ballot) {
-      exchange(HttpMethod.GET, null).onComplete(done -> {
-        if (done.failed() || done.result() != 200) {
+      exchange(null, status -> {
+        if (status != 200) {
           run.ballotFailures.increment();
         }
         nextVote();
@@ -83,12 +76,12 @@ final class Voter {
     }
     run.ledger.attempt(id, option);
     long sent = System.nanoTime();
-    exchange(HttpMethod.POST, "vote=" + option).onComplete(done -> {
-      if (done.succeeded() && done.result() == 200) {
+    exchange("vote=" + option, status -> {
+      if (status == 200) {
         acknowledged((System.nanoTime() - sent) / 1_000_000);
         afterVote();
       } else if (n < run.retries) {
-        vertx.setTimer(backoff(n + 1), t -> attempt(n + 1));
+        loop.schedule(() -> attempt(n + 1), backoff(n + 1), TimeUnit.MILLISECONDS);
       } else {
         // The last try got no 200: a failure; the voter goes on.
         run.latencies.ko(System.currentTimeMillis());
@@ -101,7 +94,7 @@ final class Voter {
     vote++;
     if (vote < votes) {
       long think = run.thinkMinMs + ThreadLocalRandom.current().nextLong(run.thinkMaxMs - run.thinkMinMs + 1L);
-      vertx.setTimer(Math.max(1, think), t -> nextVote());
+      loop.schedule(this::nextVote, Math.max(1, think), TimeUnit.MILLISECONDS);
     } else {
       finish();
     }
@@ -121,61 +114,31 @@ final class Voter {
   }
 
   /**
-   * One request on the voter's connection (opened first if it has none); the status, or a failure. The
-   * body is read to its end and dropped: the kit needs the status and the cookie, not the page.
+   * One request on the voter's connection: its status, or -1 when it failed (no answer, a cut
+   * connection). The body is read to its end and dropped: the kit needs the status and the cookie.
    */
-  private Future<Integer> exchange(HttpMethod method, String body) {
-    return connection().compose(conn -> {
-      RequestOptions request = new RequestOptions().setMethod(method).setURI("/")
-          .setIdleTimeout(run.requestTimeoutMs)
-          .putHeader(HttpHeaders.ACCEPT, "text/html,application/xhtml+xml")
-          .putHeader(HttpHeaders.USER_AGENT, "voting-app-loadtest")
-          .putHeader(HttpHeaders.COOKIE, "voter_id=" + id);
-      if (body != null) {
-        request.putHeader(HttpHeaders.CONTENT_TYPE, FORM);
+  private void exchange(String form, IntConsumer then) {
+    String request = form == null
+        ? "GET" + head + "\r\n"
+        : "POST" + head + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form;
+    connection.exchange(request, new VoterConnection.Answer() {
+      @Override
+      public void answered(int status, String voterCookie) {
+        told = voterCookie;
+        then.accept(status);
       }
-      return conn.request(request).compose(req -> (body == null ? req.send() : req.send(body))
-          .compose(response -> response.end().map(ignored -> status(response))));
-    }).onFailure(failed -> {
-      run.health.requestError(failed);
-      dropConnection();
-    });
-  }
 
-  private int status(HttpClientResponse response) {
-    told = null;
-    for (String cookie : response.cookies()) {
-      if (cookie.startsWith("voter_id=")) {
-        int end = cookie.indexOf(';');
-        told = cookie.substring("voter_id=".length(), end < 0 ? cookie.length() : end);
+      @Override
+      public void failed(Throwable cause) {
+        told = null;
+        run.health.requestError(cause);
+        then.accept(-1);
       }
-    }
-    return response.statusCode();
-  }
-
-  private Future<HttpClientConnection> connection() {
-    if (connection != null) {
-      return Future.succeededFuture(connection);
-    }
-    return client.connect(where).onSuccess(opened -> {
-      connection = opened;
-      opened.closeHandler(closed -> {
-        if (connection == opened) {
-          connection = null;
-        }
-      });
-    }).onFailure(run.health::connectError);
-  }
-
-  private void dropConnection() {
-    if (connection != null) {
-      connection.close();
-      connection = null;
-    }
+    }, run.health::connectError);
   }
 
   private void finish() {
-    dropConnection();
+    connection.close();
     run.activeVoters.decrementAndGet();
   }
 
