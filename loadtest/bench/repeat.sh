@@ -3,12 +3,13 @@
 # minimum, median and maximum over the runs, with every run's value, the goal it is held to, and how
 # many runs met it. A goal counts as held only when every run meets it (README, "Performance").
 #
-#   bash loadtest/bench/repeat.sh [RUNS] vote|result|fanout|freshness|worker
+#   bash loadtest/bench/repeat.sh [RUNS] vote|fanout|freshness|worker
 #
 #   vote       bench/vote.sh: warm POSTs/s, the first 10 s after ready as a share of warm, POST/GET
 #   fanout     bench/result.sh with BENCH_CLIENTS (default 19000): delivery p99, peak RSS
 #   freshness  bench/result.sh with BENCH_PAUSE_MS (default 100): vote to screen median and p99
-#   worker     bench/worker.sh with BENCH_VOTES (default 909091: 1,000,000 queued): votes/s from start, from ready
+#   worker     bench/worker.sh with BENCH_VOTES (default 909091: 1,000,000 queued): votes/s from start, from
+#              ready, and from ready against PostgreSQL alone (the same upserts with pgbench)
 #
 # RUNS defaults to 5. Each run's whole output is kept in loadtest/target/repeat/<bench>-<n>.log; the
 # table is printed at the end and written to loadtest/target/repeat/<bench>.md. Any BENCH_* setting
@@ -62,10 +63,12 @@ case "$bench" in
     figures=(
       "votes/s from process start|^votes/s from process start: ([0-9.]+)|>= 100000"
       "votes/s from ready|^votes/s from ready: ([0-9.]+)|"
+      "PostgreSQL alone, votes/s|^PostgreSQL alone votes/s: ([0-9.]+)|"
+      "worker from ready / PostgreSQL alone|^worker from ready / PostgreSQL alone: ([0-9.]+)|>= 0.8"
     )
     ;;
   *)
-    sed -n '2,16p' "$0" >&2
+    sed -n '2,17p' "$0" >&2
     exit 2
     ;;
 esac

@@ -35,7 +35,7 @@ source loadtest/lib/servers.sh
 readonly FILL=loadtest/bench/worker-fill.lua
 readonly QUEUE=votes
 readonly POLL=0.1
-readonly TARGET_RATE=30000
+readonly TARGET_RATE=100000
 VOTERS=${BENCH_VOTES:-200000}
 TIMEOUT=${BENCH_TIMEOUT:-300}
 
@@ -253,6 +253,41 @@ check "worker_votes_written_total" "$(metric worker_votes_written_total "$WORK/m
 check "messages left in $QUEUE" "$(rcli llen "$QUEUE")" 0
 check "dead letters in $QUEUE:dead" "$(rcli llen "$QUEUE:dead")" 0
 check "processing lists left in Redis" "$(rcli --scan --pattern "$QUEUE:processing:*" | wc -l)" 0
+
+# --- PostgreSQL alone ----------------------------------------------------------------------------
+# The limit to compare the worker with: the same upsert (the worker's statement, its tally trigger
+# included) in the same batch sizes, on as many connections as the worker has lanes, into the same
+# emptied table, with nothing else in the way: pgbench, the rows made by the server itself.
+if [[ $lanes =~ with\ ([0-9]+)\ lanes\ of\ up\ to\ ([0-9]+)\ votes ]]; then
+  clients=${BASH_REMATCH[1]}
+  batch=${BASH_REMATCH[2]}
+  txns=$(((MESSAGES + batch * clients - 1) / (batch * clients)))
+  PSQL_DB=$DB pg -c 'TRUNCATE votes' -c 'CREATE SEQUENCE bench_batch START 0 MINVALUE 0'
+  cat >"$WORK/upsert.sql" <<SQL
+SELECT nextval('bench_batch') AS b \\gset
+WITH trace AS (SELECT set_config('$(grep -o 'TRACE_SETTING = "[^"]*"' verticles/src/main/java/dev/votingapp/store/TallyNotice.java | cut -d'"' -f2)', '', true))
+INSERT INTO votes (id, vote, voted_at)
+SELECT 'bench-voter-' || (g % $VOTERS + 1), CASE WHEN g % 3 = 0 THEN 'b' ELSE 'a' END, now() + g * INTERVAL '1 microsecond'
+  FROM generate_series(:b * $batch, :b * $batch + $batch - 1) AS g, trace
+ON CONFLICT (id) DO UPDATE SET vote = EXCLUDED.vote, voted_at = EXCLUDED.voted_at
+ WHERE votes.voted_at IS NULL OR votes.voted_at < EXCLUDED.voted_at;
+SQL
+  log "PostgreSQL alone: pgbench, $clients connections, $txns batches of $batch each"
+  pg_start=$(now)
+  PGCONNECT_TIMEOUT=5 pgbench -n -h "$PGH" -p "$PGP" -U "$PGU" -c "$clients" -j "$clients" -t "$txns" \
+    -f "$WORK/upsert.sql" "$DB" >"$WORK/pgbench.txt" 2>&1 || fail "pgbench failed: $(tail -n 5 "$WORK/pgbench.txt")"
+  pg_end=$(now)
+  pg_rows=$((txns * clients * batch))
+  pg_rate=$(per_second "$pg_rows" "$(elapsed "$pg_end" "$pg_start")")
+  echo
+  echo "== PostgreSQL alone: the same upserts, $clients connections, batches of $batch, pgbench =="
+  echo "rows upserted: $pg_rows in $(elapsed "$pg_end" "$pg_start") s"
+  echo "PostgreSQL alone votes/s: $pg_rate"
+  echo "worker from ready / PostgreSQL alone: $(awk -v w="$rate_ready" -v p="$pg_rate" 'BEGIN { if (p > 0) printf "%.2f", w / p; else print "?" }')"
+  echo "worker from process start / PostgreSQL alone: $(awk -v w="$rate_start" -v p="$pg_rate" 'BEGIN { if (p > 0) printf "%.2f", w / p; else print "?" }')"
+else
+  log "the worker's log does not say its lanes: no PostgreSQL-alone baseline"
+fi
 
 # Warnings and errors the worker logged during the whole run.
 log_problems "worker log" "$WORK/worker.log" 10
