@@ -28,50 +28,38 @@ if [[ ${1:-} =~ ^[0-9]+$ ]]; then
 fi
 bench=${1:-}
 
-# Per bench: the script, and one line per figure: name | regex whose first group is the number |
-# goal as "<= N" or ">= N" (empty: shown, not held to anything).
 case "$bench" in
-  vote)
-    script=(bash loadtest/bench/vote.sh)
-    figures=(
-      "warm POSTs/s|^requests/s: ([0-9.]+)|"
-      "first 10 s after ready, share of warm|of the warm rate: ([0-9.]+)|>= 0.6"
-      "vote POST / ballot GET|vote POST / ballot GET: ([0-9.]+)|>= 0.8"
-    )
-    ;;
-  fanout)
-    export BENCH_CLIENTS=${BENCH_CLIENTS:-19000}
-    script=(bash loadtest/bench/result.sh)
-    figures=(
-      "clients connected|^== ([0-9]+) WebSocket clients|>= $BENCH_CLIENTS"
-      "delivery p99 ms|^delivery p50 [0-9.]+ ms  p99 ([0-9.]+) ms|<= 250"
-      "peak RSS MiB|peak ([0-9.]+) MiB|<= 512"
-      "clients dropped|result_clients_dropped_total ([0-9]+)|<= 0"
-    )
-    ;;
-  freshness)
-    export BENCH_PAUSE_MS=${BENCH_PAUSE_MS:-100}
-    script=(bash loadtest/bench/result.sh)
-    figures=(
-      "vote to screen median ms|^median ([0-9.]+) ms|<= 10"
-      "vote to screen p99 ms|^median [0-9.]+ ms  p90 [0-9.]+ ms  p99 ([0-9.]+) ms|<= 25"
-    )
-    ;;
-  worker)
-    export BENCH_VOTES=${BENCH_VOTES:-909091} # 909,091 voters + every 10th twice: 1,000,000 queued
-    script=(bash loadtest/bench/worker.sh)
-    figures=(
-      "votes/s from process start|^votes/s from process start: ([0-9.]+)|>= 100000"
-      "votes/s from ready|^votes/s from ready: ([0-9.]+)|"
-      "PostgreSQL alone, votes/s|^PostgreSQL alone votes/s: ([0-9.]+)|"
-      "worker from ready / PostgreSQL alone|^worker from ready / PostgreSQL alone: ([0-9.]+)|>= 0.8"
-    )
-    ;;
+  vote) script=loadtest/bench/vote.sh ;;
+  fanout) script=loadtest/bench/result.sh && export BENCH_CLIENTS=${BENCH_CLIENTS:-19000} ;;
+  freshness) script=loadtest/bench/result.sh && export BENCH_PAUSE_MS=${BENCH_PAUSE_MS:-100} ;;
+  # 909,091 voters and every 10th of them twice: 1,000,000 queued.
+  worker) script=loadtest/bench/worker.sh && export BENCH_VOTES=${BENCH_VOTES:-909091} ;;
   *)
     sed -n '2,17p' "$0" >&2
     exit 2
     ;;
 esac
+
+# The figures, one line each: bench | name | regex whose first group is the number | goal as "<= N"
+# or ">= N" (empty: shown, not held to anything).
+figures=()
+while IFS= read -r line; do
+  [[ $line == "$bench|"* ]] && figures+=("${line#*|}")
+done <<TABLE
+vote|warm POSTs/s|^requests/s: ([0-9.]+)|
+vote|first 10 s after ready, share of warm|of the warm rate: ([0-9.]+)|>= 0.6
+vote|vote POST / ballot GET|vote POST / ballot GET: ([0-9.]+)|>= 0.8
+fanout|clients connected|^== ([0-9]+) WebSocket clients|>= ${BENCH_CLIENTS:-}
+fanout|delivery p99 ms|^delivery p50 [0-9.]+ ms  p99 ([0-9.]+) ms|<= 250
+fanout|peak RSS MiB|peak ([0-9.]+) MiB|<= 512
+fanout|clients dropped|result_clients_dropped_total ([0-9]+)|<= 0
+freshness|vote to screen median ms|^median ([0-9.]+) ms|<= 10
+freshness|vote to screen p99 ms|^median [0-9.]+ ms  p90 [0-9.]+ ms  p99 ([0-9.]+) ms|<= 25
+worker|votes/s from process start|^votes/s from process start: ([0-9.]+)|>= 100000
+worker|votes/s from ready|^votes/s from ready: ([0-9.]+)|
+worker|PostgreSQL alone, votes/s|^PostgreSQL alone votes/s: ([0-9.]+)|
+worker|worker from ready / PostgreSQL alone|^worker from ready / PostgreSQL alone: ([0-9.]+)|>= 0.8
+TABLE
 
 dir=loadtest/target/repeat
 mkdir -p "$dir"
@@ -79,8 +67,8 @@ declare -A values
 status=0
 for ((run = 1; run <= runs; run++)); do
   out="$dir/$bench-$run.log"
-  log "$bench run $run of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg)): ${script[*]} > $out"
-  if ! "${script[@]}" >"$out" 2>&1; then
+  log "$bench run $run of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg)): bash $script > $out"
+  if ! bash "$script" >"$out" 2>&1; then
     log "run $run failed; its output: $out"
     status=2
   fi

@@ -123,20 +123,22 @@ class VoterConnectionTest {
   void aChunkedAnswerEndsAtItsLastChunk() throws Exception {
     script = (socket, n) -> socket.write("HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "5\r\nhello\r\n" + "1a;ext=1\r\n" + "abcdefghijklmnopqrstuvwxyz\r\n" + "0\r\nX-Trailer: t\r\n\r\n");
-    VoterConnection connection = connection(5_000);
-    assertEquals("503 null", exchange(connection, GET));
-    assertEquals("503 null", exchange(connection, GET));
-    assertEquals(1, connections.get());
+    assertTwoExchanges("503 null", 1);
   }
 
   @Test
   void connectionCloseIsHonouredAndTheNextExchangeOpensAnother() throws Exception {
     script = (socket, n) -> socket.write("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
         .onComplete(written -> socket.close());
+    assertTwoExchanges("200 null", 2);
+  }
+
+  /** Two GETs on one voter's connection both end with {@code outcome}, over {@code opened} TCP connections. */
+  private void assertTwoExchanges(String outcome, int opened) throws Exception {
     VoterConnection connection = connection(5_000);
-    assertEquals("200 null", exchange(connection, GET));
-    assertEquals("200 null", exchange(connection, GET));
-    assertEquals(2, connections.get());
+    assertEquals(outcome, exchange(connection, GET));
+    assertEquals(outcome, exchange(connection, GET));
+    assertEquals(opened, connections.get(), "TCP connections opened");
   }
 
   @Test
