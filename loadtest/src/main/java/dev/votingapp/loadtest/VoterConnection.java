@@ -218,67 +218,63 @@ final class VoterConnection extends ChannelInboundHandlerAdapter {
   private void parse() throws IOException {
     while (answer != null && pending != null && pending.isReadable()) {
       switch (state) {
-        case HEAD -> {
-          String line = line();
-          if (line == null) {
-            return;
-          }
-          if (line.isEmpty()) {
-            endOfHead();
-          } else if (status == 0) {
-            status = statusOf(line);
-          } else {
-            header(line);
-          }
-        }
-        case BODY -> {
-          int skip = (int) Math.min(remaining, pending.readableBytes());
-          pending.skipBytes(skip);
-          remaining -= skip;
-          if (remaining == 0) {
-            complete();
-          }
-        }
-        case CHUNK_SIZE -> {
-          String line = line();
-          if (line == null) {
-            return;
-          }
-          int end = line.indexOf(';');
-          try {
-            remaining = Long.parseLong((end < 0 ? line : line.substring(0, end)).trim(), 16);
-          } catch (NumberFormatException e) {
-            throw new IOException("a chunk size that is not hexadecimal: " + line);
-          }
-          state = remaining == 0 ? State.TRAILER : State.CHUNK_DATA;
-        }
-        case CHUNK_DATA -> {
-          int skip = (int) Math.min(remaining, pending.readableBytes());
-          pending.skipBytes(skip);
-          remaining -= skip;
-          if (remaining == 0) {
-            state = State.CHUNK_END;
-          }
-        }
-        case CHUNK_END -> {
-          String line = line();
-          if (line == null) {
-            return;
-          }
-          state = State.CHUNK_SIZE;
-        }
-        case TRAILER -> {
-          String line = line();
-          if (line == null) {
-            return;
-          }
-          if (line.isEmpty()) {
-            complete();
-          }
-        }
+        case BODY, CHUNK_DATA -> skipBody();
         case TO_CLOSE -> pending.skipBytes(pending.readableBytes());
         case IDLE -> throw new IOException("bytes from the server while no request was open");
+        default -> {
+          String line = line();
+          if (line == null) {
+            return;
+          }
+          onLine(line);
+        }
       }
+    }
+  }
+
+  /** A line of the head, of the chunked framing, or of the trailer. */
+  private void onLine(String line) throws IOException {
+    switch (state) {
+      case HEAD -> {
+        if (line.isEmpty()) {
+          endOfHead();
+        } else if (status == 0) {
+          status = statusOf(line);
+        } else {
+          header(line);
+        }
+      }
+      case CHUNK_SIZE -> {
+        int end = line.indexOf(';');
+        try {
+          remaining = Long.parseLong((end < 0 ? line : line.substring(0, end)).trim(), 16);
+        } catch (NumberFormatException e) {
+          throw new IOException("a chunk size that is not hexadecimal: " + line);
+        }
+        state = remaining == 0 ? State.TRAILER : State.CHUNK_DATA;
+      }
+      case CHUNK_END -> state = State.CHUNK_SIZE;
+      case TRAILER -> {
+        if (line.isEmpty()) {
+          complete();
+        }
+      }
+      default -> throw new IllegalStateException("no line expected in state " + state);
+    }
+  }
+
+  /** Skips what has arrived of the body (or of a chunk); at its end, the answer is complete (or the chunk's CRLF is next). */
+  private void skipBody() {
+    int skip = (int) Math.min(remaining, pending.readableBytes());
+    pending.skipBytes(skip);
+    remaining -= skip;
+    if (remaining > 0) {
+      return;
+    }
+    if (state == State.BODY) {
+      complete();
+    } else {
+      state = State.CHUNK_END;
     }
   }
 
