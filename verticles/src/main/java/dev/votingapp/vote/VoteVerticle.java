@@ -208,7 +208,7 @@ public final class VoteVerticle extends VerticleBase {
       return;
     }
     if (voterId != null) {
-      response.addCookie(VoterId.cookie(voterId));
+      response.headers().add(HttpHeaders.SET_COOKIE, VoterId.setCookie(voterId));
     }
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.CONTENT_TYPE, TEXT_HTML);
