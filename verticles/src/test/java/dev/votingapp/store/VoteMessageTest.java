@@ -71,4 +71,50 @@ class VoteMessageTest {
     assertThat(VoteMessage.parse(longId, OPTIONS).reason()).isEqualTo("bad_voter_id");
     assertThat(VoteMessage.parse(huge, OPTIONS).reason()).isEqualTo("too_large");
   }
+
+  /**
+   * The plain reader (the vote service's own format, without a JSON parser) answers exactly as the JSON
+   * parser does, or leaves the message to it: checked on our format and on thousands of mutations of it
+   * (characters inserted, dropped, replaced; escapes, spaces, quotes, digits), seeded so a failure repeats.
+   */
+  @Test
+  void thePlainReaderAgreesWithTheJsonParserOnEveryMessage() {
+    java.util.Random random = new java.util.Random(42);
+    String alphabet = "\"\\{}:,. 0123456789abAB-_tsvoeridé\u0007\ud83d\ude00";
+    java.util.List<String> messages = new java.util.ArrayList<>(java.util.List.of(
+        "{\"voter_id\":\"v1\",\"vote\":\"a\",\"ts\":1700000000000001}",
+        "{\"voter_id\":\"v1\",\"vote\":\"b\",\"ts\":0}",
+        "{\"voter_id\":\"v1\",\"vote\":\"a\",\"ts\":01}",
+        "{\"voter_id\":\"v1\",\"vote\":\"a\",\"ts\":1234567890123456789}",
+        "{\"voter_id\":\"v\\\"1\",\"vote\":\"a\",\"ts\":5}",
+        "{\"voter_id\":\"" + "x".repeat(256) + "\",\"vote\":\"a\",\"ts\":5}",
+        "{\"voter_id\":\"" + "x".repeat(255) + "\",\"vote\":\"a\",\"ts\":5}",
+        "{\"voter_id\":\"\",\"vote\":\"a\",\"ts\":5}",
+        "{\"voter_id\":\"v1\",\"vote\":\"Cats\",\"ts\":5}"));
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder message = new StringBuilder(VoteMessage.withoutTimestamp("voter-" + random.nextInt(1000), random.nextBoolean() ? "a" : "b")
+          + (1_700_000_000_000_000L + random.nextInt(1_000_000)) + "}");
+      for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+        int at = random.nextInt(message.length());
+        char c = alphabet.charAt(random.nextInt(alphabet.length()));
+        switch (random.nextInt(3)) {
+          case 0 -> message.insert(at, c);
+          case 1 -> message.deleteCharAt(at);
+          default -> message.setCharAt(at, c);
+        }
+      }
+      messages.add(message.toString());
+    }
+    int plain = 0;
+    for (String message : messages) {
+      VoteMessage fast = VoteMessage.plain(message, OPTIONS);
+      VoteMessage.Parsed json = VoteMessage.parseJson(message, OPTIONS);
+      if (fast != null) {
+        plain++;
+        assertThat(json.vote()).as(message).isEqualTo(fast);
+      }
+      assertThat(VoteMessage.parse(message, OPTIONS)).as(message).isEqualTo(json);
+    }
+    assertThat(plain).as("messages the plain reader took").isGreaterThan(1_000);
+  }
 }
