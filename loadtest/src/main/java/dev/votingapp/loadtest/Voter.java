@@ -1,6 +1,5 @@
 package dev.votingapp.loadtest;
 
-import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +17,8 @@ final class Voter {
 
   private final Run run;
   private final VoterConnection connection;
-  private final EventLoop loop;
   private final String id;
-  /** The request line and headers every request of this voter starts with, up to its cookie. */
+  /** What follows the method in every request of this voter: the path, the version and the headers, its cookie included. */
   private final String head;
   private final int votes;
   private final boolean changer;
@@ -32,7 +30,6 @@ final class Voter {
   Voter(Run run, VoterConnection connection, String id) {
     this.run = run;
     this.connection = connection;
-    this.loop = connection.loop();
     this.id = id;
     this.head = " / HTTP/1.1\r\nHost: " + connection.hostHeader() + "\r\nAccept: text/html,application/xhtml+xml\r\n"
         + "User-Agent: voting-app-loadtest\r\nCookie: voter_id=" + id + "\r\n";
@@ -81,7 +78,7 @@ final class Voter {
         acknowledged((System.nanoTime() - sent) / 1_000_000);
         afterVote();
       } else if (n < run.retries) {
-        loop.schedule(() -> attempt(n + 1), backoff(n + 1), TimeUnit.MILLISECONDS);
+        connection.loop().schedule(() -> attempt(n + 1), backoff(n + 1), TimeUnit.MILLISECONDS);
       } else {
         // The last try got no 200: a failure; the voter goes on.
         run.latencies.ko(System.currentTimeMillis());
@@ -94,7 +91,7 @@ final class Voter {
     vote++;
     if (vote < votes) {
       long think = run.thinkMinMs + ThreadLocalRandom.current().nextLong(run.thinkMaxMs - run.thinkMinMs + 1L);
-      loop.schedule(this::nextVote, Math.max(1, think), TimeUnit.MILLISECONDS);
+      connection.loop().schedule(this::nextVote, Math.max(1, think), TimeUnit.MILLISECONDS);
     } else {
       finish();
     }
