@@ -219,7 +219,7 @@ module "redis" {
 
 # External Secrets' SecretStore (IRSA): the name argocd/values/<env>.yaml gives as externalSecrets.roleArn.
 module "secrets_role" {
-  source = "../modules/eks-workload-role"
+  source = "../modules/iam-role"
 
   name                    = "voting-app-${var.environment}-secrets"
   assume_role_policy_json = module.policy.external_secrets_assume_role_policy_json
@@ -228,7 +228,7 @@ module "secrets_role" {
 
 # The backup job (issue 13) through EKS Pod Identity: its ServiceAccount in the app's namespace.
 module "backup_role" {
-  source = "../modules/eks-workload-role"
+  source = "../modules/iam-role"
 
   name                    = "${local.name}-backup"
   assume_role_policy_json = module.policy.pod_identity_assume_role_policy_json

@@ -1,7 +1,7 @@
 # The EKS environment's decisions (platform = "eks"; null or empty on the Docker host): the subnet
 # layout, security group rules, cluster access and logging, IAM documents, RDS and ElastiCache settings
 # and the connection budget. The AWS modules (vpc, eks-cluster, rds-postgres, elasticache-redis,
-# eks-workload-role) only turn these values into resources.
+# iam-role) only turn these values into resources.
 
 locals {
   # ---- Subnets: three zones, four tiers ----
