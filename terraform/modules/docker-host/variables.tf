@@ -1,11 +1,7 @@
 variable "name" {
   description = "Name of the host, its role and its instance profile."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
-    error_message = "name must be 3-32 lower-case letters, digits and hyphens."
-  }
+  # no validation: the environment's name, voting-app-<environment> (modules/policy validates the environment; modules/iam-role the role's name).
 }
 
 variable "ami_id" {
