@@ -71,5 +71,5 @@ moved {
 }
 moved {
   from = aws_iam_role_policy.this
-  to   = module.role.aws_iam_role_policy.this
+  to   = module.role.aws_iam_role_policy.this[0]
 }

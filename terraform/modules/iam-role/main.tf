@@ -17,12 +17,6 @@ resource "aws_iam_role_policy" "this" {
   policy = var.policy_json
 }
 
-# A role made without a count before: its one inline policy keeps its place in the state.
-moved {
-  from = aws_iam_role_policy.this
-  to   = aws_iam_role_policy.this[0]
-}
-
 resource "aws_iam_role_policy_attachment" "this" {
   for_each = toset(var.managed_policy_arns)
 

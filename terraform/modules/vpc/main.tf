@@ -167,5 +167,5 @@ moved {
 }
 moved {
   from = aws_iam_role_policy.flow_logs
-  to   = module.flow_logs_role.aws_iam_role_policy.this
+  to   = module.flow_logs_role.aws_iam_role_policy.this[0]
 }
