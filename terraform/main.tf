@@ -148,11 +148,10 @@ module "host" {
   data_volume_id     = aws_ebs_volume.data.id
 
   policy = {
-    instance_type                    = module.policy.instance_type
-    instance_assume_role_policy_json = module.policy.instance_assume_role_policy_json
-    instance_policy_json             = module.policy.instance_policy_json
-    metadata_options                 = module.policy.metadata_options
-    user_data                        = module.policy.user_data
+    instance_type    = module.policy.instance_type
+    role             = module.policy.roles.instance
+    metadata_options = module.policy.metadata_options
+    user_data        = module.policy.user_data
   }
 
   # The first boot reads the bundle and the secret: both must exist.

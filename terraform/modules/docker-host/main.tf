@@ -5,10 +5,9 @@
 module "role" {
   source = "../iam-role"
 
-  name                    = "${var.name}-host"
-  description             = "Docker host of ${var.name}"
-  assume_role_policy_json = var.policy.instance_assume_role_policy_json
-  policy_json             = var.policy.instance_policy_json
+  name        = "${var.name}-host"
+  description = "Docker host of ${var.name}"
+  role        = var.policy.role
 }
 
 resource "aws_iam_instance_profile" "this" {

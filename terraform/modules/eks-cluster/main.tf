@@ -18,15 +18,11 @@ resource "aws_cloudwatch_log_group" "control_plane" {
 
 # The control plane's role and the nodes' role: a trust policy and AWS-managed policies each.
 module "role" {
-  source = "../iam-role"
-  for_each = {
-    cluster = { trust = var.policy.cluster_assume_role_policy_json, managed = var.policy.cluster_role_managed_policies }
-    node    = { trust = var.policy.node_assume_role_policy_json, managed = var.policy.node_role_managed_policies }
-  }
+  source   = "../iam-role"
+  for_each = var.policy.roles
 
-  name                    = "${var.name}-${each.key}"
-  assume_role_policy_json = each.value.trust
-  managed_policy_arns     = each.value.managed
+  name = "${var.name}-${each.key}"
+  role = each.value
 }
 
 # Where the roles were before modules/iam-role (an existing cluster keeps them).

@@ -6,19 +6,19 @@
 resource "aws_iam_role" "this" {
   name               = var.name
   description        = var.description
-  assume_role_policy = var.assume_role_policy_json
+  assume_role_policy = var.role.assume_role_policy_json
 }
 
 resource "aws_iam_role_policy" "this" {
-  count = var.policy_json == null ? 0 : 1
+  count = var.role.policy_json == null ? 0 : 1
 
   name   = var.name
   role   = aws_iam_role.this.id
-  policy = var.policy_json
+  policy = var.role.policy_json
 }
 
 resource "aws_iam_role_policy_attachment" "this" {
-  for_each = toset(var.managed_policy_arns)
+  for_each = toset(var.role.managed_policy_arns)
 
   role       = aws_iam_role.this.name
   policy_arn = each.value

@@ -15,24 +15,14 @@ variable "description" {
   # no validation: the callers write it.
 }
 
-variable "assume_role_policy_json" {
-  description = "Trust policy (modules/policy): an AWS service of this account, IRSA (one ServiceAccount) or EKS Pod Identity."
-  type        = string
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "policy_json" {
-  description = "The role's inline policy (modules/policy); null for none (a role with AWS-managed policies only)."
-  type        = string
-  default     = null
-  # no validation: modules/policy makes and tests it.
-}
-
-variable "managed_policy_arns" {
-  description = "AWS-managed policies attached to the role (modules/policy pins the list)."
-  type        = list(string)
-  default     = []
-  # no validation: modules/policy makes and tests it.
+variable "role" {
+  description = "The role's documents, as modules/policy's roles output gives each: assume_role_policy_json (the trust policy), policy_json (the inline policy; null for none) and managed_policy_arns (AWS-managed policies)."
+  type = object({
+    assume_role_policy_json = string
+    policy_json             = optional(string)
+    managed_policy_arns     = optional(list(string), [])
+  })
+  # no validation: modules/policy makes and tests them.
 }
 
 variable "pod_identity" {

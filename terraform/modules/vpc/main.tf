@@ -141,9 +141,8 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
 module "flow_logs_role" {
   source = "../iam-role"
 
-  name                    = "${var.name}-flow-logs"
-  assume_role_policy_json = var.policy.flow_log_assume_role_policy_json
-  policy_json             = var.policy.flow_log_policy_json
+  name = "${var.name}-flow-logs"
+  role = var.policy.flow_log_role
 }
 
 resource "aws_flow_log" "this" {
