@@ -44,6 +44,7 @@ resource "aws_ebs_volume" "data" {
 
 # ---- The decisions ----
 
+# The deployment's identity is passed as terraform/eks passes it: each root calls the module itself.
 module "policy" {
   source = "./modules/policy"
 
@@ -99,6 +100,7 @@ module "buckets" {
 }
 
 # Where the buckets were before modules/buckets (an existing stack keeps them).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = module.log_bucket
   to   = module.buckets.module.log_bucket

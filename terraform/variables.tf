@@ -1,5 +1,6 @@
 # Variables of one environment; environments/<env>.tfvars sets them. Those passed on to
-# modules/policy as they are are validated there (the comment says so), once.
+# modules/policy as they are are validated there (the comment says so), once. Same-shaped blocks
+# (vote_host_name and result_host_name, the bucket names) by design: one variable per input.
 
 # ---- Where (environment, aws_region, aws_account_id and tags: providers.tf, shared with eks/) -------
 

@@ -52,6 +52,7 @@ moved {
 
 # ---- The decisions ----
 
+# The deployment's identity is passed as terraform/main.tf passes it: each root calls the module itself.
 module "policy" {
   source = "../modules/policy"
 
@@ -155,6 +156,7 @@ module "security_group" {
   peers_only  = true
 }
 
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 # Where the groups were before modules/security-group: inside modules/rds-postgres,
 # modules/elasticache-redis and modules/vpc (an existing environment keeps them).
 moved {
@@ -249,6 +251,7 @@ module "buckets" {
 }
 
 # Where the buckets were before modules/buckets (an existing environment keeps them).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = module.log_bucket
   to   = module.buckets.module.log_bucket

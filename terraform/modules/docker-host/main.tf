@@ -64,6 +64,7 @@ resource "aws_volume_attachment" "data" {
 }
 
 # Where the role was before modules/iam-role (an existing host keeps it).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = aws_iam_role.this
   to   = module.role.aws_iam_role.this

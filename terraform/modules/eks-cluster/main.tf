@@ -26,6 +26,7 @@ module "role" {
 }
 
 # Where the roles were before modules/iam-role (an existing cluster keeps them).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = aws_iam_role.cluster
   to   = module.role["cluster"].aws_iam_role.this

@@ -8,6 +8,7 @@ resource "aws_s3_bucket" "this" {
   force_destroy = false
 }
 
+# Each setting below is a resource of its own in provider 5.x, so each names the bucket alike.
 resource "aws_s3_bucket_ownership_controls" "this" {
   bucket = aws_s3_bucket.this.id
 

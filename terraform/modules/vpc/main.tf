@@ -160,6 +160,7 @@ resource "aws_flow_log" "this" {
 }
 
 # Where the role was before modules/iam-role (an existing VPC keeps it).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = aws_iam_role.flow_logs
   to   = module.flow_logs_role.aws_iam_role.this

@@ -459,6 +459,7 @@ run "logs_encrypted_flow_logs_on" {
 }
 
 # ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+# (The mirror of tests/policy.tftest.hcl's runs, shaped alike: each file's variables are one platform's.)
 
 run "docker_host_inputs_required_on_the_host" {
   command = plan

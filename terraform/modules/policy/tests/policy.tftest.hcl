@@ -390,6 +390,7 @@ run "invalid_inputs_refused_too" {
 }
 
 # ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+# (The mirror of tests/eks.tftest.hcl's runs, shaped alike: each file's variables are one platform's.)
 
 run "eks_inputs_required_on_eks" {
   command = plan
