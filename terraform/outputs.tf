@@ -1,3 +1,6 @@
+# What a user reads after an apply, one output each (same-shaped blocks by design; terraform/eks's
+# outputs are shaped alike).
+
 output "vote_url" {
   description = "The vote page."
   value       = local.vote_url

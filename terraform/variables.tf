@@ -1,5 +1,6 @@
 # Variables of one environment; environments/<env>.tfvars sets them. Those passed on to
-# modules/policy as they are are validated there (the comment says so), once.
+# modules/policy as they are are validated there (the comment says so), once. Same-shaped blocks
+# (vote_host_name and result_host_name, the bucket names) by design: one variable per input.
 
 # ---- Where (environment, aws_region, aws_account_id and tags: providers.tf, shared with eks/) -------
 
@@ -123,8 +124,8 @@ variable "alb_subnet_ids" {
   default     = []
 
   validation {
-    condition     = alltrue([for s in var.alb_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
-    error_message = "alb_subnet_ids must be subnet ids."
+    condition     = alltrue([for s in var.alb_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))]) && (!var.enable_alb || length(var.alb_subnet_ids) >= 2)
+    error_message = "alb_subnet_ids must be subnet ids, at least two (in two availability zones) with enable_alb."
   }
 }
 
@@ -134,8 +135,8 @@ variable "alb_certificate_arn" {
   default     = null
 
   validation {
-    condition     = var.alb_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:", var.alb_certificate_arn))
-    error_message = "alb_certificate_arn must be an ACM certificate ARN or null."
+    condition     = var.alb_certificate_arn == null ? !var.enable_alb : can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$", var.alb_certificate_arn))
+    error_message = "alb_certificate_arn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>); enable_alb needs it, null without."
   }
 }
 
@@ -145,8 +146,8 @@ variable "vote_host_name" {
   default     = null
 
   validation {
-    condition     = var.vote_host_name == null || can(regex("^[a-z0-9.-]+\\.[a-z]{2,}$", var.vote_host_name))
-    error_message = "vote_host_name must be a DNS name or null."
+    condition     = var.vote_host_name == null ? !var.enable_alb : can(regex("^[a-z0-9.-]+\\.[a-z]{2,}$", var.vote_host_name))
+    error_message = "vote_host_name must be a DNS name; enable_alb needs it, null without."
   }
 }
 
@@ -156,8 +157,8 @@ variable "result_host_name" {
   default     = null
 
   validation {
-    condition     = var.result_host_name == null || can(regex("^[a-z0-9.-]+\\.[a-z]{2,}$", var.result_host_name))
-    error_message = "result_host_name must be a DNS name or null."
+    condition     = var.result_host_name == null ? !var.enable_alb : can(regex("^[a-z0-9.-]+\\.[a-z]{2,}$", var.result_host_name))
+    error_message = "result_host_name must be a DNS name; enable_alb needs it, null without."
   }
 }
 

@@ -18,6 +18,8 @@
 #   7. cross-checks with files other changes edit: the secret readers against docker-compose.yml
 #      (compose_secret_readers.py), terraform/eks against argocd/values/<env>.yaml and the chart's
 #      values (check_eks_chart_values.py). Both run; either failing fails.
+# 3 to 6 run in three lanes at once (the modules' tests, the rendering, the secret scripts and
+# bootstrap; the single host's root; the EKS root), each lane's output shown in that order.
 # The provider mirror: TF_PROVIDER_MIRROR, else Terraform's own plugin folders, else the first folder
 # holding registry.terraform.io/hashicorp/aws on the machine (outside .terraform/ and temporary
 # folders). Without one, step 4 is skipped with a message (the workflow makes one with
@@ -102,22 +104,54 @@ log "fmt: terraform/ is formatted"
 py "$checks/check_variables.py" terraform | sed 's/^/[terraform] variables: /' || fail "variables: see above"
 py "$checks/check_wiring.py" terraform | sed 's/^/[terraform] wiring: /' || fail "wiring: see above"
 
-# ---- 3. the provider-free modules ----
-for tests in terraform/modules/*/tests; do
-  module=${tests%/tests}
-  name=$(basename "$module")
-  export TF_DATA_DIR="$work/$name-data"
-  tf_step "$name-init" "$module" "terraform init" init -backend=false
-  tf_step "$name-validate" "$module" "terraform validate" validate
-  tf_step "$name-test" "$module" "terraform test (see the failed runs above)" test
-  log "$module: valid; $(grep -E '^(Success|Failure)!' "$work/$name-test.log")"
-done
+# ---- 3. to 6., in three lanes at once ----
+# Starting the AWS provider (for validate and every run of a root's tests) is most of the time, and
+# the lanes do not depend on each other: each has its own TF_DATA_DIR and logs, runs in the
+# background, and its output is shown, in this order, once it has ended. A failed lane fails the
+# checks after its output (the failure says what and where).
+
+# ---- 3. the provider-free modules; 5. the rendered user data; 6. the secret scripts ----
+policy=terraform/modules/policy
+secret_arn="arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app-ci/stack-AbCdEf"
+lane_modules() {
+  local tests module name monitoring state output
+  for tests in terraform/modules/*/tests; do
+    module=${tests%/tests}
+    name=$(basename "$module")
+    export TF_DATA_DIR="$work/$name-data"
+    tf_step "$name-init" "$module" "terraform init" init -backend=false
+    tf_step "$name-validate" "$module" "terraform validate" validate
+    tf_step "$name-test" "$module" "terraform test (see the failed runs above)" test
+    log "$module: valid; $(grep -E '^(Success|Failure)!' "$work/$name-test.log")"
+  done
+
+  # modules/policy has no provider: applied by itself, it renders what the host would run.
+  export TF_DATA_DIR="$work/render-data"
+  tf_step render-init "$policy" "terraform init" init -backend=false
+  for monitoring in false true; do
+    state="$work/render-$monitoring.tfstate"
+    tf_step render "$policy" "rendering modules/policy (enable_monitoring=$monitoring)" apply -auto-approve \
+      -state="$state" -var-file="$checks/render.tfvars" -var "enable_monitoring=$monitoring" -var "secret_arn=$secret_arn"
+    for output in user_data secrets_fetch_script; do
+      tf -chdir="$policy" output -state="$state" -raw "$output" >"$work/$output-$monitoring.sh"
+      shellcheck -s bash "$work/$output-$monitoring.sh" ||
+        fail "shellcheck: the rendered $output (enable_monitoring=$monitoring) has the findings above"
+    done
+  done
+  tf -chdir="$policy" output -state="$work/render-true.tfstate" -json secret_readers >"$work/readers.json"
+  log "rendered user data ($(wc -c <"$work/user_data-true.sh") bytes) and fetch script: shellcheck clean, with and without monitoring"
+
+  # The secret scripts, for real.
+  bash "$checks/secret_scripts_test.sh" "$work" "$aws_bin" "$secret_arn"
+
+  # The roots given, if any (see the lanes below).
+  [ "$#" -eq 0 ] || lane_roots "$@"
+}
 
 # ---- 4. the roots, with the AWS provider: init from the lock file, validate, mocked plans ----
-if [ -z "$mirror" ]; then
-  log "SKIPPED: the roots' init, validate and terraform test: no provider mirror with hashicorp/aws (set TF_PROVIDER_MIRROR to a folder made by \`terraform providers mirror\`)"
-else
-  for root in terraform terraform/eks terraform/bootstrap; do
+lane_roots() {
+  local root name lock_before f env envs args
+  for root in "$@"; do
     name=root-$(basename "$root")
     export TF_DATA_DIR="$work/$name-data"
     [ -f "$root/.terraform.lock.hcl" ] || fail "$root has no .terraform.lock.hcl"
@@ -139,33 +173,36 @@ else
       log "$root${env:+ ($env)}: valid, lock file unchanged; mocked plan: $(grep -E '^(Success|Failure)!' "$work/$name-test.log")"
     done
   done
-fi
+}
 
-# ---- 5. shellcheck: the scripts the configurations run, these checks, the rendered user data ----
+# ---- 5. shellcheck: the scripts the configurations run and these checks (the rendered ones: above) ----
 for script in terraform/eks/install.sh terraform/modules/*/*.sh "$checks"/*.sh; do
   shellcheck -s bash -x "$script" || fail "shellcheck: $script has the findings above"
 done
 log "shellcheck clean: terraform/eks/install.sh, $(find terraform/modules -maxdepth 2 -name '*.sh' | wc -l) provisioner scripts and the checks' scripts"
-# modules/policy has no provider: applied by itself, it renders what the host would run.
-policy=terraform/modules/policy
-secret_arn="arn:aws:secretsmanager:eu-west-1:123456789012:secret:voting-app-ci/stack-AbCdEf"
-export TF_DATA_DIR="$work/render-data"
-tf_step render-init "$policy" "terraform init" init -backend=false
-for monitoring in false true; do
-  state="$work/render-$monitoring.tfstate"
-  tf_step render "$policy" "rendering modules/policy (enable_monitoring=$monitoring)" apply -auto-approve \
-    -state="$state" -var-file="$checks/render.tfvars" -var "enable_monitoring=$monitoring" -var "secret_arn=$secret_arn"
-  for output in user_data secrets_fetch_script; do
-    tf -chdir="$policy" output -state="$state" -raw "$output" >"$work/$output-$monitoring.sh"
-    shellcheck -s bash "$work/$output-$monitoring.sh" ||
-      fail "shellcheck: the rendered $output (enable_monitoring=$monitoring) has the findings above"
-  done
-done
-tf -chdir="$policy" output -state="$work/render-true.tfstate" -json secret_readers >"$work/readers.json"
-log "rendered user data ($(wc -c <"$work/user_data-true.sh") bytes) and fetch script: shellcheck clean, with and without monitoring"
 
-# ---- 6. the secret scripts, for real ----
-bash "$checks/secret_scripts_test.sh" "$work" "$aws_bin" "$secret_arn"
+lanes=()
+lane() {
+  local name=$1
+  shift
+  ("$@") >"$work/lane-$name.log" 2>&1 &
+  lanes+=("$name $!")
+}
+if [ -z "$mirror" ]; then
+  log "SKIPPED: the roots' init, validate and terraform test: no provider mirror with hashicorp/aws (set TF_PROVIDER_MIRROR to a folder made by \`terraform providers mirror\`)"
+  lane modules lane_modules
+else
+  # bootstrap (one run) after the modules: the lanes then take about as long as each other.
+  lane modules lane_modules terraform/bootstrap
+  lane terraform lane_roots terraform
+  lane eks lane_roots terraform/eks
+fi
+failed=()
+for entry in "${lanes[@]}"; do
+  wait "${entry#* }" || failed+=("${entry% *}")
+  cat "$work/lane-${entry% *}.log"
+done
+[ "${#failed[@]}" -eq 0 ] || fail "the checks above failed (lanes: ${failed[*]})"
 
 # ---- 7. cross-checks with files other changes edit ----
 cross=0

@@ -52,6 +52,7 @@ moved {
 
 # ---- The decisions ----
 
+# The deployment's identity is passed as terraform/main.tf passes it: each root calls the module itself.
 module "policy" {
   source = "../modules/policy"
 
@@ -98,12 +99,11 @@ module "vpc" {
   log_retention_days         = var.log_retention_days
 
   policy = {
-    subnets                          = module.policy.subnets
-    interface_endpoints              = module.policy.interface_endpoints
-    gateway_endpoints                = module.policy.gateway_endpoints
-    flow_log                         = module.policy.flow_log
-    flow_log_assume_role_policy_json = module.policy.flow_log_assume_role_policy_json
-    flow_log_policy_json             = module.policy.flow_log_policy_json
+    subnets             = module.policy.subnets
+    interface_endpoints = module.policy.interface_endpoints
+    gateway_endpoints   = module.policy.gateway_endpoints
+    flow_log            = module.policy.flow_log
+    flow_log_role       = module.policy.roles.flow_logs
   }
 }
 
@@ -119,14 +119,11 @@ module "eks" {
   addon_versions     = var.addon_versions
 
   policy = {
-    cluster_access                  = module.policy.cluster_access
-    cluster_log_types               = module.policy.cluster_log_types
-    cluster_assume_role_policy_json = module.policy.cluster_assume_role_policy_json
-    cluster_role_managed_policies   = module.policy.cluster_role_managed_policies
-    node_assume_role_policy_json    = module.policy.node_assume_role_policy_json
-    node_role_managed_policies      = module.policy.node_role_managed_policies
-    admin_role_arns                 = module.policy.admin_role_arns
-    admin_access_policy_arn         = module.policy.admin_access_policy_arn
+    cluster_access          = module.policy.cluster_access
+    cluster_log_types       = module.policy.cluster_log_types
+    roles                   = { for role in ["cluster", "node"] : role => module.policy.roles[role] }
+    admin_role_arns         = module.policy.admin_role_arns
+    admin_access_policy_arn = module.policy.admin_access_policy_arn
   }
 }
 
@@ -159,6 +156,7 @@ module "security_group" {
   peers_only  = true
 }
 
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 # Where the groups were before modules/security-group: inside modules/rds-postgres,
 # modules/elasticache-redis and modules/vpc (an existing environment keeps them).
 moved {
@@ -219,20 +217,18 @@ module "redis" {
 
 # External Secrets' SecretStore (IRSA): the name argocd/values/<env>.yaml gives as externalSecrets.roleArn.
 module "secrets_role" {
-  source = "../modules/eks-workload-role"
+  source = "../modules/iam-role"
 
-  name                    = "voting-app-${var.environment}-secrets"
-  assume_role_policy_json = module.policy.external_secrets_assume_role_policy_json
-  policy_json             = module.policy.external_secrets_policy_json
+  name = "voting-app-${var.environment}-secrets"
+  role = module.policy.workload_roles.external_secrets
 }
 
 # The backup job (issue 13) through EKS Pod Identity: its ServiceAccount in the app's namespace.
 module "backup_role" {
-  source = "../modules/eks-workload-role"
+  source = "../modules/iam-role"
 
-  name                    = "${local.name}-backup"
-  assume_role_policy_json = module.policy.pod_identity_assume_role_policy_json
-  policy_json             = module.policy.backup_policy_json
+  name = "${local.name}-backup"
+  role = module.policy.workload_roles.backup
   pod_identity = {
     cluster_name    = module.eks.name
     namespace       = local.namespace
@@ -255,6 +251,7 @@ module "buckets" {
 }
 
 # Where the buckets were before modules/buckets (an existing environment keeps them).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = module.log_bucket
   to   = module.buckets.module.log_bucket

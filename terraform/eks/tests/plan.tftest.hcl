@@ -12,7 +12,8 @@ mock_provider "aws" {
   override_during = plan
 }
 
-# Each secret gets an ARN of its own, so the External Secrets policy can be compared with them.
+# Each secret gets an ARN of its own, so the External Secrets policy can be compared with them
+# (one block per secret: override_resource takes no for_each).
 override_resource {
   target          = module.redis_auth.aws_secretsmanager_secret.this
   override_during = plan

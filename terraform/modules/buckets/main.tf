@@ -15,11 +15,9 @@ module "bucket" {
   source   = "../s3-bucket"
   for_each = { for key, name in var.names : key => name if key != "logs" }
 
-  name              = each.value
-  kms_key_arn       = var.kms_key_arn
-  policy_json       = var.policy.bucket_policy_json[each.key]
-  lifecycle_rules   = var.policy.lifecycle_rules[each.key]
-  access_logging    = true
-  access_log_bucket = module.log_bucket.name
-  access_log_prefix = var.policy.access_log_prefix
+  name            = each.value
+  kms_key_arn     = var.kms_key_arn
+  policy_json     = var.policy.bucket_policy_json[each.key]
+  lifecycle_rules = var.policy.lifecycle_rules[each.key]
+  access_log      = { bucket = module.log_bucket.name, prefix = var.policy.access_log_prefix }
 }

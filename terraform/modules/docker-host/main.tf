@@ -2,21 +2,17 @@
 # IMDSv2, an encrypted gp3 root volume, and the data volume (Docker's data: the database, Redis,
 # monitoring) attached, which outlives the instance. Every decision comes from the policy module.
 
-resource "aws_iam_role" "this" {
-  name               = "${var.name}-host"
-  description        = "Docker host of ${var.name}"
-  assume_role_policy = var.policy.instance_assume_role_policy_json
-}
+module "role" {
+  source = "../iam-role"
 
-resource "aws_iam_role_policy" "this" {
-  name   = "${var.name}-host"
-  role   = aws_iam_role.this.id
-  policy = var.policy.instance_policy_json
+  name        = "${var.name}-host"
+  description = "Docker host of ${var.name}"
+  role        = var.policy.role
 }
 
 resource "aws_iam_instance_profile" "this" {
   name = "${var.name}-host"
-  role = aws_iam_role.this.name
+  role = module.role.name
 }
 
 resource "aws_instance" "this" {
@@ -56,7 +52,7 @@ resource "aws_instance" "this" {
   }
 
   # The role must have its permissions before the first boot asks for the secret.
-  depends_on = [aws_iam_role_policy.this]
+  depends_on = [module.role]
 }
 
 resource "aws_volume_attachment" "data" {
@@ -65,4 +61,15 @@ resource "aws_volume_attachment" "data" {
   instance_id = aws_instance.this.id
   # Stop the instance cleanly before detaching: docker's data must not be cut mid-write.
   stop_instance_before_detaching = true
+}
+
+# Where the role was before modules/iam-role (an existing host keeps it).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
+moved {
+  from = aws_iam_role.this
+  to   = module.role.aws_iam_role.this
+}
+moved {
+  from = aws_iam_role_policy.this
+  to   = module.role.aws_iam_role_policy.this[0]
 }

@@ -1,11 +1,7 @@
 variable "name" {
   description = "Name of the host, its role and its instance profile."
   type        = string
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name))
-    error_message = "name must be 3-32 lower-case letters, digits and hyphens."
-  }
+  # no validation: the environment's name, voting-app-<environment> (modules/policy validates the environment; modules/iam-role the role's name).
 }
 
 variable "ami_id" {
@@ -28,11 +24,13 @@ variable "security_group_ids" {
 
 # The host's decisions, as modules/policy outputs them.
 variable "policy" {
-  description = "modules/policy's decisions for the host: instance_type (checked against the allowed list), the role's trust policy (instance_assume_role_policy_json) and permissions (instance_policy_json), metadata_options (IMDSv2 required) and the first-boot script (user_data; holds no secret)."
+  description = "modules/policy's decisions for the host: instance_type (checked against the allowed list), the instance role (its roles.instance: trust policy and permissions), metadata_options (IMDSv2 required) and the first-boot script (user_data; holds no secret)."
   type = object({
-    instance_type                    = string
-    instance_assume_role_policy_json = string
-    instance_policy_json             = string
+    instance_type = string
+    role = object({
+      assume_role_policy_json = string
+      policy_json             = string
+    })
     metadata_options = object({
       http_endpoint               = string
       http_tokens                 = string
@@ -44,8 +42,8 @@ variable "policy" {
   })
 
   validation {
-    condition     = can(jsondecode(var.policy.instance_assume_role_policy_json)) && can(jsondecode(var.policy.instance_policy_json))
-    error_message = "instance_assume_role_policy_json and instance_policy_json must be JSON."
+    condition     = can(jsondecode(var.policy.role.assume_role_policy_json)) && can(jsondecode(var.policy.role.policy_json))
+    error_message = "The instance role's trust policy and permissions must be JSON."
   }
 
   validation {

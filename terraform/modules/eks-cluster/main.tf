@@ -16,22 +16,38 @@ resource "aws_cloudwatch_log_group" "control_plane" {
   kms_key_id        = var.kms_key_arn
 }
 
-resource "aws_iam_role" "cluster" {
-  name               = "${var.name}-cluster"
-  assume_role_policy = var.policy.cluster_assume_role_policy_json
+# The control plane's role and the nodes' role: a trust policy and AWS-managed policies each.
+module "role" {
+  source   = "../iam-role"
+  for_each = var.policy.roles
+
+  name = "${var.name}-${each.key}"
+  role = each.value
 }
 
-resource "aws_iam_role_policy_attachment" "cluster" {
-  for_each = toset(var.policy.cluster_role_managed_policies)
-
-  role       = aws_iam_role.cluster.name
-  policy_arn = each.value
+# Where the roles were before modules/iam-role (an existing cluster keeps them).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
+moved {
+  from = aws_iam_role.cluster
+  to   = module.role["cluster"].aws_iam_role.this
+}
+moved {
+  from = aws_iam_role_policy_attachment.cluster
+  to   = module.role["cluster"].aws_iam_role_policy_attachment.this
+}
+moved {
+  from = aws_iam_role.node
+  to   = module.role["node"].aws_iam_role.this
+}
+moved {
+  from = aws_iam_role_policy_attachment.node
+  to   = module.role["node"].aws_iam_role_policy_attachment.this
 }
 
 resource "aws_eks_cluster" "this" {
   name     = var.name
   version  = var.kubernetes_version
-  role_arn = aws_iam_role.cluster.arn
+  role_arn = module.role["cluster"].arn
 
   enabled_cluster_log_types = var.policy.cluster_log_types
 
@@ -54,7 +70,7 @@ resource "aws_eks_cluster" "this" {
     }
   }
 
-  depends_on = [aws_cloudwatch_log_group.control_plane, aws_iam_role_policy_attachment.cluster]
+  depends_on = [aws_cloudwatch_log_group.control_plane, module.role]
 }
 
 # ---- Who may use the API ----
@@ -87,18 +103,6 @@ resource "aws_iam_openid_connect_provider" "this" {
 }
 
 # ---- Nodes ----
-
-resource "aws_iam_role" "node" {
-  name               = "${var.name}-node"
-  assume_role_policy = var.policy.node_assume_role_policy_json
-}
-
-resource "aws_iam_role_policy_attachment" "node" {
-  for_each = toset(var.policy.node_role_managed_policies)
-
-  role       = aws_iam_role.node.name
-  policy_arn = each.value
-}
 
 # IMDSv2 only, hop limit 1: pods (one hop further) cannot take the node role's credentials; they use
 # IRSA or Pod Identity. The root volume is encrypted with the account's EBS key: a customer key would
@@ -137,7 +141,7 @@ resource "aws_eks_node_group" "this" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = each.key
   version         = var.kubernetes_version
-  node_role_arn   = aws_iam_role.node.arn
+  node_role_arn   = module.role["node"].arn
   subnet_ids      = var.subnet_ids
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = each.value.capacity_type
@@ -163,7 +167,7 @@ resource "aws_eks_node_group" "this" {
     ignore_changes = [scaling_config[0].desired_size]
   }
 
-  depends_on = [aws_iam_role_policy_attachment.node]
+  depends_on = [module.role]
 }
 
 resource "aws_eks_addon" "this" {

@@ -39,7 +39,7 @@ variable "kms_key_arn" {
 
 # The cluster's decisions, as modules/policy outputs them.
 variable "policy" {
-  description = "modules/policy's decisions for the cluster: cluster_access (authentication mode, creator admin, private and public endpoint, public CIDRs), cluster_log_types, the cluster and node roles' trust policies and AWS-managed policies, admin_role_arns and admin_access_policy_arn."
+  description = "modules/policy's decisions for the cluster: cluster_access (authentication mode, creator admin, private and public endpoint, public CIDRs), cluster_log_types, roles (cluster and node: their trust policies and AWS-managed policies), admin_role_arns and admin_access_policy_arn."
   type = object({
     cluster_access = object({
       authentication_mode                         = string
@@ -48,13 +48,13 @@ variable "policy" {
       endpoint_public_access                      = bool
       public_access_cidrs                         = list(string)
     })
-    cluster_log_types               = list(string)
-    cluster_assume_role_policy_json = string
-    cluster_role_managed_policies   = list(string)
-    node_assume_role_policy_json    = string
-    node_role_managed_policies      = list(string)
-    admin_role_arns                 = list(string)
-    admin_access_policy_arn         = string
+    cluster_log_types = list(string)
+    roles = map(object({
+      assume_role_policy_json = string
+      managed_policy_arns     = list(string)
+    }))
+    admin_role_arns         = list(string)
+    admin_access_policy_arn = string
   })
   # no validation: modules/policy makes and tests it.
 }

@@ -16,6 +16,7 @@ resource "aws_elasticache_subnet_group" "this" {
   subnet_ids = var.subnet_ids
 }
 
+# Rendered as modules/rds-postgres renders its parameter group (ElastiCache's take no apply_method).
 resource "aws_elasticache_parameter_group" "this" {
   name        = var.name
   family      = var.settings.parameter_group_family

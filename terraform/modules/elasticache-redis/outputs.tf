@@ -3,12 +3,6 @@ output "primary_endpoint" {
   value       = aws_elasticache_replication_group.this.primary_endpoint_address
 }
 
-output "port" {
-  description = "Redis's port."
-  value       = aws_elasticache_replication_group.this.port
-}
-
-
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
   description = "The replication group and the token provisioner as planned."

@@ -24,6 +24,7 @@ module "alb" {
 }
 
 # Where these were before modules/security-group (an existing stack keeps its groups and rules).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
 moved {
   from = aws_security_group.host
   to   = module.host.aws_security_group.this

@@ -19,14 +19,8 @@ variable "enable_alb" {
 # The policy module's rule maps: group (host, alb) => direction (ingress, egress) => key => rule.
 variable "rules" {
   description = "Rules of the host (the policy module's host_ingress_rules, host_egress_rules) and of the load balancer (alb_ingress_rules: CIDRs only; alb_egress_rules: peers only), as { host = { ingress, egress }, alb = { ingress, egress } }; each rule { description, from_port, to_port, ip_protocol, cidr, peer }."
-  type = map(map(map(object({
-    description = string
-    from_port   = number
-    to_port     = number
-    ip_protocol = string
-    cidr        = string
-    peer        = string
-  }))))
+  # The rules' type is modules/security-group's (each group's rules are passed on to it as they are).
+  type = any
 
   validation {
     condition     = contains(keys(var.rules), "host") && alltrue([for g in keys(var.rules) : contains(["host", "alb"], g)])

@@ -68,8 +68,6 @@ locals {
     )
   } : null
 
-  instance_assume_role_policy = local.service_trust.instance
-
   # IMDSv2 only. Hop limit 1: a container behind Docker's bridge is one hop further and cannot get
   # the instance role's credentials, which no container of the stack needs.
   metadata_options = {

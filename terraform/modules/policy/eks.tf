@@ -1,7 +1,7 @@
 # The EKS environment's decisions (platform = "eks"; null or empty on the Docker host): the subnet
 # layout, security group rules, cluster access and logging, IAM documents, RDS and ElastiCache settings
 # and the connection budget. The AWS modules (vpc, eks-cluster, rds-postgres, elasticache-redis,
-# eks-workload-role) only turn these values into resources.
+# iam-role) only turn these values into resources.
 
 locals {
   # ---- Subnets: three zones, four tiers ----
@@ -63,7 +63,8 @@ locals {
   }
   admin_access_policy_arn = "arn:${local.p}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 
-  # AWS-managed policies are AWS's to keep narrow; the tests pin the exact list.
+  # AWS-managed policies of the cluster's and the nodes' roles: AWS's to keep narrow; the tests pin the
+  # exact list.
   cluster_role_managed_policies = ["arn:${local.p}:iam::aws:policy/AmazonEKSClusterPolicy"]
   node_role_managed_policies = [
     "arn:${local.p}:iam::aws:policy/AmazonEKSWorkerNodePolicy",
@@ -71,10 +72,6 @@ locals {
     "arn:${local.p}:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
     "arn:${local.p}:iam::aws:policy/AmazonSSMManagedInstanceCore",
   ]
-
-  cluster_assume_role_policy = local.service_trust.cluster
-  # The nodes' role: EC2 in this account, as the Docker host's.
-  node_assume_role_policy = local.instance_assume_role_policy
 
   # ---- Logs ----
   # The environment's log groups, all encrypted with the project's key: EKS and RDS require these
@@ -125,8 +122,7 @@ locals {
     ]
   }
 
-  # VPC Flow Logs deliver with a role of ours: into the one log group, from this account's flow logs.
-  flow_log_assume_role_policy = local.service_trust.flow_logs
+  # VPC Flow Logs deliver with a role of ours (trusted by this account's flow logs): into the one log group.
   flow_log_policy = {
     Version = "2012-10-17"
     Statement = [{
@@ -180,7 +176,6 @@ locals {
   # The backup job, with EKS Pod Identity (the pod uses the SDK's default chain: no annotation, no
   # token audience to get right). The same rights as the single host's backups: write under
   # backups/, list it, read manifests, never read a dump or delete anything.
-  pod_identity_assume_role_policy = local.service_trust.pod_identity
   backup_policy = {
     Version = "2012-10-17"
     Statement = concat(local.backup_statements, [{

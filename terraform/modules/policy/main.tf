@@ -54,6 +54,27 @@ locals {
     }
   }
 
+  # ---- The roles of this platform, as modules/iam-role takes them ----
+  # Each one's trust policy, its inline policy (null: none) and its AWS-managed policies. Those AWS
+  # services assume: the host's instance role (docker_host.tf); on EKS the cluster's and the nodes'
+  # (AWS-managed policies only; the nodes trust EC2 as the host does) and the flow logs' (eks.tf).
+  # The workloads' on EKS apart (External Secrets' with IRSA, the backup job's with EKS Pod Identity):
+  # they name the cluster's OIDC provider and the data stores' secrets, which need the roles above.
+  roles = merge(
+    local.on_host ? {
+      instance = { assume_role_policy_json = jsonencode(local.service_trust.instance), policy_json = jsonencode(local.instance_policy), managed_policy_arns = tolist([]) }
+    } : {},
+    local.on_eks ? {
+      cluster   = { assume_role_policy_json = jsonencode(local.service_trust.cluster), policy_json = null, managed_policy_arns = local.cluster_role_managed_policies }
+      node      = { assume_role_policy_json = jsonencode(local.service_trust.instance), policy_json = null, managed_policy_arns = local.node_role_managed_policies }
+      flow_logs = { assume_role_policy_json = jsonencode(local.service_trust.flow_logs), policy_json = jsonencode(local.flow_log_policy), managed_policy_arns = tolist([]) }
+    } : {},
+  )
+  workload_roles = !local.on_eks ? {} : {
+    external_secrets = { assume_role_policy_json = jsonencode(local.external_secrets_assume_role_policy), policy_json = jsonencode(local.external_secrets_policy) }
+    backup           = { assume_role_policy_json = jsonencode(local.service_trust.pod_identity), policy_json = jsonencode(local.backup_policy) }
+  }
+
   # ---- The backup job's rights, the same on both platforms ----
   # Write under backups/, list it, read manifests (to compare with the previous backup), never read a
   # dump, and an explicit Deny of deleting or loosening, whatever policy is attached later.

@@ -8,14 +8,14 @@ output "name" {
 
 # ---- IAM ----------------------------------------------------------------------------------------
 
-output "instance_policy_json" {
-  description = "Inline policy of the host's instance role: the one secret, decrypt/encrypt through Secrets Manager and S3 only, compose bundles read, backups written (never deleted), Session Manager. Null on EKS."
-  value       = local.on_host ? jsonencode(local.instance_policy) : null
+output "roles" {
+  description = "The roles AWS services assume on this platform, by name, as modules/iam-role takes them: assume_role_policy_json (in this account only), policy_json (inline; null for none), managed_policy_arns. On the host: instance (the one secret, decrypt/encrypt through Secrets Manager and S3 only, compose bundles read, backups written but never deleted, Session Manager). On EKS: cluster and node (AWS-managed policies), flow_logs (its log group only)."
+  value       = local.roles
 }
 
-output "instance_assume_role_policy_json" {
-  description = "Trust policy of the instance role: EC2, in this account."
-  value       = jsonencode(local.instance_assume_role_policy)
+output "workload_roles" {
+  description = "The EKS workloads' roles, like roles: external_secrets (IRSA, the chart's SecretStore ServiceAccount only: the given secrets, decrypt through Secrets Manager) and backup (EKS Pod Identity: backups/ as on the host, never a delete). Empty on the host."
+  value       = local.workload_roles
 }
 
 output "bucket_policy_json" {
@@ -158,16 +158,6 @@ output "flow_log" {
   value       = local.flow_log
 }
 
-output "flow_log_assume_role_policy_json" {
-  description = "Trust policy of the flow logs' delivery role: VPC Flow Logs, this account's flow logs only."
-  value       = jsonencode(local.flow_log_assume_role_policy)
-}
-
-output "flow_log_policy_json" {
-  description = "Policy of the flow logs' delivery role: write into the flow log group only."
-  value       = jsonencode(local.flow_log_policy)
-}
-
 # ---- Keys and logs ------------------------------------------------------------------------------
 
 output "kms_key_policy_json" {
@@ -200,48 +190,6 @@ output "admin_access_policy_arn" {
 output "admin_role_arns" {
   description = "IAM roles given cluster-admin through access entries."
   value       = var.admin_role_arns
-}
-
-output "cluster_assume_role_policy_json" {
-  description = "Trust policy of the cluster role: EKS, in this account."
-  value       = jsonencode(local.cluster_assume_role_policy)
-}
-
-output "cluster_role_managed_policies" {
-  description = "AWS-managed policies of the cluster role."
-  value       = local.cluster_role_managed_policies
-}
-
-output "node_assume_role_policy_json" {
-  description = "Trust policy of the node role: EC2, in this account."
-  value       = jsonencode(local.node_assume_role_policy)
-}
-
-output "node_role_managed_policies" {
-  description = "AWS-managed policies of the node role (worker node, VPC CNI, image pulls, Session Manager)."
-  value       = local.node_role_managed_policies
-}
-
-# ---- Workload identities ------------------------------------------------------------------------
-
-output "external_secrets_assume_role_policy_json" {
-  description = "Trust policy of the External Secrets role (IRSA): the chart's SecretStore ServiceAccount in the app's namespace only."
-  value       = local.on_eks ? jsonencode(local.external_secrets_assume_role_policy) : null
-}
-
-output "external_secrets_policy_json" {
-  description = "Policy of the External Secrets role: read the given secrets, decrypt through Secrets Manager only."
-  value       = local.on_eks ? jsonencode(local.external_secrets_policy) : null
-}
-
-output "pod_identity_assume_role_policy_json" {
-  description = "Trust policy of roles bound with EKS Pod Identity (the backup job's)."
-  value       = jsonencode(local.pod_identity_assume_role_policy)
-}
-
-output "backup_policy_json" {
-  description = "Policy of the backup job's role: write and list backups/, read manifests, never delete (explicit Deny)."
-  value       = jsonencode(local.backup_policy)
 }
 
 # ---- Data stores --------------------------------------------------------------------------------

@@ -3,11 +3,6 @@ output "address" {
   value       = aws_db_instance.this.address
 }
 
-output "port" {
-  description = "PostgreSQL's port."
-  value       = aws_db_instance.this.port
-}
-
 output "master_user_secret_arn" {
   description = "The Secrets Manager secret RDS keeps the master password in (JSON: username, password); RDS rotates it."
   value       = aws_db_instance.this.master_user_secret[0].secret_arn

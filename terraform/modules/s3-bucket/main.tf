@@ -8,6 +8,7 @@ resource "aws_s3_bucket" "this" {
   force_destroy = false
 }
 
+# Each setting below is a resource of its own in provider 5.x, so each names the bucket alike.
 resource "aws_s3_bucket_ownership_controls" "this" {
   bucket = aws_s3_bucket.this.id
 
@@ -101,14 +102,14 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
-# Counted by a plain bool: the log bucket's name comes from another module's resource, and a count
-# that depends on it could not be planned before that bucket exists ("Invalid count argument").
+# Counted by access_log itself, not by the log bucket's name: that comes from another module's
+# resource, and a count that depends on it could not be planned before that bucket exists.
 resource "aws_s3_bucket_logging" "this" {
-  count = var.access_logging ? 1 : 0
+  count = var.access_log == null ? 0 : 1
 
   bucket        = aws_s3_bucket.this.id
-  target_bucket = var.access_log_bucket
-  target_prefix = "${var.access_log_prefix}${var.name}/"
+  target_bucket = var.access_log.bucket
+  target_prefix = "${var.access_log.prefix}${var.name}/"
 
   target_object_key_format {
     partitioned_prefix {

@@ -3,11 +3,6 @@ output "name" {
   value       = aws_s3_bucket.this.bucket
 }
 
-output "arn" {
-  description = "Bucket ARN."
-  value       = aws_s3_bucket.this.arn
-}
-
 # The resources as planned, for the roots' tests (terraform test reads only outputs of a root's modules).
 output "resources" {
   description = "The bucket's resources as planned (bucket, ownership, public access block, versioning, encryption, policy, lifecycle, logging)."

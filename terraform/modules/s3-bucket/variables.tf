@@ -39,30 +39,12 @@ variable "lifecycle_rules" {
   }
 }
 
-variable "access_logging" {
-  description = "Send this bucket's S3 server access logs to access_log_bucket (false for the log bucket itself: it would log into itself). Known when planning, unlike the log bucket's name."
-  type        = bool
-  default     = false
-}
-
-variable "access_log_bucket" {
-  description = "Bucket that receives this bucket's S3 server access logs when access_logging is true."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = !var.access_logging || var.access_log_bucket != null
-    error_message = "access_logging needs access_log_bucket."
-  }
-}
-
-variable "access_log_prefix" {
-  description = "Key prefix of the access logs in access_log_bucket; the bucket's name is appended."
-  type        = string
-  default     = "s3-access/"
-
-  validation {
-    condition     = can(regex("^[a-z0-9-]+/$", var.access_log_prefix))
-    error_message = "access_log_prefix must be lower-case letters, digits and hyphens, ending with /."
-  }
+variable "access_log" {
+  description = "Where this bucket's S3 server access logs go: the bucket, and a key prefix to which the bucket's name is appended; null for none (the log bucket itself: into itself, it would loop)."
+  type = object({
+    bucket = string
+    prefix = string
+  })
+  default = null
+  # no validation: the log bucket this configuration makes, and modules/policy's access_log_prefix.
 }

@@ -138,15 +138,11 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   kms_key_id        = var.kms_key_arn
 }
 
-resource "aws_iam_role" "flow_logs" {
-  name               = "${var.name}-flow-logs"
-  assume_role_policy = var.policy.flow_log_assume_role_policy_json
-}
+module "flow_logs_role" {
+  source = "../iam-role"
 
-resource "aws_iam_role_policy" "flow_logs" {
-  name   = "${var.name}-flow-logs"
-  role   = aws_iam_role.flow_logs.id
-  policy = var.policy.flow_log_policy_json
+  name = "${var.name}-flow-logs"
+  role = var.policy.flow_log_role
 }
 
 resource "aws_flow_log" "this" {
@@ -155,10 +151,21 @@ resource "aws_flow_log" "this" {
   max_aggregation_interval = var.policy.flow_log.max_aggregation_interval
   log_destination_type     = "cloud-watch-logs"
   log_destination          = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn             = aws_iam_role.flow_logs.arn
+  iam_role_arn             = module.flow_logs_role.arn
 
   tags = { Name = var.name }
 
   # The role must be able to write before the first records are delivered.
-  depends_on = [aws_iam_role_policy.flow_logs]
+  depends_on = [module.flow_logs_role]
+}
+
+# Where the role was before modules/iam-role (an existing VPC keeps it).
+# One moved block per resource, alike by design: Terraform has no other way to keep an object.
+moved {
+  from = aws_iam_role.flow_logs
+  to   = module.flow_logs_role.aws_iam_role.this
+}
+moved {
+  from = aws_iam_role_policy.flow_logs
+  to   = module.flow_logs_role.aws_iam_role_policy.this[0]
 }

@@ -23,6 +23,6 @@ output "resources" {
     default_security_group = aws_default_security_group.this
     flow_log               = aws_flow_log.this
     flow_log_group         = aws_cloudwatch_log_group.flow_logs
-    flow_log_role_policy   = aws_iam_role_policy.flow_logs
+    flow_log_role_policy   = module.flow_logs_role.resources.policy
   }
 }

@@ -31,8 +31,10 @@ variable "policy" {
       max_aggregation_interval = number
       log_group_name           = string
     })
-    flow_log_assume_role_policy_json = string
-    flow_log_policy_json             = string
+    flow_log_role = object({
+      assume_role_policy_json = string
+      policy_json             = string
+    })
   })
 
   validation {

@@ -1,7 +1,8 @@
-# What the mocked AWS provider answers in both roots' tests (tests/plan.tftest.hcl and
-# eks/tests/plan.tftest.hcl: mock_provider "aws" { source = ... }). With override_during = plan there,
-# what an apply would make (ARNs, ids) is known in the plan, so the assertions can compare it; data
-# sources answer like the account would (random strings would fail the modules' validations).
+# What the mocked AWS provider answers in the roots' tests (tests/plan.tftest.hcl,
+# eks/tests/plan.tftest.hcl, bootstrap/tests/plan.tftest.hcl: mock_provider "aws" { source = ... }).
+# With override_during = plan there, what an apply would make (ARNs, ids) is known in the plan, so the
+# assertions can compare it; data sources answer like the account would (random strings would fail
+# the modules' validations). One block per resource type: a mock gives no defaults to several types.
 
 mock_data "aws_partition" {
   defaults = { partition = "aws", dns_suffix = "amazonaws.com" }

@@ -302,7 +302,7 @@ run "iam_no_wildcards" {
 
   assert {
     condition = alltrue(flatten([
-      for doc in [output.external_secrets_policy_json, output.backup_policy_json] : [
+      for doc in [output.workload_roles.external_secrets.policy_json, output.workload_roles.backup.policy_json] : [
         for s in jsondecode(doc).Statement : [for a in flatten([s.Action]) : !strcontains(a, "*")]
       ]
     ]))
@@ -312,7 +312,7 @@ run "iam_no_wildcards" {
   # The only "*" in an Allow's resource: the object-key prefixes of our backup bucket.
   assert {
     condition = alltrue(flatten([
-      for doc in [output.external_secrets_policy_json, output.backup_policy_json] : [
+      for doc in [output.workload_roles.external_secrets.policy_json, output.workload_roles.backup.policy_json] : [
         for s in jsondecode(doc).Statement : [
           for r in flatten([s.Resource]) : !strcontains(r, "*") || contains([
             "arn:aws:s3:::voting-app-eks-test-backups/backups/*",
@@ -326,7 +326,7 @@ run "iam_no_wildcards" {
 
   assert {
     condition = toset(flatten([
-      for s in jsondecode(output.external_secrets_policy_json).Statement : s.Resource
+      for s in jsondecode(output.workload_roles.external_secrets.policy_json).Statement : s.Resource
       if contains(flatten([s.Action]), "secretsmanager:GetSecretValue")
     ])) == toset(var.app_secret_arns)
     error_message = "External Secrets may read exactly the stack's secrets."
@@ -334,7 +334,7 @@ run "iam_no_wildcards" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(output.external_secrets_policy_json).Statement :
+      for s in jsondecode(output.workload_roles.external_secrets.policy_json).Statement :
       s.Condition.StringEquals["kms:ViaService"] == "secretsmanager.eu-west-1.amazonaws.com"
       if contains(flatten([s.Action]), "kms:Decrypt")
     ])
@@ -343,7 +343,7 @@ run "iam_no_wildcards" {
 
   assert {
     condition = length([
-      for s in jsondecode(output.backup_policy_json).Statement : s
+      for s in jsondecode(output.workload_roles.backup.policy_json).Statement : s
       if s.Effect == "Deny" && contains(s.Action, "s3:DeleteObject") && contains(s.Action, "s3:DeleteObjectVersion")
     ]) == 1
     error_message = "The backup job's explicit Deny of deletes is missing."
@@ -354,7 +354,7 @@ run "trust_policies_exact" {
   command = plan
 
   assert {
-    condition = jsondecode(output.external_secrets_assume_role_policy_json).Statement[0].Condition.StringEquals == {
+    condition = jsondecode(output.workload_roles.external_secrets.assume_role_policy_json).Statement[0].Condition.StringEquals == {
       "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub" = "system:serviceaccount:voting-production:voting-app-aws"
       "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud" = "sts.amazonaws.com"
     }
@@ -363,19 +363,19 @@ run "trust_policies_exact" {
 
   assert {
     condition = alltrue([
-      for doc in [output.cluster_assume_role_policy_json, output.node_assume_role_policy_json, output.pod_identity_assume_role_policy_json] :
+      for doc in [output.roles.cluster.assume_role_policy_json, output.roles.node.assume_role_policy_json, output.workload_roles.backup.assume_role_policy_json] :
       jsondecode(doc).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
     ])
     error_message = "Service trust policies must be limited to this account (aws:SourceAccount)."
   }
 
   assert {
-    condition     = jsondecode(output.pod_identity_assume_role_policy_json).Statement[0].Principal.Service == "pods.eks.amazonaws.com"
+    condition     = jsondecode(output.workload_roles.backup.assume_role_policy_json).Statement[0].Principal.Service == "pods.eks.amazonaws.com"
     error_message = "The backup role must be assumable through EKS Pod Identity."
   }
 
   assert {
-    condition = toset(output.node_role_managed_policies) == toset([
+    condition = toset(output.roles.node.managed_policy_arns) == toset([
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
       "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
@@ -441,10 +441,10 @@ run "logs_encrypted_flow_logs_on" {
 
   assert {
     condition = (
-      jsondecode(output.flow_log_assume_role_policy_json).Statement[0].Principal == { Service = "vpc-flow-logs.amazonaws.com" }
-      && jsondecode(output.flow_log_assume_role_policy_json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
-      && jsondecode(output.flow_log_policy_json).Statement[0].Resource == ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/voting-app-eks-test/flow-logs:*"]
-      && alltrue([for a in jsondecode(output.flow_log_policy_json).Statement[0].Action : startswith(a, "logs:") && !strcontains(a, "*")])
+      jsondecode(output.roles.flow_logs.assume_role_policy_json).Statement[0].Principal == { Service = "vpc-flow-logs.amazonaws.com" }
+      && jsondecode(output.roles.flow_logs.assume_role_policy_json).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+      && jsondecode(output.roles.flow_logs.policy_json).Statement[0].Resource == ["arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vpc/voting-app-eks-test/flow-logs:*"]
+      && alltrue([for a in jsondecode(output.roles.flow_logs.policy_json).Statement[0].Action : startswith(a, "logs:") && !strcontains(a, "*")])
     )
     error_message = "The flow logs' role must be VPC Flow Logs' of this account, writing into the flow log group only."
   }
@@ -459,6 +459,7 @@ run "logs_encrypted_flow_logs_on" {
 }
 
 # ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+# (The mirror of tests/policy.tftest.hcl's runs, shaped alike: each file's variables are one platform's.)
 
 run "docker_host_inputs_required_on_the_host" {
   command = plan
@@ -488,7 +489,7 @@ run "nothing_of_the_host_on_eks" {
 
   assert {
     condition = (
-      output.user_data == null && output.secrets_fetch_script == null && output.instance_policy_json == null
+      output.user_data == null && output.secrets_fetch_script == null && !contains(keys(output.roles), "instance")
       && length(output.host_ingress_rules) == 0 && length(output.host_egress_rules) == 0
       && toset(keys(output.bucket_policy_json)) == toset(["backup", "logs"])
       && toset(keys(output.lifecycle_rules)) == toset(["backup", "logs"])

@@ -31,7 +31,7 @@ run "iam_no_wildcards" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(output.instance_policy_json).Statement :
+      for s in jsondecode(output.roles.instance.policy_json).Statement :
       alltrue([for a in flatten([s.Action]) : !strcontains(a, "*")])
     ])
     error_message = "An IAM action of the instance policy has a wildcard."
@@ -42,7 +42,7 @@ run "iam_no_wildcards" {
   # instance ARN of ssm:UpdateInstanceInformation (the instance id does not exist before the role).
   assert {
     condition = alltrue([
-      for s in jsondecode(output.instance_policy_json).Statement : alltrue([
+      for s in jsondecode(output.roles.instance.policy_json).Statement : alltrue([
         for r in flatten([s.Resource]) :
         !strcontains(r, "*")
         || (r == "*" && length(setsubtract(flatten([s.Action]), [
@@ -62,7 +62,7 @@ run "iam_no_wildcards" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(output.instance_policy_json).Statement :
+      for s in jsondecode(output.roles.instance.policy_json).Statement :
       !contains(flatten([s.Resource]), "*") || s.Sid == "SessionManagerChannels"
     ])
     error_message = "Resource \"*\" appears outside the Session Manager channels statement."
@@ -74,7 +74,7 @@ run "s3_put_only_on_backups" {
 
   assert {
     condition = toset(distinct(flatten([
-      for s in jsondecode(output.instance_policy_json).Statement : flatten([s.Resource])
+      for s in jsondecode(output.roles.instance.policy_json).Statement : flatten([s.Resource])
       if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:PutObject")
     ]))) == toset(["arn:aws:s3:::voting-app-test-backups/backups/*"])
     error_message = "s3:PutObject must be allowed on backups/* of the backup bucket and nowhere else."
@@ -82,7 +82,7 @@ run "s3_put_only_on_backups" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(output.instance_policy_json).Statement : alltrue([
+      for s in jsondecode(output.roles.instance.policy_json).Statement : alltrue([
         for a in flatten([s.Action]) : !startswith(a, "s3:Delete") && !startswith(a, "s3:Put") || a == "s3:PutObject"
       ]) if s.Effect == "Allow"
     ])
@@ -91,7 +91,7 @@ run "s3_put_only_on_backups" {
 
   assert {
     condition = length([
-      for s in jsondecode(output.instance_policy_json).Statement : s
+      for s in jsondecode(output.roles.instance.policy_json).Statement : s
       if s.Effect == "Deny" && contains(flatten([s.Action]), "s3:DeleteObject") && contains(flatten([s.Action]), "s3:DeleteObjectVersion")
       && contains(flatten([s.Resource]), "arn:aws:s3:::voting-app-test-backups/*")
     ]) == 1
@@ -100,7 +100,7 @@ run "s3_put_only_on_backups" {
 
   assert {
     condition = toset(distinct(flatten([
-      for s in jsondecode(output.instance_policy_json).Statement : flatten([s.Resource])
+      for s in jsondecode(output.roles.instance.policy_json).Statement : flatten([s.Resource])
       if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:GetObject")
     ]))) == toset(["arn:aws:s3:::voting-app-test-artifacts/bundles/*", "arn:aws:s3:::voting-app-test-backups/backups/*.manifest.json"])
     error_message = "s3:GetObject must be allowed on the compose bundles and the backup manifests only, never on a dump."
@@ -108,7 +108,7 @@ run "s3_put_only_on_backups" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(output.instance_policy_json).Statement :
+      for s in jsondecode(output.roles.instance.policy_json).Statement :
       flatten([s.Resource]) == ["arn:aws:s3:::voting-app-test-backups"] && s.Condition.StringLike["s3:prefix"] == ["backups/*"]
       if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:ListBucket")
     ])
@@ -121,7 +121,7 @@ run "one_secret" {
 
   assert {
     condition = flatten([
-      for s in jsondecode(output.instance_policy_json).Statement : flatten([s.Resource])
+      for s in jsondecode(output.roles.instance.policy_json).Statement : flatten([s.Resource])
       if s.Effect == "Allow" && contains(flatten([s.Action]), "secretsmanager:GetSecretValue")
     ]) == [var.secret_arn]
     error_message = "secretsmanager:GetSecretValue must be allowed on exactly the one secret ARN."
@@ -129,7 +129,7 @@ run "one_secret" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(output.instance_policy_json).Statement :
+      for s in jsondecode(output.roles.instance.policy_json).Statement :
       try(length(s.Condition.StringEquals["kms:ViaService"]) > 0, false)
       if anytrue([for a in flatten([s.Action]) : startswith(a, "kms:")])
     ])
@@ -137,7 +137,7 @@ run "one_secret" {
   }
 
   assert {
-    condition     = jsondecode(output.instance_assume_role_policy_json).Statement[0].Principal.Service == "ec2.amazonaws.com"
+    condition     = jsondecode(output.roles.instance.assume_role_policy_json).Statement[0].Principal.Service == "ec2.amazonaws.com"
     error_message = "Only EC2 may assume the instance role."
   }
 }
@@ -390,6 +390,7 @@ run "invalid_inputs_refused_too" {
 }
 
 # ---- One module, two platforms: each one's inputs required there, its outputs only there ----
+# (The mirror of tests/eks.tftest.hcl's runs, shaped alike: each file's variables are one platform's.)
 
 run "eks_inputs_required_on_eks" {
   command = plan
@@ -411,7 +412,7 @@ run "nothing_of_eks_on_the_host" {
 
   assert {
     condition = (
-      output.subnets == null && output.cluster_access == null && output.external_secrets_policy_json == null
+      output.subnets == null && output.cluster_access == null && length(output.workload_roles) == 0
       && output.kms_key_policy_json == null && output.connections == null && output.postgres_parameters == null
       && toset(keys(output.bucket_policy_json)) == toset(["artifacts", "backup", "logs"])
     )
