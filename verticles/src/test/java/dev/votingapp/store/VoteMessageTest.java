@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.votingapp.config.VoteOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The queue message's format, read and written in one place. */
 class VoteMessageTest {
@@ -39,28 +39,28 @@ class VoteMessageTest {
     assertThat(VoteMessage.parse(message, OPTIONS).vote()).isEqualTo(new VoteMessage("v\"1", "a", 1_700_000_000_000_001L));
   }
 
-  @ParameterizedTest(name = "{1}: {0}")
-  @CsvSource(delimiter = '|', value = {
-      "not json                                       | not_json",
-      "[1,2]                                          | not_an_object",
-      "\"a string\"                                   | not_an_object",
-      "{\"vote\":\"a\"}                               | missing_voter_id",
-      "{\"voter_id\":\"\",\"vote\":\"a\"}             | missing_voter_id",
-      "{\"voter_id\":7,\"vote\":\"a\"}                | missing_voter_id",
-      "{\"voter_id\":\"a\\u0007b\",\"vote\":\"a\"}    | bad_voter_id",
-      "{\"voter_id\":\"v\"}                           | missing_vote",
-      "{\"voter_id\":\"v\",\"vote\":1}                | missing_vote",
-      "{\"voter_id\":\"v\",\"vote\":\"Cats\"}         | unknown_option",
-      "{\"voter_id\":\"v\",\"vote\":\"a\",\"ts\":-1}  | bad_timestamp",
-      "{\"voter_id\":\"v\",\"vote\":\"a\",\"ts\":1.5} | bad_timestamp",
-      "{\"voter_id\":\"v\",\"vote\":\"a\",\"ts\":\"x\"} | bad_timestamp",
-  })
-  void aMessageThatIsNotAVoteSaysWhy(String message, String reason) {
-    VoteMessage.Parsed parsed = VoteMessage.parse(message, OPTIONS);
+  /** Messages that are not votes, by the reason {@link VoteMessage#parse} must give. */
+  private static final Map<VoteMessage.Invalid, List<String>> NOT_VOTES = Map.of(
+      VoteMessage.Invalid.NOT_JSON, List.of("not json", "{\"voter_id\":\"v\",\"vote\":\"a\""),
+      VoteMessage.Invalid.NOT_AN_OBJECT, List.of("[1,2]", "\"a string\"", "7"),
+      VoteMessage.Invalid.MISSING_VOTER_ID, List.of("{\"vote\":\"a\"}", "{\"voter_id\":\"\",\"vote\":\"a\"}", "{\"voter_id\":7,\"vote\":\"a\"}"),
+      VoteMessage.Invalid.BAD_VOTER_ID, List.of("{\"voter_id\":\"a\\u0007b\",\"vote\":\"a\"}"),
+      VoteMessage.Invalid.MISSING_VOTE, List.of("{\"voter_id\":\"v\"}", "{\"voter_id\":\"v\",\"vote\":1}"),
+      VoteMessage.Invalid.UNKNOWN_OPTION, List.of("{\"voter_id\":\"v\",\"vote\":\"Cats\"}"),
+      VoteMessage.Invalid.BAD_TIMESTAMP, List.of("{\"voter_id\":\"v\",\"vote\":\"a\",\"ts\":-1}",
+          "{\"voter_id\":\"v\",\"vote\":\"a\",\"ts\":1.5}", "{\"voter_id\":\"v\",\"vote\":\"a\",\"ts\":\"x\"}"),
+      VoteMessage.Invalid.TOO_LARGE, List.of("{\"voter_id\":\"v\",\"vote\":\"a\",\"pad\":\"" + "p".repeat(5_000) + "\"}"));
 
-    assertThat(parsed.isVote()).isFalse();
-    assertThat(parsed.reason()).isEqualTo(reason);
-    assertThat(parsed.detail()).isNotBlank();
+  @Test
+  void aMessageThatIsNotAVoteSaysWhyWhateverTheReason() {
+    assertThat(NOT_VOTES.keySet()).as("an example of every reason").containsExactlyInAnyOrder(VoteMessage.Invalid.values());
+    NOT_VOTES.forEach((reason, messages) -> messages.forEach(message -> {
+      VoteMessage.Parsed parsed = VoteMessage.parse(message, OPTIONS);
+
+      assertThat(parsed.isVote()).as(message).isFalse();
+      assertThat(parsed.reason()).as(message).isEqualTo(reason.tag());
+      assertThat(parsed.detail()).as(message).isNotBlank();
+    }));
   }
 
   @Test
