@@ -137,7 +137,4 @@ final class Injector {
     return ((ContextInternal) context).nettyEventLoop();
   }
 
-  void close() {
-    // Voters close their own connections; nothing is pooled.
-  }
 }

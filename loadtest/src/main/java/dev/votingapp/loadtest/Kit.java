@@ -148,9 +148,6 @@ class Kit {
       if (watchers != null) {
         watchers.close();
       }
-      if (injector != null) {
-        injector.close();
-      }
       sampler.close();
       run.health.close();
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
