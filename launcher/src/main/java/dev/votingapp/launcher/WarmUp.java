@@ -4,6 +4,7 @@ import dev.votingapp.config.Config;
 import dev.votingapp.ops.Management;
 import dev.votingapp.ops.Telemetry;
 import dev.votingapp.ops.Tracing;
+import dev.votingapp.result.ResultService;
 import dev.votingapp.store.VoteClock;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -52,6 +54,8 @@ final class WarmUp {
   private static final int CONNECTIONS = 32;
   /** The most a request, the throwaway's close or the clean-up may take. */
   private static final long STEP_TIMEOUT_MS = 3_000;
+  /** WebSockets held open through the warm-up, each sent every push. */
+  private static final int VIEWERS = 8;
   private static final Buffer[] VOTES = {Buffer.buffer("vote=a"), Buffer.buffer("vote=b"), Buffer.buffer("vote=")};
 
   private final Role role;
@@ -139,8 +143,31 @@ final class WarmUp {
             : exchange(http, HttpMethod.GET, config.http().resultPort(), n % 4 == 0 ? "/api/results" : "/", null);
       });
     }
+    if (result) {
+      loops.add(viewers(vertx, config, deadlineNanos).onSuccess(requests::addAndGet).mapEmpty());
+    }
     Future.join(loops).onComplete(joined -> all.complete(requests.get()));
     return all.future();
+  }
+
+  /**
+   * Viewers that stay connected while the tally is pushed again and again: the path from the feed to
+   * every socket, which a vote on a quiet app waits through, runs compiled from the first vote on.
+   */
+  private static Future<Long> viewers(Vertx vertx, Config config, long deadlineNanos) {
+    WebSocketClient client = vertx.createWebSocketClient();
+    List<Future<WebSocket>> sockets = new ArrayList<>();
+    for (int i = 0; i < VIEWERS; i++) {
+      sockets.add(client.connect(config.http().resultPort(), HOST, "/ws").onSuccess(ws -> ws.handler(frame -> { })));
+    }
+    AtomicLong pushes = new AtomicLong();
+    Promise<Void> done = Promise.promise();
+    Future.all(sockets)
+        .onSuccess(open -> next(vertx, done, deadlineNanos, pushes, () -> ResultService.pushAgain(vertx)))
+        .onFailure(done::tryFail);
+    return done.future()
+        .eventually(() -> Future.join(sockets.stream().map(ws -> ws.compose(WebSocket::close)).toList()))
+        .map(closed -> pushes.get());
   }
 
   private static void next(Vertx vertx, Promise<Void> done, long deadlineNanos, AtomicLong requests,

@@ -32,6 +32,11 @@ public record RedisConfig(String url, Secret password, String username, String q
     return Redact.url(url);
   }
 
+  /** The same server and credentials, another queue key (the warm-ups' queues of their own). */
+  public RedisConfig withQueue(String otherQueueKey) {
+    return new RedisConfig(url, password, username, otherQueueKey, caCert, waitReplicas);
+  }
+
   public boolean tls() {
     return url.startsWith("rediss://");
   }

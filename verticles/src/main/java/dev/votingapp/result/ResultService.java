@@ -38,6 +38,18 @@ public final class ResultService {
         .map(deployed -> service);
   }
 
+  /**
+   * The push path without a change, for the launcher's warm-up on its throwaway Vert.x: the current
+   * tally handed to every event loop's viewers as a change would be (a real change is what a warm-up
+   * cannot make). Fails until the feed has read a tally.
+   */
+  public static Future<Void> pushAgain(Vertx vertx) {
+    return vertx.eventBus().<String>request(TallyFeed.CURRENT, "").map(current -> {
+      vertx.eventBus().publish(TallyFeed.ADDRESS, current.body());
+      return null;
+    });
+  }
+
   /** The port the instances share (differs from RESULT_PORT when that is 0). */
   public int port() {
     synchronized (verticles) {

@@ -73,7 +73,7 @@ final class Lane {
 
   private void next() {
     if (stopping) {
-      Future.join(queue.close(), store.close()).onComplete(closed -> stopped.tryComplete());
+      close().onComplete(closed -> stopped.tryComplete());
       return;
     }
     cycle().onComplete(done -> {
@@ -96,11 +96,16 @@ final class Lane {
     });
   }
 
+  /** The lane's connections; {@link #stop()} closes them after the batch in flight. */
+  Future<Void> close() {
+    return Future.join(queue.close(), store.close()).mapEmpty();
+  }
+
   /**
    * Leftovers first (after a start or a failure), else a new claim; on an empty queue, wait for a vote.
-   * True when a batch was committed.
+   * True when a batch was committed. The warm-up runs it on its own queue, between feeds.
    */
-  private Future<Boolean> cycle() {
+  Future<Boolean> cycle() {
     Future<Claim> work = checkLeftovers
         ? queue.leftovers().compose(left -> {
           checkLeftovers = false;

@@ -19,9 +19,20 @@ final class VoteStore {
   }
 
   private final PgLink link;
+  private final boolean rollBack;
 
   VoteStore(PgLink link) {
+    this(link, false);
+  }
+
+  private VoteStore(PgLink link, boolean rollBack) {
     this.link = link;
+    this.rollBack = rollBack;
+  }
+
+  /** The warm-up's store: the same statement, in a transaction that is rolled back, so nothing is written. */
+  static VoteStore rolledBack(PgLink link) {
+    return new VoteStore(link, true);
   }
 
   /**
@@ -32,6 +43,11 @@ final class VoteStore {
   Future<List<Refused>> upsert(List<VoteMessage> votes, String traceparent) {
     if (votes.isEmpty()) {
       return Future.succeededFuture(List.of());
+    }
+    if (rollBack) {
+      return link.run(pool -> pool.withConnection(connection -> connection.begin().compose(transaction ->
+          connection.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes, traceparent)).eventually(transaction::rollback))))
+          .map(List.of());
     }
     return link.run(pool -> pool.preparedQuery(Sql.UPSERT_VOTES).execute(tuple(votes, traceparent))
         .<List<Refused>>map(done -> List.of())

@@ -168,6 +168,28 @@ final class WorkQueue {
     return control.run(SAMPLE, List.of(keys.queue(), keys.registry(), keys.deadLetters()), List.of()).map(this::sample);
   }
 
+  String queueKey() {
+    return keys.queue();
+  }
+
+  /** Votes waiting in the queue (not those claimed). */
+  Future<Long> depth() {
+    return control.send(Request.cmd(Command.LLEN).arg(keys.queue())).map(Response::toLong);
+  }
+
+  /**
+   * Deletes every key of this worker id under this queue: for a queue nothing else uses (the warm-up's),
+   * once its lanes have stopped.
+   */
+  Future<Void> forget(int lanes) {
+    Request del = Request.cmd(Command.DEL).arg(keys.queue()).arg(keys.clock()).arg(keys.registry())
+        .arg(keys.deadLetters()).arg(keys.heartbeat());
+    for (int i = 0; i < lanes; i++) {
+      del.arg(keys.processingList(i));
+    }
+    return control.send(del).mapEmpty();
+  }
+
   Future<Void> ping() {
     return control.send(Request.cmd(Command.PING)).mapEmpty();
   }

@@ -51,6 +51,7 @@ public final class WorkerVerticle extends VerticleBase {
   private volatile String schemaProblem = "schema not checked yet";
   private volatile boolean heartbeatHeld;
   private volatile boolean stopping;
+  private volatile boolean warming;
 
   public WorkerVerticle(Config config, Management management) {
     this.config = config;
@@ -76,6 +77,7 @@ public final class WorkerVerticle extends VerticleBase {
         .state("heartbeat", () -> heartbeatHeld ? null : "worker id " + id + " has no heartbeat in Redis"
             + (heartbeatOutage.reason() == null ? "" : ": " + heartbeatOutage.reason()))
         .state("schema", () -> schemaProblem)
+        .state("warm-up", () -> warming ? "warming up (WARMUP_SECONDS)" : null)
         .state("lanes", this::laneProblems);
     takeHeartbeat();
     return Future.succeededFuture();
@@ -94,12 +96,30 @@ public final class WorkerVerticle extends VerticleBase {
           return Retry.untilSucceeded(vertx, RETRY_START_MS, () -> stopping,
               () -> admin.run(schema::check, MIGRATION_DEADLINE_MS), this::schemaFailed);
         })
-        .onSuccess(migrated -> {
+        .compose(migrated -> {
           schemaProblem = null;
           schemaOutage.recovered();
           outages.get(Dependency.POSTGRES).recovered();
-          startLanes();
-        });
+          return warmUp();
+        })
+        .onSuccess(warm -> startLanes());
+  }
+
+  /** Before the lanes, on an empty queue only; see {@link WarmUp}. Not ready meanwhile, as the web roles. */
+  private Future<Void> warmUp() {
+    int seconds = (int) Math.min(config.http().warmUpSeconds(), WarmUp.MAX_SECONDS);
+    if (seconds == 0) {
+      return Future.succeededFuture();
+    }
+    warming = true;
+    long started = System.nanoTime();
+    return new WarmUp(vertx, config, queue, () -> stopping).run(seconds).map(batches -> {
+      warming = false;
+      if (batches > 0) {
+        LOG.info("Warm-up: {} batches written and rolled back in {} ms", batches, (System.nanoTime() - started) / 1_000_000);
+      }
+      return null;
+    });
   }
 
   private void schemaFailed(Throwable failure) {

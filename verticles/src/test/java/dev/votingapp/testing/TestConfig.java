@@ -18,6 +18,8 @@ public final class TestConfig {
     env.put("RESULT_PORT", "0");
     env.put("MANAGEMENT_PORT", "0");
     env.put("HOSTNAME", "test-host-1");
+    // The worker's warm-up would add its seconds to every test that starts one; WorkerWarmUpIT sets it.
+    env.put("WARMUP_SECONDS", "0");
   }
 
   /** The configuration with these variables set. */

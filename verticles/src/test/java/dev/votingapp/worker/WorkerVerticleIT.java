@@ -115,6 +115,41 @@ class WorkerVerticleIT {
     assertThat(PrometheusText.value(metrics, "worker_vote_age_seconds_bucket{le=\"5.0\"}")).isEqualTo(1_000);
   }
 
+  /**
+   * On an empty queue the worker warms its lanes up before it reports ready: real claims, upserts and
+   * releases on a queue of its own, every write rolled back. Nothing of it is left: no row, no tally
+   * change, no key; and the real lanes then count the first vote as usual.
+   */
+  @Test
+  void theWarmUpComesBeforeReadyAndLeavesNothingBehind() {
+    PgConfig fresh = TestServers.newDatabase();
+    try (Db freshDb = new Db(app.vertx, fresh)) {
+      Worker worker = deploy(config("w1", 500, 2, fresh, Map.of("WARMUP_SECONDS", "2")));
+      Await.until("/ready says the worker is warming up", DRAIN, () -> {
+        try {
+          return Readiness.down(worker.management().get("/ready")).contains("warm-up");
+        } catch (RuntimeException notListeningYet) {
+          return false;
+        }
+      });
+      awaitReady(worker);
+
+      assertThat(freshDb.count("SELECT count(*) FROM votes")).as("rows the warm-up left").isZero();
+      assertThat(freshDb.count("SELECT coalesce(sum(votes), 0) FROM vote_tally")).as("tally the warm-up left").isZero();
+      // Rolled-back transactions are what the warm-up's writes leave in the statistics, and only there.
+      Await.until("the warm-up's batches, rolled back", DRAIN, () -> freshDb.count(
+          "SELECT xact_rollback FROM pg_stat_database WHERE datname = current_database()") >= 50);
+      assertThat(freshDb.count("SELECT count(*) FROM worker_status WHERE worker_id <> 'w1'"))
+          .as("reports of the warm-up's queue").isZero();
+      assertThat(redis.keys()).as("keys the warm-up left").noneMatch(key -> key.contains("warm-up"));
+      assertThat(PrometheusText.value(worker.metrics(), "worker_votes_written_total")).as("votes in the metrics").isZero();
+
+      redis.push(queue, List.of(message(voter(1), "a", now())));
+      Await.until("the first real vote", DRAIN, () -> freshDb.count("SELECT count(*) FROM votes") == 1);
+      assertThat(freshDb.count("SELECT votes FROM vote_tally WHERE vote = 'a'")).isEqualTo(1);
+    }
+  }
+
   @Test
   void aVoterWhoVotesAThenBEndsWithB() {
     long t = now();
