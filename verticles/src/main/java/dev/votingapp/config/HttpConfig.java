@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param drainSeconds       SHUTDOWN_DRAIN_SECONDS: on SIGTERM, how long /ready answers 503 while the
  *                           public ports still serve, so load balancers stop sending traffic first
  * @param warmUpSeconds      WARMUP_SECONDS: before a vote or result process reports ready, how long it
- *                           drives its own request path on loopback so the JIT has compiled it (0: off)
+ *                           drives its own request path on loopback so the JIT has compiled it; a worker
+ *                           on an empty queue runs rolled-back batches, at most 5 s (0: off)
  */
 public record HttpConfig(int votePort, int resultPort, int managementPort, int idleTimeoutSeconds, int drainSeconds,
     int warmUpSeconds) {
