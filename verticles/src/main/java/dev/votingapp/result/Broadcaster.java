@@ -93,8 +93,15 @@ final class Broadcaster {
       this.socket = socket;
     }
 
-    /** Writes now, or keeps only the newest message until the socket drains. */
+    /**
+     * Writes now, or keeps only the newest message until the socket drains. A socket that is closing
+     * (its close handler, which removes it, has not run yet) throws on any write: it is skipped, so
+     * the viewers after it in the loop still get the message.
+     */
     boolean offer(String json) {
+      if (socket.isClosed()) {
+        return false;
+      }
       if (!socket.writeQueueFull()) {
         socket.writeTextMessage(json);
         return true;

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,8 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -56,6 +59,31 @@ class BroadcasterIT {
         })));
   }
 
+  /**
+   * A viewer whose socket is closing stays in the list until its close handler runs; a tally published
+   * meanwhile skips it (a closed socket throws on every write), and the other viewers still get it.
+   */
+  @Test
+  @Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
+  void aClosingViewerIsSkippedAndTheOthersStillGetTheTally(InProcessApp app, VertxTestContext test) {
+    Publisher publisher = new Publisher(app);
+    Client leaving = new Client(app.vertx);
+    List<Client> staying = List.of(new Client(app.vertx), new Client(app.vertx), new Client(app.vertx));
+    app.vertx.deployVerticle(publisher)
+        .compose(deployed -> leaving.connect(publisher.port()))
+        .compose(first -> Future.all(staying.stream().map(client -> client.connect(publisher.port())).toList()))
+        .compose(connected -> until(app, "every client connected", Duration.ofSeconds(10),
+            () -> publisher.broadcaster.size() == 1 + staying.size()))
+        .compose(all -> {
+          Future<Void> published = publisher.publishWhileClosing(7);
+          leaving.socket.close();
+          return published;
+        })
+        .compose(published -> until(app, "every staying client got the tally", Duration.ofSeconds(10),
+            () -> staying.stream().allMatch(client -> client.lastSequence.get() == 7)))
+        .onComplete(test.succeedingThenComplete());
+  }
+
   private static Future<Void> until(InProcessApp app, String description, Duration deadline, BooleanSupplier condition) {
     return Await.eventually(app.vertx, description, deadline, () -> Future.succeededFuture(condition.getAsBoolean()));
   }
@@ -66,6 +94,7 @@ class BroadcasterIT {
     private final ResultMetrics metrics;
     private Broadcaster broadcaster;
     private HttpServer server;
+    private final List<ServerWebSocket> sockets = new ArrayList<>();
 
     Publisher(InProcessApp app) {
       this.metrics = new ResultMetrics(app.registry, slots, new java.util.concurrent.atomic.AtomicReference<>());
@@ -77,13 +106,37 @@ class BroadcasterIT {
       Router router = Router.router(vertx);
       router.get("/ws").handler(ctx -> {
         slots.tryAcquire();
-        ctx.request().toWebSocket().onSuccess(broadcaster::add);
+        ctx.request().toWebSocket().onSuccess(socket -> {
+          sockets.add(socket);
+          broadcaster.add(socket);
+        });
       });
       return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(s -> server = s);
     }
 
     int port() {
       return server.actualPort();
+    }
+
+    /**
+     * Publishes as soon as the first accepted socket is closed and its close handler has not run yet
+     * (it is still counted), checking every millisecond; fails if publishing throws.
+     */
+    Future<Void> publishWhileClosing(int sequence) {
+      return Future.future(done -> context.runOnContext(run -> vertx.setPeriodic(1, timer -> {
+        if (sockets.get(0).isClosed() && broadcaster.size() == sockets.size()) {
+          vertx.cancelTimer(timer);
+          try {
+            broadcaster.publish(new JsonObject().put("sequence", sequence).encode());
+            done.complete();
+          } catch (RuntimeException failed) {
+            done.fail(failed);
+          }
+        } else if (broadcaster.size() < sockets.size()) {
+          vertx.cancelTimer(timer);
+          done.fail("the close handler ran before a check saw the socket closed; no window to publish in");
+        }
+      })));
     }
 
     /** One message a millisecond (the service pushes at most one per 50 ms): 32 MB in all. */
