@@ -22,8 +22,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
@@ -56,10 +54,6 @@ final class WarmUp {
   private static final int CONNECTIONS = 32;
   /** The most a request, the throwaway's close or the clean-up may take. */
   private static final long STEP_TIMEOUT_MS = 3_000;
-  /** The longest ready waits for the JIT after the warm-up's requests. */
-  private static final long JIT_WAIT_MS = 3_000;
-  /** A span in which the JIT compiled for at most a tenth of it counts as settled. */
-  private static final long JIT_QUIET_MS = 200;
   /** WebSockets held open through the warm-up, each sent every push. */
   private static final int VIEWERS = 8;
   private static final Buffer[] VOTES = {Buffer.buffer("vote=a"), Buffer.buffer("vote=b"), Buffer.buffer("vote=")};
@@ -114,42 +108,15 @@ final class WarmUp {
         // Bounded: a Redis or PostgreSQL that hangs may cost the warm-up a few seconds, never the start.
         .transform(driven -> throwaway.close().timeout(STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .transform(closed -> forget(vertx, real, queue))
-            .transform(forgotten -> driven.succeeded() ? jitSettled(vertx) : Future.succeededFuture(0L))
-            .transform(settled -> {
+            .transform(forgotten -> {
           long ms = (System.nanoTime() - started) / 1_000_000;
           if (driven.succeeded()) {
-            LOG.info("Warm-up: {} requests in {} ms, the last {} ms waiting for the JIT's queue", driven.result(), ms,
-                settled.result());
+            LOG.info("Warm-up: {} requests in {} ms", driven.result(), ms);
           } else {
             LOG.warn("Warm-up stopped after {} ms, starting anyway: {}", ms, String.valueOf(driven.cause().getMessage()));
           }
           return Future.<Void>succeededFuture();
         }));
-  }
-
-  /**
-   * After the requests, the JIT still compiles what they made hot for a few seconds, on the cores the
-   * first real requests need (2 here). So ready waits, at most {@link #JIT_WAIT_MS}, until a
-   * {@link #JIT_QUIET_MS} span passes with almost no compilation. Completes with the time waited.
-   */
-  private static Future<Long> jitSettled(Vertx vertx) {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-      return Future.succeededFuture(0L);
-    }
-    long started = System.nanoTime();
-    Promise<Long> settled = Promise.promise();
-    long[] last = {jit.getTotalCompilationTime()};
-    vertx.setPeriodic(JIT_QUIET_MS, timer -> {
-      long now = jit.getTotalCompilationTime();
-      long waitedMs = (System.nanoTime() - started) / 1_000_000;
-      if (now - last[0] <= JIT_QUIET_MS / 10 || waitedMs >= JIT_WAIT_MS) {
-        vertx.cancelTimer(timer);
-        settled.complete(waitedMs);
-      }
-      last[0] = now;
-    });
-    return settled.future();
   }
 
   /** Requests on {@link #CONNECTIONS} connections, each sending its next as soon as the last is answered, until the deadline. */
