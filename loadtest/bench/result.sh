@@ -7,8 +7,9 @@
 #
 # The client is dev.votingapp.loadtest.ResultBench (loadtest/target/loadtest.jar, built when missing):
 #   1. latency: one WebSocket client on the result service's /ws; each trial POSTs vote=a to the vote
-#      service without a cookie (a new voter, so the total rises by one) and times from just before the
-#      POST to the first WebSocket message whose total reaches the new total; trials run one after the
+#      service without a cookie (a new voter, so the total rises by one) and times from the client's
+#      event loop sending the POST to the first WebSocket message whose total reaches the new total
+#      (not the hop from the client's main thread: its own time); trials run one after the
 #      other, BENCH_PAUSE_MS apart, after BENCH_WARMUP untimed ones;
 #   2. fan-out: BENCH_CLIENTS WebSocket clients connected BENCH_BATCH at a time (each waits for its first
 #      tally), then BENCH_ROUNDS votes one at a time: the delay from each POST to every client's message
