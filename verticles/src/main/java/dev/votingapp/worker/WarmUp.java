@@ -14,7 +14,6 @@ import io.vertx.redis.client.Request;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * interpreted for its first thousands of batches, and on a quiet app each vote waits through that
  * (vote to screen about twice as long as once warm). So before the real lanes start, and only while
  * the queue is empty, lanes of its own claim, write and release small batches of made-up voters on a
- * queue of its own ({@code <REDIS_QUEUE>:warm-up:<pid>}, under a worker id of its own), and every write
+ * queue of its own per lane ({@code <REDIS_QUEUE>:warm-up:<pid>:<lane>}, under a worker id of its own), and every write
  * is rolled back: no row, no tally change and no notification is left. A queue with votes skips it (the
- * backlog warms the lanes as well); a vote arriving meanwhile ends it within a batch. Its keys are
+ * backlog warms the lanes as well); a vote arriving meanwhile ends it within {@link #LOOK_EVERY} batches
+ * (tens of milliseconds). Its keys are
  * deleted afterwards. It takes WARMUP_SECONDS, at most {@link #MAX_SECONDS}, and never fails the start.
  */
 final class WarmUp {
@@ -48,9 +48,11 @@ final class WarmUp {
   private final List<WorkQueue> queues = new ArrayList<>();
   private final RedisLink feeder;
   private final String voterPrefix;
-  private final AtomicLong batches = new AtomicLong();
+  /** Touched on the worker's event loop only. */
+  private long batches;
   private long deadlineNanos;
-  private volatile boolean votesWaiting;
+  /** Set when real votes wait or a warm-up cycle failed: every lane stops at its next batch. */
+  private boolean over;
 
   WarmUp(Vertx vertx, Config config, WorkQueue realQueue, BooleanSupplier stopping) {
     this.vertx = vertx;
@@ -77,7 +79,7 @@ final class WarmUp {
         .compose(depth -> depth > 0 ? Future.succeededFuture() : lanes())
         .transform(done -> Future.join(queues.stream().map(queue -> queue.forget(1).eventually(queue::close)).toList()))
         .eventually(feeder::close)
-        .transform(cleaned -> Future.succeededFuture(batches.get()));
+        .transform(cleaned -> Future.succeededFuture(batches));
   }
 
   private Future<Void> lanes() {
@@ -86,7 +88,7 @@ final class WarmUp {
         new Lane.Health() {
           @Override
           public void failed(Throwable cause) {
-            votesWaiting = true; // ends the warm-up: it is an optimisation, never worth a retry
+            over = true; // it is an optimisation, never worth a retry
           }
 
           @Override
@@ -114,13 +116,13 @@ final class WarmUp {
 
   /** Feed a batch, run the lane's cycle on it, repeat until the time is up or real votes wait. */
   private void next(Lane lane, int index, long round, Promise<Void> done) {
-    if (votesWaiting || stopping.getAsBoolean() || System.nanoTime() >= deadlineNanos) {
+    if (over || stopping.getAsBoolean() || System.nanoTime() >= deadlineNanos) {
       done.complete();
       return;
     }
     Future<Void> look = round % LOOK_EVERY == 0
         ? realQueue.depth().map(depth -> {
-          votesWaiting |= depth > 0;
+          over |= depth > 0;
           return null;
         })
         : Future.succeededFuture();
@@ -132,7 +134,7 @@ final class WarmUp {
             done.complete();
             return;
           }
-          batches.incrementAndGet();
+          batches++;
           vertx.runOnContext(ignored -> next(lane, index, round + 1, done));
         });
   }
