@@ -71,6 +71,8 @@ Call with (dict "root" $ "role" "vote").
   value: {{ $v.worker.batchSize | quote }}
 - name: WORKER_CONCURRENCY
   value: {{ $v.worker.concurrency | quote }}
+- name: WORKER_LINGER_MS
+  value: {{ $v.worker.lingerMs | quote }}
 - name: WORKER_TIMEOUT_MS
   value: {{ $v.worker.timeoutMs | quote }}
 {{- end }}

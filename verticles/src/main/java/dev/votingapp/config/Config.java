@@ -64,7 +64,10 @@ public record Config(
         env.workerId("WORKER_ID", hostname + "-" + ProcessHandle.current().pid()),
         env.intIn("WORKER_BATCH_SIZE", 5_000, 1, 10_000),
         env.intIn("WORKER_CONCURRENCY", 2, 1, 64),
-        env.intIn("WORKER_TIMEOUT_MS", 10_000, 100, 600_000));
+        env.intIn("WORKER_TIMEOUT_MS", 10_000, 100, 600_000),
+        // Tiny batches back to back cost a commit, a notification and the round trips per vote or two: at
+        // 2,400 votes/s they took half of this machine's two cores (loadtest/results/ramp.md).
+        env.intIn("WORKER_LINGER_MS", 10, 0, 1_000));
     ResultConfig result = new ResultConfig(
         // The safety net under NOTIFY: how often the result service re-reads the tally anyway.
         env.intIn("RESULT_POLL_MS", 1_000, 50, 60_000),

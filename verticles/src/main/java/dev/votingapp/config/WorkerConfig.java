@@ -11,6 +11,9 @@ package dev.votingapp.config;
  * @param timeoutMs   WORKER_TIMEOUT_MS: the deadline of every Redis command and PostgreSQL write; a
  *                    connection that misses it is closed and the batch retried, so a black-holed
  *                    connection cannot hang a lane
+ * @param lingerMs    WORKER_LINGER_MS: after committing a batch, a lane claims again no sooner than this
+ *                    long after its last claim, so votes arriving meanwhile share one transaction; a lane
+ *                    waiting on an empty queue still takes a vote at once (0: back to back)
  */
-public record WorkerConfig(String id, int batchSize, int concurrency, int timeoutMs) {
+public record WorkerConfig(String id, int batchSize, int concurrency, int timeoutMs, int lingerMs) {
 }

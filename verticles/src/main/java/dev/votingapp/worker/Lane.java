@@ -76,12 +76,18 @@ final class Lane {
       close().onComplete(closed -> stopped.tryComplete());
       return;
     }
+    long startedNanos = System.nanoTime();
     cycle().onComplete(done -> {
       if (done.succeeded()) {
         backoffMs = MIN_BACKOFF_MS;
         problem = null;
         shared.health().succeeded(done.result());
-        shared.vertx().runOnContext(ignored -> next());
+        long lingerMs = done.result() ? lingerAfter(startedNanos) : 0;
+        if (lingerMs > 0) {
+          shared.vertx().setTimer(lingerMs, ignored -> next());
+        } else {
+          shared.vertx().runOnContext(ignored -> next());
+        }
       } else {
         Throwable cause = done.cause();
         problem = "lane " + index + ": " + cause.getMessage();
@@ -94,6 +100,15 @@ final class Lane {
         shared.vertx().setTimer(delay, ignored -> next());
       }
     });
+  }
+
+  /**
+   * After a commit: what is left of WORKER_LINGER_MS since the cycle started. Under load, the votes that
+   * arrive meanwhile then go in one transaction, not one each; a cycle slower than that (a big batch)
+   * goes on at once, and so does a lane after waiting on an empty queue (no commit).
+   */
+  private long lingerAfter(long startedNanos) {
+    return shared.worker().lingerMs() - (System.nanoTime() - startedNanos) / 1_000_000;
   }
 
   /** The lane's connections; {@link #stop()} closes them after the batch in flight. */

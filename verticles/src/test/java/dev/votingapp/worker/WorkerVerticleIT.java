@@ -150,6 +150,24 @@ class WorkerVerticleIT {
     }
   }
 
+  /**
+   * Under load a lane lingers after a commit (WORKER_LINGER_MS), so votes arriving one by one meanwhile
+   * go in one transaction together instead of one each.
+   */
+  @Test
+  void votesArrivingWhileALaneLingersShareOneBatch() throws InterruptedException {
+    Worker worker = deploy(config("w1", 100, 1, database, Map.of("WORKER_LINGER_MS", "1000")));
+    awaitReady(worker);
+    redis.push(queue, List.of(message(voter(0), "a", now())));
+    awaitRows(1);
+    for (int i = 1; i <= 5; i++) {
+      redis.push(queue, List.of(message(voter(i), "b", now())));
+      Thread.sleep(20); // arriving one by one, as voters do, well within the linger
+    }
+    awaitRows(6);
+    assertThat(PrometheusText.value(worker.metrics(), "worker_batches_total")).as("batches").isEqualTo(2);
+  }
+
   @Test
   void aVoterWhoVotesAThenBEndsWithB() {
     long t = now();
