@@ -12,8 +12,8 @@ package dev.votingapp.config;
  *                    connection that misses it is closed and the batch retried, so a black-holed
  *                    connection cannot hang a lane
  * @param lingerMs    WORKER_LINGER_MS: after committing a batch, a lane claims again no sooner than this
- *                    long after its last claim, so votes arriving meanwhile share one transaction; a lane
- *                    waiting on an empty queue still takes a vote at once (0: back to back)
+ *                    long after its last claim, so votes arriving meanwhile share one transaction; another
+ *                    lane waiting on an empty queue still takes a vote at once (0: back to back)
  */
 public record WorkerConfig(String id, int batchSize, int concurrency, int timeoutMs, int lingerMs) {
 }
