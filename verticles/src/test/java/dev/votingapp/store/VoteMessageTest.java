@@ -39,6 +39,16 @@ class VoteMessageTest {
     assertThat(VoteMessage.parse(message, OPTIONS).vote()).isEqualTo(new VoteMessage("v\"1", "a", 1_700_000_000_000_001L));
   }
 
+  /** Written by hand for the common case: the same text as the JSON encoder's, whatever the characters. */
+  @Test
+  void theMessageIsTheJsonEncodersTextForEveryKindOfId() {
+    for (String id : List.of("4a7f9c2e1b3d5f60", "lt-1-2_x", "v\"1", "a\\b", "tab\there", "caf\u00e9", "\u007f~ !")) {
+      String expected = new JsonObject().put("voter_id", id).put("vote", "a").encode();
+      String message = VoteMessage.withoutTimestamp(id, "a");
+      assertThat(message).isEqualTo(expected.substring(0, expected.length() - 1) + ",\"ts\":");
+    }
+  }
+
   /** Messages that are not votes, by the reason {@link VoteMessage#parse} must give. */
   private static final Map<VoteMessage.Invalid, List<String>> NOT_VOTES = Map.of(
       VoteMessage.Invalid.NOT_JSON, List.of("not json", "{\"voter_id\":\"v\",\"vote\":\"a\""),
